@@ -1,0 +1,133 @@
+// Every process reads its configuration here, once, at start. Defaults run the embedded stack.
+
+export const SERVICE_NAMES = ['users', 'comments', 'reviews', 'catalog', 'merchants'] as const
+export type ServiceName = (typeof SERVICE_NAMES)[number]
+
+export const DEFAULT_PORTS: Readonly<Record<ServiceName | 'gateway', number>> = {
+  gateway: 4000,
+  users: 4001,
+  comments: 4002,
+  reviews: 4003,
+  catalog: 4004,
+  merchants: 4005,
+}
+
+// DEVELOPMENT DEFAULTS ONLY: the embedded stack's Postgres credentials and the secrets below
+// are public. Production sets its own through the environment.
+export const DEV_POSTGRES = { user: 'postgres', password: 'postgres', host: '127.0.0.1', port: 54320 } as const
+export const DEV_GATEWAY_SECRET = 'dev-only-gateway-secret-change-me'
+export const DEV_JWT_SECRET = 'dev-only-jwt-secret-change-me'
+
+export type Env = Readonly<Record<string, string | undefined>>
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError'
+}
+
+function envKey(service: string, key: string): string {
+  return `${service.toUpperCase()}_${key}`
+}
+
+export function databaseUrlFor(service: ServiceName, env: Env = process.env): string {
+  return (
+    env[envKey(service, 'DATABASE_URL')] ??
+    `postgres://${DEV_POSTGRES.user}:${DEV_POSTGRES.password}@${DEV_POSTGRES.host}:${env.EMBEDDED_PG_PORT ?? DEV_POSTGRES.port}/${service}`
+  )
+}
+
+export function readInt(env: Env, key: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = env[key]
+  if (raw === undefined || raw === '') return fallback
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${key} must be an integer between ${min} and ${max}, got "${raw}"`)
+  }
+  return value
+}
+
+export function readBool(env: Env, key: string, fallback: boolean): boolean {
+  const raw = env[key]
+  if (raw === undefined || raw === '') return fallback
+  if (/^(1|true|yes|on)$/i.test(raw)) return true
+  if (/^(0|false|no|off)$/i.test(raw)) return false
+  throw new ConfigError(`${key} must be true or false, got "${raw}"`)
+}
+
+function readSecret(env: Env, key: string, devDefault: string): string {
+  const value = env[key] ?? devDefault
+  if (env.NODE_ENV === 'production' && value === devDefault) {
+    throw new ConfigError(`${key} must be set in production (the default is a public development value)`)
+  }
+  if (value.length < 16) throw new ConfigError(`${key} must be at least 16 characters long`)
+  return value
+}
+
+export interface ServiceConfig {
+  readonly service: ServiceName
+  readonly port: number
+  readonly host: string
+  readonly databaseUrl: string
+  readonly databasePoolSize: number
+  readonly redisUrl: string | undefined
+  readonly gatewaySecret: string
+  readonly jwtSecret: string
+  readonly migrateOnStart: boolean
+  readonly logLevel: LogLevel
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent'
+const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent']
+
+export function readLogLevel(env: Env): LogLevel {
+  const raw = (env.LOG_LEVEL ?? 'info') as LogLevel
+  if (!LOG_LEVELS.includes(raw)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`)
+  return raw
+}
+
+/** A subgraph's configuration: `<SERVICE>_PORT` / `<SERVICE>_DATABASE_URL` win over `PORT` / `DATABASE_URL`. */
+export function readServiceConfig(service: ServiceName, env: Env = process.env): ServiceConfig {
+  return {
+    service,
+    port: readInt(env, envKey(service, 'PORT'), readInt(env, 'PORT', DEFAULT_PORTS[service], 0, 65535), 0, 65535),
+    host: env.HOST ?? '127.0.0.1',
+    databaseUrl: env[envKey(service, 'DATABASE_URL')] ?? env.DATABASE_URL ?? databaseUrlFor(service, env),
+    databasePoolSize: readInt(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
+    redisUrl: env.REDIS_URL || undefined,
+    gatewaySecret: readSecret(env, 'GATEWAY_SECRET', DEV_GATEWAY_SECRET),
+    jwtSecret: readSecret(env, 'JWT_SECRET', DEV_JWT_SECRET),
+    migrateOnStart: readBool(env, 'MIGRATE_ON_START', true),
+    logLevel: readLogLevel(env),
+  }
+}
+
+export interface GatewayConfig {
+  readonly port: number
+  readonly host: string
+  readonly gatewaySecret: string
+  readonly jwtSecret: string
+  readonly subgraphUrls: Readonly<Record<string, string | undefined>>
+  readonly logLevel: LogLevel
+  readonly maxDepth: number
+  readonly maxAliases: number
+  readonly maxTokens: number
+}
+
+/** `SUBGRAPH_<NAME>_URL` overrides a routing_url of supergraph.yaml. */
+export function readGatewayConfig(env: Env = process.env): GatewayConfig {
+  const subgraphUrls: Record<string, string | undefined> = {}
+  for (const [key, value] of Object.entries(env)) {
+    const match = /^SUBGRAPH_([A-Z0-9_]+)_URL$/.exec(key)
+    if (match?.[1] && value) subgraphUrls[match[1].toLowerCase()] = value
+  }
+  return {
+    port: readInt(env, 'GATEWAY_PORT', readInt(env, 'PORT', DEFAULT_PORTS.gateway, 0, 65535), 0, 65535),
+    host: env.HOST ?? '127.0.0.1',
+    gatewaySecret: readSecret(env, 'GATEWAY_SECRET', DEV_GATEWAY_SECRET),
+    jwtSecret: readSecret(env, 'JWT_SECRET', DEV_JWT_SECRET),
+    subgraphUrls,
+    logLevel: readLogLevel(env),
+    maxDepth: readInt(env, 'MAX_QUERY_DEPTH', 12, 1, 100),
+    maxAliases: readInt(env, 'MAX_QUERY_ALIASES', 30, 0, 1000),
+    maxTokens: readInt(env, 'MAX_QUERY_TOKENS', 2000, 50, 100000),
+  }
+}

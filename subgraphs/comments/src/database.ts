@@ -1,0 +1,24 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+
+export type CommentSubjectType = 'PRODUCT' | 'MERCHANT' | 'REVIEW'
+
+export interface CommentTable {
+  readonly id: string
+  subject_type: CommentSubjectType
+  subject_id: string
+  parent_id: string | null
+  author_id: string
+  body: string
+  deleted: Generated<boolean>
+  reply_count: Generated<number>
+  readonly created_at: ColumnType<Date, Date | undefined, never>
+  edited_at: Date | null
+}
+
+export interface CommentsDatabase {
+  comments: CommentTable
+}
+
+export type CommentRow = Selectable<CommentTable>
+export type NewComment = Insertable<CommentTable>
+export type CommentUpdate = Updateable<CommentTable>
