@@ -1,5 +1,5 @@
 /** @type {import('jest').Config} */
-const transform = { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] }
+const transform = { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] }
 
 module.exports = {
   // the integration suites share one stack (Postgres, Redis, five subgraphs, gateway) started once

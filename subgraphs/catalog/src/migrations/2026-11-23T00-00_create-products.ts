@@ -13,7 +13,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('rating_count', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('rating_sum', 'bigint', (c) => c.notNull().defaultTo(0))
     .addColumn('rating_version', 'bigint', (c) => c.notNull().defaultTo(0))
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('created_at', sql`timestamptz(3)`, (c) => c.notNull().defaultTo(sql`now()`))
     .execute()
   await db.schema.createIndex('products_created_at_id_idx').on('products').columns(['created_at desc', 'id desc']).execute()
   await db.schema

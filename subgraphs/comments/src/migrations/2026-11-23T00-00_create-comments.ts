@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely'
+// created_at is timestamptz(3): millisecond precision, so the keyset cursors (JS Dates) compare exactly
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
@@ -14,8 +15,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('deleted', 'boolean', (c) => c.notNull().defaultTo(false))
     // kept by the writes that add replies, so a page never counts them row by row
     .addColumn('reply_count', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    .addColumn('edited_at', 'timestamptz')
+    .addColumn('created_at', sql`timestamptz(3)`, (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('edited_at', sql`timestamptz(3)`)
     .execute()
   // the comments page: top-level comments of one subject, newest first
   await db.schema

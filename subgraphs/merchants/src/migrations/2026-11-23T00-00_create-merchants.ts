@@ -12,7 +12,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('rating_count', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('rating_sum', 'bigint', (c) => c.notNull().defaultTo(0))
     .addColumn('rating_version', 'bigint', (c) => c.notNull().defaultTo(0))
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('created_at', sql`timestamptz(3)`, (c) => c.notNull().defaultTo(sql`now()`))
     .execute()
   await db.schema.createIndex('merchants_created_at_id_idx').on('merchants').columns(['created_at desc', 'id desc']).execute()
   await db.schema.createIndex('merchants_owner_id_idx').on('merchants').columns(['owner_id', 'created_at']).execute()

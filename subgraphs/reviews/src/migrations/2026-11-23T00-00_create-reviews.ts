@@ -12,8 +12,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('status', 'text', (c) =>
       c.notNull().defaultTo('PENDING').check(sql`status in ('PENDING', 'PUBLISHED', 'REJECTED')`),
     )
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    .addColumn('moderated_at', 'timestamptz')
+    .addColumn('created_at', sql`timestamptz(3)`, (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('moderated_at', sql`timestamptz(3)`)
     .addColumn('moderator_id', 'uuid')
     .addColumn('rejection_reason', 'text')
     .addUniqueConstraint('reviews_one_per_author_subject', ['author_id', 'subject_type', 'subject_id'])

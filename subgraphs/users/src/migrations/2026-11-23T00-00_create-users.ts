@@ -11,8 +11,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       c.notNull().check(sql`role in ('CUSTOMER', 'MERCHANT', 'MODERATOR', 'ADMIN')`),
     )
     .addColumn('password_hash', 'text', (c) => c.notNull())
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('created_at', sql`timestamptz(3)`, (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('updated_at', sql`timestamptz(3)`, (c) => c.notNull().defaultTo(sql`now()`))
     .execute()
   // usernames are case-insensitive: one index on the lower-cased form enforces it
   await sql`create unique index users_username_key on users (lower(username))`.execute(db)

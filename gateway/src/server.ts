@@ -1,0 +1,129 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway'
+import { ApolloServer } from '@apollo/server'
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled'
+import {
+  ANONYMOUS,
+  CALLER_HEADER,
+  createErrorFormatter,
+  createLogger,
+  executeGraphQL,
+  readGatewayConfig,
+  sendJson,
+  signCaller,
+  verifyToken,
+  type Caller,
+  type GatewayConfig,
+  type Logger,
+} from '@marketplace/service-template'
+import { composeSupergraph } from './compose'
+import { graphiqlPage } from './graphiql'
+import { aliasLimit, depthLimit } from './limits'
+import { readSupergraphConfig } from './supergraph-config'
+
+export interface GatewayContext {
+  readonly caller: Caller
+  // signed once per request, sent to every subgraph the plan calls
+  readonly callerHeader: string
+}
+
+/** Forwards the caller to subgraphs in a header only the gateway can sign. */
+class SignedCallerDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+    if ('callerHeader' in context && context.callerHeader) request.http?.headers.set(CALLER_HEADER, context.callerHeader)
+  }
+}
+
+export function callerFromAuthorization(secret: string, header: string | undefined): Caller {
+  const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null
+  // a missing, malformed or expired token is an anonymous caller: `me` answers null
+  return (match?.[1] && verifyToken(secret, match[1])) || ANONYMOUS
+}
+
+export interface RunningGateway {
+  readonly url: string
+  readonly port: number
+  readonly log: Logger
+  stop(): Promise<void>
+}
+
+const wantsHtml = (req: IncomingMessage): boolean =>
+  req.method === 'GET' && (req.headers.accept ?? '').includes('text/html') && !(req.url ?? '').includes('query=')
+
+export async function startGateway(config: GatewayConfig = readGatewayConfig()): Promise<RunningGateway> {
+  process.env.APOLLO_TELEMETRY_DISABLED = '1'
+  const log = createLogger('gateway', config.logLevel)
+  const supergraph = readSupergraphConfig()
+  const routing = new Map(supergraph.subgraphs.map((s) => [s.name, config.subgraphUrls[s.name] ?? s.routingUrl]))
+  const gateway = new ApolloGateway({
+    supergraphSdl: composeSupergraph(supergraph),
+    buildService: ({ name, url }) =>
+      new SignedCallerDataSource({
+        url: routing.get(name) ?? url,
+        // Node's fetch (undici) keeps connections to subgraphs alive between requests
+        fetcher: fetch as never,
+      }),
+  })
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    formatError: createErrorFormatter(log),
+    includeStacktraceInErrorResponses: false,
+    validationRules: [depthLimit(config.maxDepth), aliasLimit(config.maxAliases)],
+    parseOptions: { maxTokens: config.maxTokens },
+    plugins: [ApolloServerPluginLandingPageDisabled()],
+  })
+  await apollo.start()
+  const page = graphiqlPage('/graphql')
+
+  const server: Server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0]
+    if (path === '/graphql' && wantsHtml(req)) {
+      const gzip = (req.headers['accept-encoding'] ?? '').includes('gzip')
+      const body = gzip ? page.gzipped : page.html
+      res.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'content-length': body.length,
+        ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+      })
+      res.end(body)
+    } else if (path === '/graphql') {
+      const context = async (): Promise<GatewayContext> => {
+        const caller = callerFromAuthorization(config.jwtSecret, req.headers.authorization)
+        return { caller, callerHeader: signCaller(config.gatewaySecret, caller) }
+      }
+      executeGraphQL(apollo, req, res, context).catch((err: unknown) => {
+        log.error('request failed', { error: err })
+        if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] })
+        else res.end()
+      })
+    } else if (path === '/health' && req.method === 'GET') {
+      sendJson(res, 200, { status: 'ok', service: 'gateway' })
+    } else if (path === '/') {
+      res.writeHead(302, { location: '/graphql' })
+      res.end()
+    } else {
+      sendJson(res, 404, { error: 'not found' })
+    }
+  })
+  server.keepAliveTimeout = 65_000
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(config.port, config.host, resolve)
+  })
+  const port = (server.address() as AddressInfo).port
+  const url = `http://${config.host}:${port}/graphql`
+  log.info('listening', { url, subgraphs: Object.fromEntries(routing) })
+  return {
+    url,
+    port,
+    log,
+    async stop() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeIdleConnections()
+      })
+      await apollo.stop()
+    },
+  }
+}

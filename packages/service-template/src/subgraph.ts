@@ -1,0 +1,171 @@
+import { readFileSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server'
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled'
+import { buildSubgraphSchema } from '@apollo/subgraph'
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper'
+import { GraphQLError, parse, visit, type DocumentNode } from 'graphql'
+import { sql, type Kysely, type Migration } from 'kysely'
+import { createCache, type Cache } from './cache'
+import { readServiceConfig, type ServiceConfig, type ServiceName } from './config'
+import { callerFromHeaders, type ContextDependencies, type RequestContext } from './context'
+import { createDatabase, ensureDatabaseExists, migrateToLatest } from './database'
+import { createErrorFormatter, ErrorCode } from './errors'
+import { executeGraphQL, sendJson } from './http'
+import { createLogger, type Logger } from './logger'
+import { Metrics } from './metrics'
+import { DateTime } from './scalars'
+
+/** A service is a description of its entities; everything else comes from here. */
+export interface SubgraphDefinition<DB, Loaders> {
+  readonly name: ServiceName
+  readonly typeDefs: DocumentNode
+  readonly resolvers: GraphQLResolverMap<RequestContext<DB, Loaders>>
+  readonly migrations: Readonly<Record<string, Migration>>
+  /** Fresh per request: DataLoaders must never share results between callers. */
+  createLoaders(deps: ContextDependencies<DB>): Loaders
+}
+
+export function loadTypeDefs(path: string): DocumentNode {
+  return parse(readFileSync(path, 'utf8'))
+}
+
+export interface RunningSubgraph<DB> {
+  readonly url: string
+  readonly port: number
+  readonly db: Kysely<DB>
+  readonly cache: Cache
+  readonly metrics: Metrics
+  readonly log: Logger
+  stop(): Promise<void>
+}
+
+const FEDERATION_FIELDS = new Set(['_entities', '_service'])
+
+function selectsFederationField(document: DocumentNode): boolean {
+  let found = false
+  visit(document, {
+    Field(node) {
+      if (FEDERATION_FIELDS.has(node.name.value)) found = true
+    },
+  })
+  return found
+}
+
+// _entities and _service are the gateway's: a direct caller could otherwise enumerate any entity
+function gatewayOnlyFederationFields(metrics: Metrics): ApolloServerPlugin<RequestContext<unknown, unknown>> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, contextValue }) {
+          metrics.increment('graphql_operations_total')
+          if (!selectsFederationField(document)) return
+          if (!contextValue.fromGateway) {
+            throw new GraphQLError('_entities and _service are served to the gateway only.', {
+              extensions: { code: ErrorCode.Forbidden, http: { status: 403 } },
+            })
+          }
+          metrics.increment('entities_requests_total')
+        },
+      }
+    },
+  }
+}
+
+export async function startSubgraph<DB, Loaders>(
+  definition: SubgraphDefinition<DB, Loaders>,
+  config: ServiceConfig = readServiceConfig(definition.name),
+): Promise<RunningSubgraph<DB>> {
+  const log = createLogger(definition.name, config.logLevel)
+  const metrics = new Metrics()
+  if (config.migrateOnStart) {
+    await ensureDatabaseExists(config.databaseUrl)
+    const migrationDb = createDatabase<unknown>(config.databaseUrl, 1)
+    try {
+      const applied = await migrateToLatest(migrationDb, definition.migrations)
+      if (applied.length > 0) log.info('migrated', { applied })
+    } finally {
+      await migrationDb.destroy()
+    }
+  }
+  const db = createDatabase<DB>(config.databaseUrl, config.databasePoolSize, () => metrics.increment('db_queries_total'))
+  const cache = createCache(config.redisUrl, log)
+  const deps: ContextDependencies<DB> = { db, cache, log, config }
+
+  const apollo = new ApolloServer<RequestContext<DB, Loaders>>({
+    schema: buildSubgraphSchema([
+      { typeDefs: definition.typeDefs, resolvers: { DateTime, ...definition.resolvers } as never },
+    ]),
+    formatError: createErrorFormatter(log),
+    includeStacktraceInErrorResponses: false,
+    plugins: [gatewayOnlyFederationFields(metrics) as ApolloServerPlugin<RequestContext<DB, Loaders>>, ApolloServerPluginLandingPageDisabled()],
+  })
+  await apollo.start()
+
+  const server: Server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0]
+    if (path === '/graphql') {
+      metrics.increment('http_requests_total')
+      const context = async (): Promise<RequestContext<DB, Loaders>> => ({
+        ...callerFromHeaders(config.gatewaySecret, req.headers),
+        ...deps,
+        loaders: definition.createLoaders(deps),
+      })
+      executeGraphQL(apollo, req, res, context).catch((err: unknown) => {
+        log.error('request failed', { error: err })
+        if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: ErrorCode.Internal } }] })
+        else res.end()
+      })
+    } else if (path === '/health' && req.method === 'GET') {
+      sql`select 1`
+        .execute(db)
+        .then(() => sendJson(res, 200, { status: 'ok', service: definition.name, cache: cache.kind }))
+        .catch(() => sendJson(res, 503, { status: 'unavailable', service: definition.name, reason: 'database' }))
+    } else if (path === '/metrics' && req.method === 'GET') {
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' })
+      res.end(metrics.render())
+    } else {
+      sendJson(res, 404, { error: 'not found' })
+    }
+  })
+  server.keepAliveTimeout = 65_000
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(config.port, config.host, resolve)
+  })
+  const port = (server.address() as AddressInfo).port
+  const url = `http://${config.host}:${port}/graphql`
+  log.info('listening', { url, cache: cache.kind })
+
+  let stopping: Promise<void> | undefined
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeIdleConnections()
+      })
+      await apollo.stop()
+      await Promise.allSettled([db.destroy(), cache.close()])
+    })())
+  return { url, port, db, cache, metrics, log, stop }
+}
+
+/** The entry point of a subgraph process: start, and stop cleanly on SIGINT/SIGTERM. */
+export function runSubgraph<DB, Loaders>(definition: SubgraphDefinition<DB, Loaders>): void {
+  startSubgraph(definition)
+    .then((running) => {
+      const shutdown = (signal: string): void => {
+        running.log.info('stopping', { signal })
+        const force = setTimeout(() => process.exit(1), 10_000)
+        force.unref()
+        running.stop().then(() => process.exit(0), () => process.exit(1))
+      }
+      process.once('SIGINT', () => shutdown('SIGINT'))
+      process.once('SIGTERM', () => shutdown('SIGTERM'))
+    })
+    .catch((err: unknown) => {
+      console.error(err)
+      process.exit(1)
+    })
+}

@@ -1,0 +1,21 @@
+import { join } from 'node:path'
+import type { Migration } from 'kysely'
+import type { ServiceName } from '@marketplace/service-template'
+import { migrations as catalog } from '../../subgraphs/catalog/src/migrations'
+import { migrations as comments } from '../../subgraphs/comments/src/migrations'
+import { migrations as merchants } from '../../subgraphs/merchants/src/migrations'
+import { migrations as reviews } from '../../subgraphs/reviews/src/migrations'
+import { migrations as users } from '../../subgraphs/users/src/migrations'
+
+export const ROOT = join(__dirname, '..', '..')
+
+export const MIGRATIONS: Readonly<Record<ServiceName, Readonly<Record<string, Migration>>>> = {
+  users,
+  comments,
+  reviews,
+  catalog,
+  merchants,
+}
+
+export const entryOf = (service: ServiceName | 'gateway'): string =>
+  service === 'gateway' ? join(ROOT, 'gateway', 'src', 'index.ts') : join(ROOT, 'subgraphs', service, 'src', 'index.ts')

@@ -1,0 +1,246 @@
+// The embedded stack: a real Postgres and Redis, the five subgraphs and the gateway, one command.
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import {
+  DEFAULT_PORTS,
+  SERVICE_NAMES,
+  createDatabase,
+  databaseUrlFor,
+  ensureDatabaseExists,
+  migrateToLatest,
+  readInt,
+  type ServiceName,
+} from '@marketplace/service-template'
+import Redis from 'ioredis'
+import { freePort, httpOk, waitFor } from './lib/ports'
+import { startEmbeddedPostgres } from './lib/postgres'
+import { commandExists, openLog, startProcess, type ManagedProcess } from './lib/processes'
+import { MIGRATIONS, ROOT, entryOf } from './lib/services'
+import { isSeeded, seedDatabases } from './seed/write'
+
+const USAGE = `Usage: npm start [-- options]
+
+Starts embedded Postgres, Redis (when redis-server is on PATH), the five subgraphs and the gateway.
+
+Options:
+  --data-dir DIR     where Postgres keeps its data (default: .data, or DATA_DIR)
+  --ephemeral        use a temporary data folder, deleted on exit
+  --random-ports     pick free ports for everything (tests)
+  --ready-file FILE  write the URLs as JSON to FILE once everything answers
+  --log-dir DIR      write each process's log to DIR/<name>.log instead of the terminal
+  --no-seed          do not seed an empty database
+  --exit-with-parent stop when the process that started us goes away (tests)
+  --help             this text`
+
+interface StackOptions {
+  dataDir: string
+  ephemeral: boolean
+  randomPorts: boolean
+  readyFile?: string
+  logDir?: string
+  seed: boolean
+  exitWithParent: boolean
+}
+
+function parseArgs(argv: readonly string[]): StackOptions {
+  const options: StackOptions = {
+    dataDir: resolve(process.env.DATA_DIR ?? join(ROOT, '.data')),
+    ephemeral: false,
+    randomPorts: false,
+    seed: true,
+    exitWithParent: false,
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]
+    const value = (): string => {
+      const next = argv[++i]
+      if (!next) throw new UsageError(`${arg} needs a value`)
+      return next
+    }
+    switch (arg) {
+      case '--data-dir': options.dataDir = resolve(value()); break
+      case '--ephemeral': options.ephemeral = true; break
+      case '--random-ports': options.randomPorts = true; break
+      case '--ready-file': options.readyFile = resolve(value()); break
+      case '--log-dir': options.logDir = resolve(value()); break
+      case '--no-seed': options.seed = false; break
+      case '--exit-with-parent': options.exitWithParent = true; break
+      case '--help': console.log(USAGE); process.exit(0)
+      // falls through (exit never returns)
+      default: throw new UsageError(`unknown option ${arg}`)
+    }
+  }
+  return options
+}
+
+class UsageError extends Error {}
+
+export interface StackUrls {
+  gateway: string
+  graphiql: string
+  subgraphs: Record<ServiceName, string>
+  postgres: Record<ServiceName, string>
+  redis: string | null
+  dataDir: string
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2))
+  const env = process.env
+  const cleanups: (() => Promise<void>)[] = []
+  let shuttingDown = false
+  const shutdown = async (code: number): Promise<never> => {
+    if (!shuttingDown) {
+      shuttingDown = true
+      console.log('stopping…')
+      for (const cleanup of cleanups.reverse()) await cleanup().catch((err: unknown) => console.error(err))
+    }
+    process.exit(code)
+  }
+  process.once('SIGINT', () => void shutdown(0))
+  process.once('SIGTERM', () => void shutdown(0))
+  if (options.exitWithParent) {
+    const parent = process.ppid
+    setInterval(() => {
+      if (process.ppid !== parent) void shutdown(0)
+    }, 500).unref()
+  }
+
+  try {
+    const dataDir = options.ephemeral ? await mkdtemp(join(tmpdir(), 'marketplace-')) : options.dataDir
+    await mkdir(dataDir, { recursive: true })
+    if (options.ephemeral) cleanups.push(() => rm(dataDir, { recursive: true, force: true }))
+    if (options.logDir) await mkdir(options.logDir, { recursive: true })
+    const logTo = (name: string) => (options.logDir ? openLog(join(options.logDir, `${name}.log`)) : undefined)
+    const port = async (fixed: number): Promise<number> => (options.randomPorts ? freePort() : fixed)
+
+    // Postgres
+    const pgPort = await port(readInt(env, 'EMBEDDED_PG_PORT', 54320, 1, 65535))
+    const pgLog = logTo('postgres')
+    const postgres = await startEmbeddedPostgres(join(dataDir, 'postgres'), pgPort, {
+      ephemeral: options.ephemeral,
+      log: (line) => pgLog?.write(line.endsWith('\n') ? line : line + '\n'),
+    })
+    cleanups.push(() => postgres.stop())
+    const dbEnv = { ...env, EMBEDDED_PG_PORT: String(pgPort) }
+    const databaseUrls = Object.fromEntries(SERVICE_NAMES.map((s) => [s, databaseUrlFor(s, dbEnv)])) as Record<ServiceName, string>
+    for (const service of SERVICE_NAMES) {
+      await ensureDatabaseExists(databaseUrls[service])
+      const db = createDatabase<unknown>(databaseUrls[service], 1)
+      try {
+        await migrateToLatest(db, MIGRATIONS[service])
+      } finally {
+        await db.destroy()
+      }
+    }
+    console.log(`postgres   ready on 127.0.0.1:${pgPort} (data in ${join(dataDir, 'postgres')})`)
+    if (options.seed && !(await isSeeded(dbEnv))) {
+      console.log('seeding the empty databases (first start)…')
+      const summary = await seedDatabases({}, dbEnv)
+      console.log(`seeded in ${summary.elapsedMs} ms`)
+    }
+
+    // Redis, when the machine has it
+    let redisUrl: string | null = env.REDIS_URL ?? null
+    const redisServer = redisUrl ? null : commandExists('redis-server')
+    if (redisServer) {
+      const redisPort = await port(readInt(env, 'EMBEDDED_REDIS_PORT', 63790, 1, 65535))
+      const redis = startProcess(
+        'redis',
+        redisServer,
+        ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+        env,
+        { logTo: logTo('redis'), onExit: (code) => fail('redis', code) },
+      )
+      cleanups.push(() => redis.stop())
+      redisUrl = `redis://127.0.0.1:${redisPort}`
+      await waitFor('redis', () => pingRedis(redisPort), { timeoutMs: 10_000 })
+      console.log(`redis      ready at ${redisUrl}`)
+    } else if (!redisUrl) {
+      console.log('redis      not found (no redis-server on PATH, no REDIS_URL): caching is in-process only')
+    }
+
+    // the subgraphs, then the gateway
+    const processes: ManagedProcess[] = []
+    cleanups.push(async () => {
+      await Promise.all(processes.map((p) => p.stop()))
+    })
+    const fail = (name: string, code: number | null): void => {
+      console.error(`${name} exited unexpectedly (code ${code}); stopping the stack`)
+      void shutdown(1)
+    }
+    const common = {
+      ...env,
+      APOLLO_TELEMETRY_DISABLED: '1',
+      MIGRATE_ON_START: 'false',
+      ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+    }
+    const subgraphUrls = {} as Record<ServiceName, string>
+    const gatewayEnv: NodeJS.ProcessEnv = { ...common }
+    await Promise.all(
+      SERVICE_NAMES.map(async (service) => {
+        const servicePort = await port(DEFAULT_PORTS[service])
+        subgraphUrls[service] = `http://127.0.0.1:${servicePort}/graphql`
+        gatewayEnv[`SUBGRAPH_${service.toUpperCase()}_URL`] = subgraphUrls[service]
+        processes.push(
+          startProcess(
+            service,
+            process.execPath,
+            ['--import', 'tsx', entryOf(service)],
+            { ...common, PORT: String(servicePort), DATABASE_URL: databaseUrls[service] },
+            { logTo: logTo(service), onExit: (code) => fail(service, code) },
+          ),
+        )
+        await waitFor(service, httpOk(`http://127.0.0.1:${servicePort}/health`))
+      }),
+    )
+    const gatewayPort = await port(readInt(env, 'GATEWAY_PORT', DEFAULT_PORTS.gateway, 0, 65535))
+    processes.push(
+      startProcess('gateway', process.execPath, ['--import', 'tsx', entryOf('gateway')], { ...gatewayEnv, PORT: String(gatewayPort) }, {
+        logTo: logTo('gateway'),
+        onExit: (code) => fail('gateway', code),
+      }),
+    )
+    const gatewayUrl = `http://127.0.0.1:${gatewayPort}/graphql`
+    await waitFor('gateway', httpOk(`http://127.0.0.1:${gatewayPort}/health`))
+
+    const urls: StackUrls = {
+      gateway: gatewayUrl,
+      graphiql: gatewayUrl,
+      subgraphs: subgraphUrls,
+      postgres: databaseUrls,
+      redis: redisUrl,
+      dataDir,
+    }
+    if (options.readyFile) await writeFile(options.readyFile, JSON.stringify(urls, null, 2))
+    console.log(
+      [
+        '',
+        `gateway    ${gatewayUrl}   (open it in a browser for GraphiQL)`,
+        ...SERVICE_NAMES.map((s) => `${s.padEnd(10)} ${subgraphUrls[s]}`),
+        '',
+        'Sign in with the seed accounts (password = username): admin, moderator, alice, bob, mallory.',
+        'Ctrl-C stops everything.',
+      ].join('\n'),
+    )
+  } catch (err) {
+    console.error(err instanceof UsageError ? `${err.message}\n\n${USAGE}` : err)
+    await shutdown(err instanceof UsageError ? 2 : 1)
+  }
+}
+
+async function pingRedis(port: number): Promise<boolean> {
+  const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null })
+  try {
+    await client.connect()
+    return (await client.ping()) === 'PONG'
+  } finally {
+    client.disconnect()
+  }
+}
+
+main().catch((err) => {
+  console.error(err)
+  process.exit(1)
+})

@@ -1,0 +1,54 @@
+import type { Kysely } from 'kysely'
+import { afterPosition, keysetPage, toCount, type Connection, type PageRequest } from '@marketplace/service-template'
+import type { CatalogDatabase, ProductRow } from './database'
+
+export interface Product {
+  readonly id: string
+  readonly merchantId: string
+  readonly name: string
+  readonly description: string | null
+  readonly price: { readonly amount: number; readonly currency: string }
+  readonly ratingCount: number
+  readonly ratingSum: number
+  readonly createdAt: Date
+}
+
+export function toProduct(row: ProductRow): Product {
+  return {
+    id: row.id,
+    merchantId: row.merchant_id,
+    name: row.name,
+    description: row.description,
+    price: { amount: row.price_amount, currency: row.price_currency },
+    ratingCount: row.rating_count,
+    ratingSum: Number(row.rating_sum),
+    createdAt: row.created_at,
+  }
+}
+
+export async function productsByIds(db: Kysely<CatalogDatabase>, ids: readonly string[]): Promise<Product[]> {
+  const rows = await db.selectFrom('products').selectAll().where('id', '=', (eb) => eb.fn.any(eb.val([...ids]))).execute()
+  return rows.map(toProduct)
+}
+
+/** Products newest first, all of them or one merchant's (merchantId null: all). */
+export function productsPage(
+  db: Kysely<CatalogDatabase>,
+  merchantId: string | null,
+  request: PageRequest,
+): Promise<Connection<Product>> {
+  const base = () => {
+    const query = db.selectFrom('products')
+    return merchantId === null ? query : query.where('merchant_id', '=', merchantId)
+  }
+  return keysetPage(
+    request,
+    (limit, after) => {
+      let query = base().selectAll()
+      if (after) query = query.where(afterPosition(after, 'newest-first'))
+      return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute()
+    },
+    async () => toCount(await base().select((eb) => eb.fn.countAll().as('count')).executeTakeFirst()),
+    toProduct,
+  )
+}

@@ -1,0 +1,82 @@
+import type { Kysely } from 'kysely'
+import { afterPosition, keysetPage, toCount, type Connection, type Order, type PageRequest } from '@marketplace/service-template'
+import type { CommentRow, CommentSubjectType, CommentsDatabase } from './database'
+
+export interface Comment {
+  readonly id: string
+  readonly subjectType: CommentSubjectType
+  readonly subjectId: string
+  readonly parentId: string | null
+  readonly authorId: string
+  readonly body: string
+  readonly deleted: boolean
+  readonly replyCount: number
+  readonly createdAt: Date
+  readonly editedAt: Date | null
+}
+
+export function toComment(row: CommentRow): Comment {
+  return {
+    id: row.id,
+    subjectType: row.subject_type,
+    subjectId: row.subject_id,
+    parentId: row.parent_id,
+    authorId: row.author_id,
+    body: row.deleted ? '' : row.body,
+    deleted: row.deleted,
+    replyCount: row.reply_count,
+    createdAt: row.created_at,
+    editedAt: row.edited_at,
+  }
+}
+
+export interface Subject {
+  readonly type: CommentSubjectType
+  readonly id: string
+}
+
+export async function commentsByIds(db: Kysely<CommentsDatabase>, ids: readonly string[]): Promise<Comment[]> {
+  const rows = await db.selectFrom('comments').selectAll().where('id', '=', (eb) => eb.fn.any(eb.val([...ids]))).execute()
+  return rows.map(toComment)
+}
+
+export type CommentList =
+  | { readonly kind: 'subject'; readonly subject: Subject } // top-level comments of a subject
+  | { readonly kind: 'replies'; readonly parentId: string }
+  | { readonly kind: 'author'; readonly authorId: string }
+
+const ORDER: Readonly<Record<CommentList['kind'], Order>> = {
+  subject: 'newest-first',
+  replies: 'oldest-first',
+  author: 'newest-first',
+}
+
+/** One page of a list of comments, each served by its own index (see the migration). */
+export function commentsPage(db: Kysely<CommentsDatabase>, list: CommentList, request: PageRequest): Promise<Connection<Comment>> {
+  const base = () => {
+    const query = db.selectFrom('comments')
+    switch (list.kind) {
+      case 'subject':
+        return query
+          .where('subject_type', '=', list.subject.type)
+          .where('subject_id', '=', list.subject.id)
+          .where('parent_id', 'is', null)
+      case 'replies':
+        return query.where('parent_id', '=', list.parentId)
+      case 'author':
+        return query.where('author_id', '=', list.authorId)
+    }
+  }
+  const order = ORDER[list.kind]
+  const direction = order === 'newest-first' ? 'desc' : 'asc'
+  return keysetPage(
+    request,
+    (limit, after) => {
+      let query = base().selectAll()
+      if (after) query = query.where(afterPosition(after, order))
+      return query.orderBy('created_at', direction).orderBy('id', direction).limit(limit).execute()
+    },
+    async () => toCount(await base().select((eb) => eb.fn.countAll().as('count')).executeTakeFirst()),
+    toComment,
+  )
+}

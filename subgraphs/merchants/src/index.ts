@@ -1,0 +1,4 @@
+import { runSubgraph } from '@marketplace/service-template'
+import { merchants } from './subgraph'
+
+runSubgraph(merchants)

@@ -1,0 +1,4 @@
+import { runSubgraph } from '@marketplace/service-template'
+import { reviews } from './subgraph'
+
+runSubgraph(reviews)

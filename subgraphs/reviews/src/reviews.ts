@@ -1,0 +1,86 @@
+import type { Kysely } from 'kysely'
+import {
+  afterPosition,
+  isModerator,
+  keysetPage,
+  toCount,
+  type Caller,
+  type Connection,
+  type Order,
+  type PageRequest,
+} from '@marketplace/service-template'
+import type { ReviewRow, ReviewStatus, ReviewSubjectType, ReviewsDatabase } from './database'
+
+export interface Review {
+  readonly id: string
+  readonly authorId: string
+  readonly subjectType: ReviewSubjectType
+  readonly subjectId: string
+  readonly rating: number
+  readonly body: string
+  readonly status: ReviewStatus
+  readonly createdAt: Date
+  readonly moderatedAt: Date | null
+  readonly moderatorId: string | null
+  readonly rejectionReason: string | null
+}
+
+export function toReview(row: ReviewRow): Review {
+  return {
+    id: row.id,
+    authorId: row.author_id,
+    subjectType: row.subject_type,
+    subjectId: row.subject_id,
+    rating: row.rating,
+    body: row.body,
+    status: row.status,
+    createdAt: row.created_at,
+    moderatedAt: row.moderated_at,
+    moderatorId: row.moderator_id,
+    rejectionReason: row.rejection_reason,
+  }
+}
+
+/** The contract's visibility rule: a review not yet PUBLISHED is its author's and moderators' only. */
+export const canSee = (caller: Caller, review: Review): boolean =>
+  review.status === 'PUBLISHED' || review.authorId === caller.userId || isModerator(caller)
+
+export async function reviewsByIds(db: Kysely<ReviewsDatabase>, ids: readonly string[]): Promise<Review[]> {
+  const rows = await db.selectFrom('reviews').selectAll().where('id', '=', (eb) => eb.fn.any(eb.val([...ids]))).execute()
+  return rows.map(toReview)
+}
+
+export interface ReviewFilter {
+  readonly subject?: { readonly type: ReviewSubjectType; readonly id: string }
+  readonly authorId?: string
+  /** null: every status */
+  readonly status: ReviewStatus | null
+}
+
+export function reviewsPage(
+  db: Kysely<ReviewsDatabase>,
+  filter: ReviewFilter,
+  order: Order,
+  request: PageRequest,
+): Promise<Connection<Review>> {
+  const base = () => {
+    let query = db.selectFrom('reviews')
+    if (filter.subject) {
+      query = query.where('subject_type', '=', filter.subject.type).where('subject_id', '=', filter.subject.id)
+    }
+    if (filter.authorId) query = query.where('author_id', '=', filter.authorId)
+    if (filter.status) query = query.where('status', '=', filter.status)
+    return query
+  }
+  const direction = order === 'newest-first' ? 'desc' : 'asc'
+  return keysetPage(
+    request,
+    (limit, after) => {
+      let query = base().selectAll()
+      if (after) query = query.where(afterPosition(after, order))
+      return query.orderBy('created_at', direction).orderBy('id', direction).limit(limit).execute()
+    },
+    async () => toCount(await base().select((eb) => eb.fn.countAll().as('count')).executeTakeFirst()),
+    toReview,
+  )
+}

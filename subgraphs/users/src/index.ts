@@ -1,0 +1,4 @@
+import { runSubgraph } from '@marketplace/service-template'
+import { users } from './subgraph'
+
+runSubgraph(users)

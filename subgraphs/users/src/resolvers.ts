@@ -1,0 +1,40 @@
+import {
+  createByIdLoader,
+  issueToken,
+  unauthenticated,
+  type ContextDependencies,
+  type RequestContext,
+} from '@marketplace/service-template'
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper'
+import type { UsersDatabase } from './database'
+import { hashPassword, verifyPassword } from './passwords'
+import { credentialsByUsername, userByUsername, usersByIds, type User } from './users'
+
+export function createLoaders({ db }: ContextDependencies<UsersDatabase>) {
+  return { userById: createByIdLoader((ids) => usersByIds(db, ids)) }
+}
+
+type Context = RequestContext<UsersDatabase, ReturnType<typeof createLoaders>>
+
+// compared against when the username does not exist, so a wrong username costs the same time
+const unknownUserHash = hashPassword('no-such-user-password')
+
+export const resolvers: GraphQLResolverMap<Context> = {
+  Query: {
+    me: (_: unknown, __: unknown, ctx: Context) => (ctx.caller.userId ? ctx.loaders.userById.load(ctx.caller.userId) : null),
+    user: (_: unknown, args: { id: string }, ctx: Context) => ctx.loaders.userById.load(args.id),
+    userByUsername: (_: unknown, args: { username: string }, ctx: Context) => userByUsername(ctx.db, args.username),
+  },
+  Mutation: {
+    async login(_: unknown, args: { username: string; password: string }, ctx: Context) {
+      const found = await credentialsByUsername(ctx.db, args.username)
+      const ok = await verifyPassword(args.password, found?.passwordHash ?? (await unknownUserHash))
+      if (!found || !ok) throw unauthenticated('Wrong username or password.')
+      return { token: issueToken(ctx.config.jwtSecret, found.user.id, found.user.role), user: found.user }
+    },
+  },
+  User: {
+    __resolveReference: (reference: { id: string }, ctx: Context): Promise<User | null> =>
+      ctx.loaders.userById.load(reference.id),
+  },
+}

@@ -1,0 +1,47 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+export interface StackUrls {
+  gateway: string
+  subgraphs: Record<'users' | 'comments' | 'reviews' | 'catalog' | 'merchants', string>
+  postgres: Record<'users' | 'comments' | 'reviews' | 'catalog' | 'merchants', string>
+  redis: string | null
+  dataDir: string
+  logDir: string
+}
+
+const ROOT = join(__dirname, '..', '..')
+
+/** Starts the real stack (`npm start`'s launcher) on free ports with a throw-away data folder. */
+export async function startStack(timeoutMs = 240_000): Promise<{ urls: StackUrls; process: ChildProcess }> {
+  const work = mkdtempSync(join(tmpdir(), 'marketplace-test-'))
+  const readyFile = join(work, 'ready.json')
+  const logDir = join(work, 'logs')
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'scripts', 'stack.ts'), '--ephemeral', '--random-ports', '--exit-with-parent', '--ready-file', readyFile, '--log-dir', logDir],
+    { cwd: ROOT, env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] },
+  )
+  let output = ''
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  const deadline = Date.now() + timeoutMs
+  while (!existsSync(readyFile)) {
+    if (child.exitCode !== null) throw new Error(`the stack exited with code ${child.exitCode}:\n${output}`)
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL')
+      throw new Error(`the stack did not start within ${timeoutMs} ms:\n${output}`)
+    }
+    await new Promise((r) => setTimeout(r, 200))
+  }
+  const urls = { ...JSON.parse(readFileSync(readyFile, 'utf8')), logDir } as StackUrls
+  return { urls, process: child }
+}
+
+export function stackUrls(): StackUrls {
+  const raw = process.env.MARKETPLACE_TEST_STACK
+  if (!raw) throw new Error('the integration stack is not running (tests/support/global-setup.ts starts it)')
+  return JSON.parse(raw) as StackUrls
+}

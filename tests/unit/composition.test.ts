@@ -1,0 +1,24 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { composeSupergraph } from '../../gateway/src/compose'
+import { readSupergraphConfig } from '../../gateway/src/supergraph-config'
+
+const ROOT = join(__dirname, '..', '..')
+
+describe('supergraph composition', () => {
+  it('lists the five subgraphs in rover format', () => {
+    const config = readSupergraphConfig()
+    expect(config.subgraphs.map((s) => s.name).sort()).toEqual(['catalog', 'comments', 'merchants', 'reviews', 'users'])
+    for (const subgraph of config.subgraphs) expect(subgraph.routingUrl).toMatch(/^http:\/\/.+\/graphql$/)
+  })
+
+  it('pins the federation version of the installed composition library', () => {
+    const installed = (require('@apollo/composition/package.json') as { version: string }).version
+    expect(readSupergraphConfig().federationVersion).toBe(`=${installed}`)
+  })
+
+  it('composes, and the committed gateway/supergraph.graphql is up to date (run `npm run compose`)', () => {
+    const committed = readFileSync(join(ROOT, 'gateway', 'supergraph.graphql'), 'utf8')
+    expect(composeSupergraph()).toBe(committed)
+  })
+})

@@ -1,0 +1,478 @@
+// Static checks of the production stack (docker-compose.yml, Dockerfile, .dockerignore and the
+// Postgres init script). No Docker engine is needed: the files are parsed and cross-checked
+// against what the code expects (service names, ports, environment variables).
+
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { parse } from 'yaml'
+
+const ROOT = join(__dirname, '..', '..')
+const COMPOSE_FILE = join(ROOT, 'docker-compose.yml')
+const INIT_DIR = join(ROOT, 'docker', 'postgres')
+const INIT_MOUNT = '/docker-entrypoint-initdb.d'
+
+const SUBGRAPH_PORTS = {
+  users: 4001,
+  comments: 4002,
+  reviews: 4003,
+  catalog: 4004,
+  merchants: 4005,
+} as const
+type Subgraph = keyof typeof SUBGRAPH_PORTS
+const SUBGRAPHS = Object.keys(SUBGRAPH_PORTS) as Subgraph[]
+const GATEWAY_PORT = 4000
+const SECRETS = ['GATEWAY_SECRET', 'JWT_SECRET'] as const
+const REQUIRED_SERVICES = ['postgres', 'redis', 'temporal', 'temporal-ui', ...SUBGRAPHS, 'gateway']
+
+// ---------------------------------------------------------------------------------------------
+// Loading and normalising the compose file (both the short and the long syntaxes are accepted)
+// ---------------------------------------------------------------------------------------------
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
+type JsonObject = { [key: string]: Json }
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+interface Service {
+  readonly name: string
+  readonly raw: JsonObject
+  readonly image: string | undefined
+  readonly hasBuild: boolean
+  readonly command: string
+  readonly environment: Readonly<Record<string, string>>
+  readonly dependsOn: ReadonlyMap<string, string> // service -> condition
+  readonly expose: readonly number[]
+  readonly ports: readonly { host: number | undefined; hostIp: string | undefined; container: number }[]
+  readonly volumes: readonly { source: string; target: string }[]
+  readonly healthcheck: string | undefined // the test command as one string
+}
+
+function scalar(value: Json | undefined): string {
+  if (value === null || value === undefined) return ''
+  if (typeof value === 'object') throw new Error(`expected a scalar, got ${JSON.stringify(value)}`)
+  return String(value)
+}
+
+function asStringList(value: Json | undefined): string[] {
+  if (value === undefined || value === null) return []
+  if (Array.isArray(value)) return value.map((item) => scalar(item))
+  return [scalar(value)]
+}
+
+function normaliseEnvironment(value: Json | undefined): Record<string, string> {
+  const env: Record<string, string> = {}
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const entry = scalar(item)
+      const eq = entry.indexOf('=')
+      if (eq === -1) env[entry] = ''
+      else env[entry.slice(0, eq)] = entry.slice(eq + 1)
+    }
+  } else if (isObject(value)) {
+    for (const [key, item] of Object.entries(value)) env[key] = scalar(item)
+  }
+  return env
+}
+
+function normaliseDependsOn(value: Json | undefined): Map<string, string> {
+  const deps = new Map<string, string>()
+  if (Array.isArray(value)) {
+    for (const item of value) deps.set(scalar(item), 'service_started')
+  } else if (isObject(value)) {
+    for (const [key, item] of Object.entries(value)) {
+      deps.set(key, isObject(item) && item.condition !== undefined ? scalar(item.condition) : 'service_started')
+    }
+  }
+  return deps
+}
+
+function normalisePorts(value: Json | undefined): Service['ports'] {
+  if (!Array.isArray(value)) return []
+  return value.map((item) => {
+    if (isObject(item)) {
+      const published = item.published === undefined ? undefined : Number(scalar(item.published))
+      const hostIp = item.host_ip === undefined ? undefined : scalar(item.host_ip)
+      return { host: published, hostIp, container: Number(scalar(item.target)) }
+    }
+    // [ip:][host:]container[/protocol]
+    const parts = scalar(item).replace(/\/(tcp|udp)$/, '').split(':')
+    const container = Number(parts[parts.length - 1])
+    const host = parts.length >= 2 ? Number(parts[parts.length - 2]) : undefined
+    const hostIp = parts.length >= 3 ? parts.slice(0, -2).join(':') : undefined
+    return { host, hostIp, container }
+  })
+}
+
+function normaliseVolumes(value: Json | undefined): Service['volumes'] {
+  if (!Array.isArray(value)) return []
+  return value.map((item) => {
+    if (isObject(item)) return { source: scalar(item.source), target: scalar(item.target) }
+    const [source = '', target = ''] = scalar(item).split(':')
+    return { source, target }
+  })
+}
+
+function normaliseService(name: string, raw: JsonObject): Service {
+  const health = raw.healthcheck
+  return {
+    name,
+    raw,
+    image: raw.image === undefined ? undefined : scalar(raw.image),
+    hasBuild: raw.build !== undefined,
+    command: asStringList(raw.command).join(' '),
+    environment: normaliseEnvironment(raw.environment),
+    dependsOn: normaliseDependsOn(raw.depends_on),
+    expose: asStringList(raw.expose).map(Number),
+    ports: normalisePorts(raw.ports),
+    volumes: normaliseVolumes(raw.volumes),
+    healthcheck: isObject(health) && health.disable !== true ? asStringList(health.test).join(' ') : undefined,
+  }
+}
+
+const composeText = readFileSync(COMPOSE_FILE, 'utf8')
+// `merge: true` resolves the `<<` merge keys of the shared fragments, as Compose does.
+const compose: unknown = parse(composeText, { merge: true })
+if (!isObject(compose) || !isObject(compose.services)) {
+  throw new Error('docker-compose.yml has no services mapping')
+}
+const rawServices = compose.services
+const services = new Map<string, Service>(
+  Object.entries(rawServices).map(([name, raw]) => {
+    if (!isObject(raw)) throw new Error(`service ${name} is not a mapping`)
+    return [name, normaliseService(name, raw)]
+  }),
+)
+
+function service(name: string): Service {
+  const found = services.get(name)
+  if (!found) throw new Error(`docker-compose.yml has no service "${name}"`)
+  return found
+}
+
+/**
+ * Compose-style variable interpolation with a fixed environment: `${VAR:?msg}` (required) gets
+ * a placeholder, `${VAR:-default}` / `${VAR-default}` its default, `${VAR}` / `$VAR` the given
+ * value or "", and `$$` is a literal dollar.
+ */
+function interpolate(text: string, env: Readonly<Record<string, string>> = {}): string {
+  return text.replace(
+    /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (match: string, name?: string, operator?: string, argument?: string, bare?: string) => {
+      if (match === '$$') return '$'
+      const variable = name ?? bare ?? ''
+      const value = env[variable]
+      if (operator === undefined) return value ?? ''
+      if (operator.endsWith('?')) return value ?? `<required:${variable}>`
+      return value === undefined || (operator === ':-' && value === '') ? (argument ?? '') : value
+    },
+  )
+}
+
+function url(value: string | undefined, what: string): URL {
+  if (value === undefined) throw new Error(`${what} is not set`)
+  return new URL(interpolate(value))
+}
+
+function urlPort(parsed: URL): number {
+  if (parsed.port !== '') return Number(parsed.port)
+  const defaults: Record<string, number> = { 'http:': 80, 'https:': 443, 'postgres:': 5432, 'redis:': 6379 }
+  return defaults[parsed.protocol] ?? NaN
+}
+
+// The databases the init script(s) create.
+function initScripts(): { file: string; text: string }[] {
+  if (!existsSync(INIT_DIR)) return []
+  return readdirSync(INIT_DIR)
+    .filter((file) => /\.(sql|sh)$/.test(file))
+    .sort()
+    .map((file) => ({ file, text: readFileSync(join(INIT_DIR, file), 'utf8') }))
+}
+
+function createdDatabases(): Set<string> {
+  const names = new Set<string>()
+  for (const { text } of initScripts()) {
+    const withoutComments = text.replace(/--[^\n]*/g, '')
+    for (const match of withoutComments.matchAll(/\bCREATE\s+DATABASE\s+"?([A-Za-z_][A-Za-z0-9_]*)"?/gi)) {
+      if (match[1] !== undefined) names.add(match[1])
+    }
+  }
+  return names
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe('docker-compose.yml', () => {
+  it('defines every service the code needs', () => {
+    for (const name of REQUIRED_SERVICES) expect(services.has(name)).toBe(true)
+  })
+
+  it('only depends on services that exist, and waits for health only where a healthcheck exists', () => {
+    for (const svc of services.values()) {
+      for (const [dependency, condition] of svc.dependsOn) {
+        expect({ service: svc.name, dependency, exists: services.has(dependency) }).toEqual({
+          service: svc.name,
+          dependency,
+          exists: true,
+        })
+        if (condition === 'service_healthy') {
+          expect({ dependency, healthcheck: service(dependency).healthcheck !== undefined }).toEqual({
+            dependency,
+            healthcheck: true,
+          })
+        }
+      }
+    }
+  })
+
+  it('pins every pulled image to a tag (no implicit or explicit :latest)', () => {
+    for (const svc of services.values()) {
+      expect({ service: svc.name, source: svc.image !== undefined || svc.hasBuild }).toEqual({
+        service: svc.name,
+        source: true,
+      })
+      if (svc.image !== undefined && !svc.hasBuild) {
+        expect(svc.image).toMatch(/^[^:@]+(:[^:]+|@sha256:[0-9a-f]{64})$/)
+        expect(svc.image).not.toMatch(/:latest$/)
+      }
+    }
+  })
+
+  it('never publishes the same host port twice', () => {
+    const published = [...services.values()].flatMap((svc) =>
+      svc.ports.filter((p) => p.host !== undefined).map((p) => `${p.hostIp ?? '0.0.0.0'}:${p.host}`),
+    )
+    expect(new Set(published).size).toBe(published.length)
+  })
+
+  describe('secrets', () => {
+    it.each(SECRETS)('%s is a required ${...} interpolation wherever it is set', (secret) => {
+      const users = [...services.values()].filter((svc) => svc.environment[secret] !== undefined)
+      expect(users.map((svc) => svc.name).sort()).toEqual(expect.arrayContaining([...SUBGRAPHS, 'gateway'].sort()))
+      for (const svc of users) {
+        expect({ service: svc.name, value: svc.environment[secret] }).toEqual({
+          service: svc.name,
+          value: expect.stringMatching(new RegExp(`^\\$\\{${secret}:\\?[^}]*\\}$`)),
+        })
+      }
+    })
+
+    it('has no literal secret value in any service, whatever the syntax', () => {
+      // Also catches `- GATEWAY_SECRET=literal` (list syntax) and services outside the list above.
+      const assignment = /^\s*(?:-\s*)?["']?(GATEWAY_SECRET|JWT_SECRET)["']?\s*[:=]\s*["']?([^"'\s#]*)/
+      const found: string[] = []
+      for (const line of composeText.split('\n')) {
+        const match = assignment.exec(line)
+        if (match === null) continue
+        const [, secret = '', value = ''] = match
+        found.push(secret)
+        expect({ line: line.trim(), ok: value.startsWith(`\${${secret}:?`) }).toEqual({ line: line.trim(), ok: true })
+      }
+      expect(new Set(found)).toEqual(new Set(SECRETS))
+    })
+  })
+
+  describe('postgres', () => {
+    const postgres = service('postgres')
+
+    it('runs the official postgres:17 image with a named data volume and a pg_isready healthcheck', () => {
+      expect(postgres.image).toMatch(/^postgres:17(\.|-|$)/)
+      expect(postgres.healthcheck).toMatch(/\bpg_isready\b/)
+      const data = postgres.volumes.find((v) => v.target === '/var/lib/postgresql/data')
+      expect(data).toBeDefined()
+      const named = isObject(compose) && isObject(compose.volumes) ? Object.keys(compose.volumes) : []
+      expect(named).toContain(data?.source)
+    })
+
+    it('mounts docker/postgres/ as the init directory', () => {
+      const init = postgres.volumes.find((v) => v.target === INIT_MOUNT)
+      expect(init?.source.replace(/^\.\//, '').replace(/\/$/, '')).toBe('docker/postgres')
+    })
+
+    it('keeps the password out of the file (development default only)', () => {
+      expect(postgres.environment.POSTGRES_PASSWORD).toMatch(/^\$\{POSTGRES_PASSWORD(:?-[^}]*)?\}$/)
+    })
+  })
+
+  describe('the Postgres init script', () => {
+    it('exists in docker/postgres/', () => {
+      expect(initScripts().length).toBeGreaterThan(0)
+    })
+
+    it('creates the five service databases', () => {
+      const created = createdDatabases()
+      for (const name of SUBGRAPHS) expect(created).toContain(name)
+    })
+  })
+
+  describe('redis', () => {
+    it('runs the official redis:7 image with a redis-cli ping healthcheck', () => {
+      const redis = service('redis')
+      expect(redis.image).toMatch(/^redis:7(\.|-|$)/)
+      expect(redis.healthcheck).toMatch(/redis-cli\s+ping/)
+    })
+  })
+
+  describe('temporal', () => {
+    const temporal = service('temporal')
+    const ui = service('temporal-ui')
+
+    it('runs a pinned temporalio/auto-setup 1.2x on the postgres service', () => {
+      expect(temporal.image).toMatch(/^temporalio\/auto-setup:1\.2\d\.\d+$/)
+      expect(temporal.environment.DB).toBe('postgres12')
+      expect(temporal.environment.POSTGRES_SEEDS).toBe('postgres')
+      expect(temporal.environment.DB_PORT).toBe('5432')
+      expect(temporal.environment.POSTGRES_USER).toBe(service('postgres').environment.POSTGRES_USER ?? 'postgres')
+      expect(interpolate(temporal.environment.POSTGRES_PWD ?? '')).toBe(
+        interpolate(service('postgres').environment.POSTGRES_PASSWORD ?? ''),
+      )
+      expect(temporal.dependsOn.get('postgres')).toBe('service_healthy')
+      expect(temporal.ports.map((p) => p.container)).toContain(7233)
+    })
+
+    it('has a pinned temporalio/ui 2.x on 8233 -> 8080, pointed at temporal:7233', () => {
+      expect(ui.image).toMatch(/^temporalio\/ui:2\.\d+\.\d+$/)
+      expect(ui.ports).toEqual(expect.arrayContaining([expect.objectContaining({ host: 8233, container: 8080 })]))
+      expect(ui.environment.TEMPORAL_ADDRESS).toBe('temporal:7233')
+      expect(ui.dependsOn.has('temporal')).toBe(true)
+    })
+  })
+
+  describe.each(SUBGRAPHS)('subgraph %s', (name) => {
+    const svc = service(name)
+    const port = SUBGRAPH_PORTS[name]
+    const env = svc.environment
+
+    it('runs its entry point from the shared image', () => {
+      expect(svc.command).toBe(`npx tsx subgraphs/${name}/src/index.ts`)
+      expect(svc.hasBuild).toBe(true)
+      expect(existsSync(join(ROOT, 'subgraphs', name))).toBe(true)
+    })
+
+    it(`has ${name.toUpperCase()}_DATABASE_URL on its own database, created by the init script`, () => {
+      const database = url(env[`${name.toUpperCase()}_DATABASE_URL`], `${name.toUpperCase()}_DATABASE_URL`)
+      expect(database.protocol).toMatch(/^postgres(ql)?:$/)
+      expect(services.has(database.hostname)).toBe(true)
+      expect(database.hostname).toBe('postgres')
+      expect(urlPort(database)).toBe(5432)
+      const dbName = database.pathname.replace(/^\//, '')
+      expect(dbName).toBe(name)
+      expect(createdDatabases()).toContain(dbName)
+      expect(svc.dependsOn.get('postgres')).toBe('service_healthy')
+    })
+
+    it('has REDIS_URL, TEMPORAL_ADDRESS and the production settings', () => {
+      const redis = url(env.REDIS_URL, 'REDIS_URL')
+      expect(redis.protocol).toBe('redis:')
+      expect(redis.hostname).toBe('redis')
+      expect(urlPort(redis)).toBe(6379)
+      expect(env.TEMPORAL_ADDRESS).toBe('temporal:7233')
+      expect(env.HOST).toBe('0.0.0.0')
+      expect(env.NODE_ENV).toBe('production')
+      expect(env.MIGRATE_ON_START).toBe('true')
+      for (const secret of SECRETS) expect(env[secret]).toBeDefined()
+    })
+
+    it(`listens on PORT=${port}, exposes it, health-checks it and is not published`, () => {
+      expect(env.PORT).toBe(String(port))
+      expect(svc.expose).toContain(port)
+      expect(svc.ports).toEqual([])
+      expect(svc.healthcheck).toContain(`:${port}/health`)
+      expect(svc.healthcheck).not.toMatch(/\bcurl\b|\bwget\b/) // not in node:*-slim
+    })
+
+    it('is what the gateway routes to', () => {
+      const routed = url(service('gateway').environment[`SUBGRAPH_${name.toUpperCase()}_URL`], 'gateway URL')
+      expect(routed.protocol).toBe('http:')
+      expect(routed.hostname).toBe(name)
+      expect(urlPort(routed)).toBe(port)
+      expect(routed.pathname).toBe('/graphql')
+    })
+  })
+
+  describe('gateway', () => {
+    const gateway = service('gateway')
+
+    it('runs the gateway entry point from the shared image', () => {
+      expect(gateway.command).toBe('npx tsx gateway/src/index.ts')
+      expect(gateway.hasBuild).toBe(true)
+    })
+
+    it(`listens on ${GATEWAY_PORT} and publishes it`, () => {
+      expect(gateway.environment.PORT).toBe(String(GATEWAY_PORT))
+      expect(gateway.environment.HOST).toBe('0.0.0.0')
+      expect(gateway.environment.NODE_ENV).toBe('production')
+      expect(gateway.environment.APOLLO_TELEMETRY_DISABLED).toBe('1')
+      expect(gateway.ports).toEqual(
+        expect.arrayContaining([expect.objectContaining({ host: GATEWAY_PORT, container: GATEWAY_PORT })]),
+      )
+      expect(gateway.healthcheck).toContain(`:${GATEWAY_PORT}/health`)
+    })
+
+    it('waits for every subgraph to be healthy', () => {
+      for (const name of SUBGRAPHS) expect(gateway.dependsOn.get(name)).toBe('service_healthy')
+    })
+
+    it('routes to nothing but the subgraphs of this file', () => {
+      const routed = Object.keys(gateway.environment).filter((key) => /^SUBGRAPH_[A-Z0-9_]+_URL$/.test(key))
+      expect(routed.sort()).toEqual(SUBGRAPHS.map((name) => `SUBGRAPH_${name.toUpperCase()}_URL`).sort())
+    })
+  })
+
+  it('publishes only the gateway on all interfaces: the rest is internal or on loopback', () => {
+    for (const name of ['postgres', 'redis', ...SUBGRAPHS]) expect(service(name).ports).toEqual([])
+    for (const name of ['temporal', 'temporal-ui']) {
+      for (const p of service(name).ports) expect(p.hostIp).toBe('127.0.0.1')
+    }
+  })
+})
+
+describe('the interpolation helper used above', () => {
+  it('behaves like Compose for the forms the file uses', () => {
+    expect(interpolate('${A:-x}')).toBe('x')
+    expect(interpolate('${A:-x}', { A: 'y' })).toBe('y')
+    expect(interpolate('${A:?set A}')).toBe('<required:A>')
+    expect(interpolate('$$A ${B}', { B: 'b' })).toBe('$A b')
+  })
+})
+
+describe('Dockerfile', () => {
+  const path = join(ROOT, 'Dockerfile')
+
+  it('exists and builds every stage from Node 20', () => {
+    expect(existsSync(path)).toBe(true)
+    const text = readFileSync(path, 'utf8')
+    const stages = new Set<string>()
+    const froms = [...text.matchAll(/^\s*FROM\s+(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?/gim)]
+    expect(froms.length).toBeGreaterThan(0)
+    for (const [, image = '', alias] of froms) {
+      if (!stages.has(image)) expect(image).toMatch(/^node:20(\.[\d.]+)?-bookworm-slim$/)
+      if (alias !== undefined) stages.add(alias)
+    }
+  })
+
+  it('installs with npm ci and runs TypeScript with tsx', () => {
+    const text = readFileSync(path, 'utf8')
+    expect(text).toMatch(/^\s*RUN\s+npm ci\b/m)
+    expect(text).toMatch(/\btsx\b/)
+    const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as {
+      packages?: Record<string, { dev?: boolean }>
+    }
+    // With `npm ci --omit=dev`, tsx must be a production dependency.
+    expect(lock.packages?.['node_modules/tsx']?.dev).not.toBe(true)
+  })
+})
+
+describe('.dockerignore', () => {
+  it('keeps dependencies, local data, tools, git and results out of the build context', () => {
+    const entries = readFileSync(join(ROOT, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '' && !line.startsWith('#'))
+      .map((line) => line.replace(/^\/|\/$/g, ''))
+    for (const required of ['node_modules', '.data', '.tools', '.git', 'coverage', 'bench/results']) {
+      expect(entries.some((entry) => entry === required || entry === `**/${required}`)).toBe(true)
+    }
+  })
+})
