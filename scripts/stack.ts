@@ -232,6 +232,7 @@ async function main(): Promise<void> {
 
 async function pingRedis(port: number): Promise<boolean> {
   const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null })
+  client.on('error', () => {}) // a refused connection while redis starts is expected
   try {
     await client.connect()
     return (await client.ping()) === 'PONG'

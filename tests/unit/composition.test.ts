@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import compositionPackage from '@apollo/composition/package.json'
 import { composeSupergraph } from '../../gateway/src/compose'
 import { readSupergraphConfig } from '../../gateway/src/supergraph-config'
 
@@ -13,8 +14,7 @@ describe('supergraph composition', () => {
   })
 
   it('pins the federation version of the installed composition library', () => {
-    const installed = (require('@apollo/composition/package.json') as { version: string }).version
-    expect(readSupergraphConfig().federationVersion).toBe(`=${installed}`)
+    expect(readSupergraphConfig().federationVersion).toBe(`=${compositionPackage.version}`)
   })
 
   it('composes, and the committed gateway/supergraph.graphql is up to date (run `npm run compose`)', () => {

@@ -73,6 +73,22 @@ export interface ServiceConfig {
   readonly jwtSecret: string
   readonly migrateOnStart: boolean
   readonly logLevel: LogLevel
+  readonly temporal: TemporalConfig
+}
+
+export interface TemporalConfig {
+  readonly address: string
+  readonly namespace: string
+  /** false: this process serves no activities (e.g. a read-only replica) */
+  readonly activityWorker: boolean
+}
+
+export function readTemporalConfig(env: Env = process.env): TemporalConfig {
+  return {
+    address: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
+    namespace: env.TEMPORAL_NAMESPACE ?? 'default',
+    activityWorker: readBool(env, 'ACTIVITY_WORKER', true),
+  }
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent'
@@ -97,6 +113,7 @@ export function readServiceConfig(service: ServiceName, env: Env = process.env):
     jwtSecret: readSecret(env, 'JWT_SECRET', DEV_JWT_SECRET),
     migrateOnStart: readBool(env, 'MIGRATE_ON_START', true),
     logLevel: readLogLevel(env),
+    temporal: readTemporalConfig(env),
   }
 }
 

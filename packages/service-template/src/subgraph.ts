@@ -7,6 +7,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph'
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper'
 import { GraphQLError, parse, visit, type DocumentNode } from 'graphql'
 import { sql, type Kysely, type Migration } from 'kysely'
+import { startActivityWorker, type Activities, type ActivityWorker } from './activity-worker'
 import { createCache, type Cache } from './cache'
 import { readServiceConfig, type ServiceConfig, type ServiceName } from './config'
 import { callerFromHeaders, type ContextDependencies, type RequestContext } from './context'
@@ -25,6 +26,8 @@ export interface SubgraphDefinition<DB, Loaders> {
   readonly migrations: Readonly<Record<string, Migration>>
   /** Fresh per request: DataLoaders must never share results between callers. */
   createLoaders(deps: ContextDependencies<DB>): Loaders
+  /** The service's write operations, served to scenarios on the task queue named after it. */
+  readonly activities?: (deps: ContextDependencies<DB>) => Activities
 }
 
 export function loadTypeDefs(path: string): DocumentNode {
@@ -38,6 +41,7 @@ export interface RunningSubgraph<DB> {
   readonly cache: Cache
   readonly metrics: Metrics
   readonly log: Logger
+  readonly worker: ActivityWorker | null
   stop(): Promise<void>
 }
 
@@ -138,6 +142,11 @@ export async function startSubgraph<DB, Loaders>(
   const url = `http://${config.host}:${port}/graphql`
   log.info('listening', { url, cache: cache.kind })
 
+  const worker =
+    definition.activities && config.temporal.activityWorker
+      ? startActivityWorker(definition.name, definition.activities(deps), config.temporal, log)
+      : null
+
   let stopping: Promise<void> | undefined
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
@@ -145,10 +154,10 @@ export async function startSubgraph<DB, Loaders>(
         server.close(() => resolve())
         server.closeIdleConnections()
       })
-      await apollo.stop()
+      await Promise.allSettled([apollo.stop(), worker?.stop()])
       await Promise.allSettled([db.destroy(), cache.close()])
     })())
-  return { url, port, db, cache, metrics, log, stop }
+  return { url, port, db, cache, metrics, log, worker, stop }
 }
 
 /** The entry point of a subgraph process: start, and stop cleanly on SIGINT/SIGTERM. */

@@ -1,4 +1,4 @@
-import type { ColumnType, Insertable, Selectable, Updateable } from 'kysely'
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
 
 export type ReviewSubjectType = 'PRODUCT' | 'MERCHANT'
 export type ReviewStatus = 'PENDING' | 'PUBLISHED' | 'REJECTED'
@@ -15,11 +15,33 @@ export interface ReviewTable {
   moderated_at: Date | null
   moderator_id: string | null
   rejection_reason: string | null
+  moderation_run_id: ColumnType<string | null, string | null | undefined, string | null>
+}
+
+export interface SubjectVersionTable {
+  subject_type: ReviewSubjectType
+  subject_id: string
+  // bigint: a string from pg
+  version: ColumnType<string, number | string, number | string>
+}
+
+export interface ModerationEventTable {
+  readonly id: Generated<string>
+  review_id: string
+  run_id: string
+  kind: 'PUBLICATION_UNDONE'
+  moderator_id: string | null
+  reason: string
+  readonly created_at: ColumnType<Date, Date | undefined, never>
 }
 
 export interface ReviewsDatabase {
   reviews: ReviewTable
+  subject_versions: SubjectVersionTable
+  moderation_events: ModerationEventTable
 }
+
+export type ModerationEventRow = Selectable<ModerationEventTable>
 
 export type ReviewRow = Selectable<ReviewTable>
 export type NewReview = Insertable<ReviewTable>

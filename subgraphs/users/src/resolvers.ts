@@ -1,5 +1,7 @@
 import {
   createByIdLoader,
+  hashPassword,
+  verifyPassword,
   issueToken,
   unauthenticated,
   type ContextDependencies,
@@ -7,7 +9,6 @@ import {
 } from '@marketplace/service-template'
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper'
 import type { UsersDatabase } from './database'
-import { hashPassword, verifyPassword } from './passwords'
 import { credentialsByUsername, userByUsername, usersByIds, type User } from './users'
 
 export function createLoaders({ db }: ContextDependencies<UsersDatabase>) {

@@ -1,0 +1,101 @@
+import { ApplicationFailure } from '@temporalio/common'
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker'
+import type { TemporalConfig } from './config'
+import { DomainError } from './errors'
+import type { Logger } from './logger'
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Activities = Record<string, (...args: any[]) => Promise<unknown>>
+
+/**
+ * A client's mistake must not be retried: a DomainError leaves the activity as a non-retryable
+ * ApplicationFailure whose type is the contract's code (the façade maps it back).
+ */
+export function withDomainFailures<A extends Activities>(activities: A): A {
+  const wrapped: Activities = {}
+  for (const [name, activity] of Object.entries(activities)) {
+    wrapped[name] = async (...args: unknown[]) => {
+      try {
+        return await activity(...args)
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err
+        throw ApplicationFailure.create({
+          type: err.code,
+          message: err.message,
+          nonRetryable: true,
+          details: err.field ? [{ field: err.field }] : [],
+        })
+      }
+    }
+  }
+  return wrapped as A
+}
+
+let runtimeInstalled = false
+function installRuntime(): void {
+  if (runtimeInstalled) return
+  runtimeInstalled = true
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') })
+  } catch {
+    // already installed by this process (tests that start several services in one process)
+  }
+}
+
+export interface ActivityWorker {
+  stop(): Promise<void>
+  /** resolves once the worker polls its task queue */
+  readonly ready: Promise<void>
+}
+
+/**
+ * Serves a service's write activities on its own task queue. Temporal being down only delays
+ * writes: the worker keeps trying to connect while the service goes on serving reads.
+ */
+export function startActivityWorker(
+  taskQueue: string,
+  activities: Activities,
+  config: TemporalConfig,
+  log: Logger,
+): ActivityWorker {
+  installRuntime()
+  let stopped = false
+  let worker: Worker | undefined
+  let markReady: () => void = () => {}
+  const ready = new Promise<void>((resolve) => (markReady = resolve))
+  const running = (async () => {
+    let warned = false
+    while (!stopped) {
+      let connection: NativeConnection | undefined
+      try {
+        connection = await NativeConnection.connect({ address: config.address })
+        worker = await Worker.create({
+          connection,
+          namespace: config.namespace,
+          taskQueue,
+          activities: withDomainFailures(activities),
+          maxConcurrentActivityTaskExecutions: 50,
+        })
+        log.info('activity worker polling', { taskQueue, temporal: config.address })
+        markReady()
+        if (stopped) return
+        await worker.run()
+      } catch (err) {
+        if (!warned || stopped) log.warn('activity worker cannot reach Temporal; retrying', { error: (err as Error).message })
+        warned = true
+        if (!stopped) await new Promise((r) => setTimeout(r, 2000))
+      } finally {
+        worker = undefined
+        await connection?.close().catch(() => undefined)
+      }
+    }
+  })()
+  return {
+    ready,
+    async stop() {
+      stopped = true
+      if (worker && worker.getState() === 'RUNNING') worker.shutdown()
+      await running
+    },
+  }
+}

@@ -1,0 +1,44 @@
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { commandExists } from './processes'
+
+export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1'
+export const TOOLS_BIN = join(__dirname, '..', '..', '.tools', 'bin')
+
+/** The Temporal CLI: TEMPORAL_CLI_PATH, then `temporal` on PATH, then the project's .tools/bin. */
+export function findTemporalCli(env: NodeJS.ProcessEnv = process.env): string | null {
+  if (env.TEMPORAL_CLI_PATH) {
+    if (!existsSync(env.TEMPORAL_CLI_PATH)) throw new Error(`TEMPORAL_CLI_PATH=${env.TEMPORAL_CLI_PATH} does not exist`)
+    return env.TEMPORAL_CLI_PATH
+  }
+  const onPath = commandExists('temporal')
+  if (onPath) return onPath
+  const local = join(TOOLS_BIN, 'temporal')
+  return existsSync(local) ? local : null
+}
+
+/**
+ * Finds the CLI or builds it from the Go module proxy into .tools/bin (v1.5.1: later versions
+ * carry `replace` directives and cannot be `go install`ed).
+ */
+export function ensureTemporalCli(log: (line: string) => void = console.log): string {
+  const found = findTemporalCli()
+  if (found) return found
+  if (!commandExists('go')) {
+    throw new Error(
+      'The Temporal CLI was not found and Go is not installed to build it.\n' +
+        'Install Go 1.23+ (https://go.dev/dl/) and run `npm run temporal:install`, or install the Temporal CLI\n' +
+        '(https://docs.temporal.io/cli) and put `temporal` on PATH or set TEMPORAL_CLI_PATH.',
+    )
+  }
+  mkdirSync(TOOLS_BIN, { recursive: true })
+  log(`building the Temporal CLI: go install ${TEMPORAL_CLI_MODULE} (a few minutes, once)…`)
+  const built = spawnSync('go', ['install', TEMPORAL_CLI_MODULE], {
+    env: { ...process.env, GOBIN: TOOLS_BIN, GOFLAGS: '-mod=mod' },
+    stdio: 'inherit',
+  })
+  const cli = join(TOOLS_BIN, 'temporal')
+  if (built.status !== 0 || !existsSync(cli)) throw new Error(`go install ${TEMPORAL_CLI_MODULE} failed (exit ${built.status})`)
+  return cli
+}

@@ -1,0 +1,250 @@
+// Writes generated rows into the five service databases: migrate, truncate, bulk insert, analyze.
+import type { Migration } from 'kysely'
+import pg from 'pg'
+import { databaseUrlFor, SERVICE_NAMES, type Env, type ServiceName } from '../../packages/service-template/src/config'
+import { createDatabase, ensureDatabaseExists, migrateToLatest } from '../../packages/service-template/src/database'
+import { migrations as catalogMigrations } from '../../subgraphs/catalog/src/migrations'
+import { migrations as commentsMigrations } from '../../subgraphs/comments/src/migrations'
+import { migrations as merchantsMigrations } from '../../subgraphs/merchants/src/migrations'
+import { migrations as reviewsMigrations } from '../../subgraphs/reviews/src/migrations'
+import { migrations as usersMigrations } from '../../subgraphs/users/src/migrations'
+import { hashPassword } from '../../packages/service-template/src/passwords'
+import {
+  GENERATED_USER_PASSWORD,
+  SEED_ACCOUNTS,
+  chunksOf,
+  generateSeedData,
+  type PasswordHashes,
+  type SeedAccountName,
+  type SeedData,
+  type SeedTable,
+} from './generate'
+import type { SeedOptions } from './options'
+
+export type SeedTableName = 'users' | 'merchants' | 'products' | 'reviews' | 'comments'
+
+export interface SeedSummary {
+  readonly options: SeedOptions
+  readonly counts: Readonly<Record<SeedTableName, number>>
+  readonly elapsedMs: number
+}
+
+export type SeedLog = (line: string) => void
+
+// one statement per batch: large enough to amortise round trips, small enough to stream
+const ROWS_PER_STATEMENT = 5_000
+
+interface Column<Row> {
+  readonly name: string
+  readonly type: string
+  value(row: Row): unknown
+}
+
+interface TableInsert {
+  readonly table: SeedTableName
+  readonly count: number
+  readonly statement: string
+  batches(): Generator<unknown[][]>
+}
+
+function tableInsert<Row>(table: SeedTableName, source: SeedTable<Row>, columns: readonly Column<Row>[]): TableInsert {
+  const names = columns.map((column) => column.name).join(', ')
+  const arrays = columns.map((column, i) => `$${i + 1}::${column.type}[]`).join(', ')
+  return {
+    table,
+    count: source.count,
+    statement: `insert into ${table} (${names}) select * from unnest(${arrays})`,
+    *batches() {
+      for (const rows of chunksOf(source, ROWS_PER_STATEMENT)) {
+        yield columns.map((column) => rows.map((row) => column.value(row)))
+      }
+    },
+  }
+}
+
+const iso = (date: Date): string => date.toISOString()
+const isoOrNull = (date: Date | null): string | null => (date ? date.toISOString() : null)
+
+function serviceInserts(data: SeedData): Record<ServiceName, readonly TableInsert[]> {
+  return {
+    users: [
+      tableInsert('users', data.users, [
+        { name: 'id', type: 'uuid', value: (r) => r.id },
+        { name: 'username', type: 'text', value: (r) => r.username },
+        { name: 'display_name', type: 'text', value: (r) => r.display_name },
+        { name: 'avatar_url', type: 'text', value: (r) => r.avatar_url },
+        { name: 'role', type: 'text', value: (r) => r.role },
+        { name: 'password_hash', type: 'text', value: (r) => r.password_hash },
+        { name: 'created_at', type: 'timestamptz', value: (r) => iso(r.created_at) },
+        { name: 'updated_at', type: 'timestamptz', value: (r) => iso(r.updated_at) },
+      ]),
+    ],
+    merchants: [
+      tableInsert('merchants', data.merchants, [
+        { name: 'id', type: 'uuid', value: (r) => r.id },
+        { name: 'owner_id', type: 'uuid', value: (r) => r.owner_id },
+        { name: 'name', type: 'text', value: (r) => r.name },
+        { name: 'description', type: 'text', value: (r) => r.description },
+        { name: 'rating_count', type: 'integer', value: (r) => r.rating_count },
+        { name: 'rating_sum', type: 'bigint', value: (r) => r.rating_sum },
+        { name: 'rating_version', type: 'bigint', value: (r) => r.rating_version },
+        { name: 'created_at', type: 'timestamptz', value: (r) => iso(r.created_at) },
+      ]),
+    ],
+    catalog: [
+      tableInsert('products', data.products, [
+        { name: 'id', type: 'uuid', value: (r) => r.id },
+        { name: 'merchant_id', type: 'uuid', value: (r) => r.merchant_id },
+        { name: 'name', type: 'text', value: (r) => r.name },
+        { name: 'description', type: 'text', value: (r) => r.description },
+        { name: 'price_amount', type: 'integer', value: (r) => r.price_amount },
+        { name: 'price_currency', type: 'text', value: (r) => r.price_currency },
+        { name: 'rating_count', type: 'integer', value: (r) => r.rating_count },
+        { name: 'rating_sum', type: 'bigint', value: (r) => r.rating_sum },
+        { name: 'rating_version', type: 'bigint', value: (r) => r.rating_version },
+        { name: 'created_at', type: 'timestamptz', value: (r) => iso(r.created_at) },
+      ]),
+    ],
+    reviews: [
+      tableInsert('reviews', data.reviews, [
+        { name: 'id', type: 'uuid', value: (r) => r.id },
+        { name: 'author_id', type: 'uuid', value: (r) => r.author_id },
+        { name: 'subject_type', type: 'text', value: (r) => r.subject_type },
+        { name: 'subject_id', type: 'uuid', value: (r) => r.subject_id },
+        { name: 'rating', type: 'smallint', value: (r) => r.rating },
+        { name: 'body', type: 'text', value: (r) => r.body },
+        { name: 'status', type: 'text', value: (r) => r.status },
+        { name: 'created_at', type: 'timestamptz', value: (r) => iso(r.created_at) },
+        { name: 'moderated_at', type: 'timestamptz', value: (r) => isoOrNull(r.moderated_at) },
+        { name: 'moderator_id', type: 'uuid', value: (r) => r.moderator_id },
+        { name: 'rejection_reason', type: 'text', value: (r) => r.rejection_reason },
+      ]),
+    ],
+    comments: [
+      // parents come before their replies, so the self-referencing foreign key holds per statement
+      tableInsert('comments', data.comments, [
+        { name: 'id', type: 'uuid', value: (r) => r.id },
+        { name: 'subject_type', type: 'text', value: (r) => r.subject_type },
+        { name: 'subject_id', type: 'uuid', value: (r) => r.subject_id },
+        { name: 'parent_id', type: 'uuid', value: (r) => r.parent_id },
+        { name: 'author_id', type: 'uuid', value: (r) => r.author_id },
+        { name: 'body', type: 'text', value: (r) => r.body },
+        { name: 'deleted', type: 'boolean', value: (r) => r.deleted },
+        { name: 'reply_count', type: 'integer', value: (r) => r.reply_count },
+        { name: 'created_at', type: 'timestamptz', value: (r) => iso(r.created_at) },
+        { name: 'edited_at', type: 'timestamptz', value: (r) => isoOrNull(r.edited_at) },
+      ]),
+    ],
+  }
+}
+
+const SERVICE_MIGRATIONS: Readonly<Record<ServiceName, Readonly<Record<string, Migration>>>> = {
+  users: usersMigrations,
+  comments: commentsMigrations,
+  reviews: reviewsMigrations,
+  catalog: catalogMigrations,
+  merchants: merchantsMigrations,
+}
+
+/**
+ * The seed accounts' password is their username (the contract). Generated users all share ONE
+ * hash of `marketplace-dev`, computed once per run: scrypt takes ~100 ms, 100,000 would take hours.
+ */
+export async function hashSeedPasswords(): Promise<PasswordHashes> {
+  const [generatedUsers, ...accountHashes] = await Promise.all([
+    hashPassword(GENERATED_USER_PASSWORD),
+    ...SEED_ACCOUNTS.map((account) => hashPassword(account.username)),
+  ])
+  const seedAccounts = Object.fromEntries(
+    SEED_ACCOUNTS.map((account, i) => [account.username, accountHashes[i] as string]),
+  ) as Record<SeedAccountName, string>
+  return { seedAccounts, generatedUsers: generatedUsers as string }
+}
+
+async function insertAll(client: pg.Client, insert: TableInsert): Promise<void> {
+  // keep one statement in flight while the next batch is built
+  let inFlight: Promise<unknown> | undefined
+  for (const params of insert.batches()) {
+    if (inFlight) await inFlight
+    inFlight = client.query(insert.statement, params)
+    inFlight.catch(() => undefined) // awaited below; this only marks it handled
+  }
+  if (inFlight) await inFlight
+}
+
+async function seedService(service: ServiceName, url: string, inserts: readonly TableInsert[], log: SeedLog): Promise<void> {
+  await ensureDatabaseExists(url)
+  const db = createDatabase<unknown>(url, 1)
+  try {
+    await migrateToLatest(db, SERVICE_MIGRATIONS[service])
+  } finally {
+    await db.destroy()
+  }
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    const tables = inserts.map((insert) => insert.table).join(', ')
+    await client.query('begin')
+    try {
+      // a seed can be redone from scratch: no need to wait for the WAL flush
+      await client.query('set local synchronous_commit = off')
+      await client.query(`truncate ${tables}`)
+      for (const insert of inserts) {
+        const started = performance.now()
+        await insertAll(client, insert)
+        log(`${service}: ${insert.count} ${insert.table} in ${Math.round(performance.now() - started)} ms`)
+      }
+      await client.query('commit')
+    } catch (err) {
+      await client.query('rollback').catch(() => undefined)
+      throw err
+    }
+    await client.query(`analyze ${tables}`)
+  } finally {
+    await client.end()
+  }
+}
+
+/** Generates the data set and replaces the contents of all five databases with it. */
+export async function seedDatabases(
+  options: Partial<SeedOptions> = {},
+  env: Env = process.env,
+  log: SeedLog = () => undefined,
+): Promise<SeedSummary> {
+  const started = performance.now()
+  const data = generateSeedData(options, await hashSeedPasswords())
+  const inserts = serviceInserts(data)
+  // separate databases: load them side by side
+  await Promise.all(SERVICE_NAMES.map((service) => seedService(service, databaseUrlFor(service, env), inserts[service], log)))
+  return {
+    options: data.options,
+    counts: {
+      users: data.users.count,
+      merchants: data.merchants.count,
+      products: data.products.count,
+      reviews: data.reviews.count,
+      comments: data.comments.count,
+    },
+    elapsedMs: Math.round(performance.now() - started),
+  }
+}
+
+/** Whether the users database already holds users: false when the database or table is missing. */
+export async function isSeeded(env: Env = process.env): Promise<boolean> {
+  const client = new pg.Client({ connectionString: databaseUrlFor('users', env) })
+  try {
+    await client.connect()
+  } catch (err) {
+    await client.end().catch(() => undefined)
+    if ((err as { code?: string }).code === '3D000') return false // invalid_catalog_name: no such database
+    throw err
+  }
+  try {
+    const table = await client.query<{ present: boolean }>(`select to_regclass('public.users') is not null as present`)
+    if (!table.rows[0]?.present) return false
+    const users = await client.query<{ seeded: boolean }>('select exists (select 1 from users) as seeded')
+    return users.rows[0]?.seeded === true
+  } finally {
+    await client.end()
+  }
+}
