@@ -1,4 +1,5 @@
-// The embedded stack: a real Postgres and Redis, the five subgraphs and the gateway, one command.
+// The embedded stack: Postgres, Redis and Temporal, the five services, the façade, the workflow
+// worker and the gateway, one command.
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -11,17 +12,20 @@ import {
   migrateToLatest,
   readInt,
   type ServiceName,
+  type SubgraphName,
 } from '@marketplace/service-template'
 import Redis from 'ioredis'
 import { freePort, httpOk, waitFor } from './lib/ports'
 import { startEmbeddedPostgres } from './lib/postgres'
 import { commandExists, openLog, startProcess, type ManagedProcess } from './lib/processes'
 import { MIGRATIONS, ROOT, entryOf } from './lib/services'
+import { devServerArgs, ensureTemporalCli, temporalAnswers } from './lib/temporal'
 import { isSeeded, seedDatabases } from './seed/write'
 
 const USAGE = `Usage: npm start [-- options]
 
-Starts embedded Postgres, Redis (when redis-server is on PATH), the five subgraphs and the gateway.
+Starts embedded Postgres, Redis (when redis-server is on PATH), the Temporal dev server, the five
+subgraphs, the façade, the workflow worker and the gateway.
 
 Options:
   --data-dir DIR     where Postgres keeps its data (default: .data, or DATA_DIR)
@@ -30,6 +34,7 @@ Options:
   --ready-file FILE  write the URLs as JSON to FILE once everything answers
   --log-dir DIR      write each process's log to DIR/<name>.log instead of the terminal
   --no-seed          do not seed an empty database
+  --headless         no Temporal Web UI (tests)
   --exit-with-parent stop when the process that started us goes away (tests)
   --help             this text`
 
@@ -41,6 +46,7 @@ interface StackOptions {
   logDir?: string
   seed: boolean
   exitWithParent: boolean
+  headless: boolean
 }
 
 function parseArgs(argv: readonly string[]): StackOptions {
@@ -50,6 +56,7 @@ function parseArgs(argv: readonly string[]): StackOptions {
     randomPorts: false,
     seed: true,
     exitWithParent: false,
+    headless: false,
   }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]
@@ -65,6 +72,7 @@ function parseArgs(argv: readonly string[]): StackOptions {
       case '--ready-file': options.readyFile = resolve(value()); break
       case '--log-dir': options.logDir = resolve(value()); break
       case '--no-seed': options.seed = false; break
+      case '--headless': options.headless = true; break
       case '--exit-with-parent': options.exitWithParent = true; break
       case '--help': console.log(USAGE); process.exit(0)
       // falls through (exit never returns)
@@ -79,9 +87,11 @@ class UsageError extends Error {}
 export interface StackUrls {
   gateway: string
   graphiql: string
-  subgraphs: Record<ServiceName, string>
+  subgraphs: Record<SubgraphName, string>
   postgres: Record<ServiceName, string>
   redis: string | null
+  temporal: { address: string; ui: string | null }
+  pids: Record<string, number>
   dataDir: string
 }
 
@@ -161,7 +171,21 @@ async function main(): Promise<void> {
       console.log('redis      not found (no redis-server on PATH, no REDIS_URL): caching is in-process only')
     }
 
-    // the subgraphs, then the gateway
+    // Temporal: the dev server, its state in the data folder so runs survive a restart
+    const temporalCli = ensureTemporalCli()
+    const temporalPort = await port(readInt(env, 'TEMPORAL_PORT', 7233, 1, 65535))
+    const uiPort = options.headless ? null : await port(readInt(env, 'TEMPORAL_UI_PORT', 8233, 1, 65535))
+    const temporalAddress = `127.0.0.1:${temporalPort}`
+    const temporal = startProcess('temporal', temporalCli, devServerArgs({ dbFile: join(dataDir, 'temporal.db'), port: temporalPort, uiPort }), env, {
+      logTo: logTo('temporal'),
+      onExit: (code) => fail('temporal', code),
+    })
+    cleanups.push(() => temporal.stop('SIGTERM', 20_000))
+    await waitFor('temporal', () => temporalAnswers(temporalAddress), { timeoutMs: 120_000, intervalMs: 250 })
+    const temporalUi = uiPort === null ? null : `http://127.0.0.1:${uiPort}`
+    console.log(`temporal   ready at ${temporalAddress}${temporalUi ? ` (Web UI ${temporalUi})` : ''}`)
+
+    // the subgraphs and the workflow worker, then the gateway
     const processes: ManagedProcess[] = []
     cleanups.push(async () => {
       await Promise.all(processes.map((p) => p.stop()))
@@ -174,12 +198,19 @@ async function main(): Promise<void> {
       ...env,
       APOLLO_TELEMETRY_DISABLED: '1',
       MIGRATE_ON_START: 'false',
+      TEMPORAL_ADDRESS: temporalAddress,
       ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
     }
-    const subgraphUrls = {} as Record<ServiceName, string>
+    const subgraphUrls = {} as Record<SubgraphName, string>
     const gatewayEnv: NodeJS.ProcessEnv = { ...common }
+    processes.push(
+      startProcess('workflow-worker', process.execPath, ['--import', 'tsx', entryOf('workflow-worker')], common, {
+        logTo: logTo('workflow-worker'),
+        onExit: (code) => fail('workflow-worker', code),
+      }),
+    )
     await Promise.all(
-      SERVICE_NAMES.map(async (service) => {
+      [...SERVICE_NAMES, 'facade' as const].map(async (service) => {
         const servicePort = await port(DEFAULT_PORTS[service])
         subgraphUrls[service] = `http://127.0.0.1:${servicePort}/graphql`
         gatewayEnv[`SUBGRAPH_${service.toUpperCase()}_URL`] = subgraphUrls[service]
@@ -188,7 +219,7 @@ async function main(): Promise<void> {
             service,
             process.execPath,
             ['--import', 'tsx', entryOf(service)],
-            { ...common, PORT: String(servicePort), DATABASE_URL: databaseUrls[service] },
+            { ...common, PORT: String(servicePort), ...(service === 'facade' ? {} : { DATABASE_URL: databaseUrls[service] }) },
             { logTo: logTo(service), onExit: (code) => fail(service, code) },
           ),
         )
@@ -211,6 +242,8 @@ async function main(): Promise<void> {
       subgraphs: subgraphUrls,
       postgres: databaseUrls,
       redis: redisUrl,
+      temporal: { address: temporalAddress, ui: temporalUi },
+      pids: Object.fromEntries(processes.map((p) => [p.name, p.child.pid ?? 0])),
       dataDir,
     }
     if (options.readyFile) await writeFile(options.readyFile, JSON.stringify(urls, null, 2))
@@ -218,7 +251,8 @@ async function main(): Promise<void> {
       [
         '',
         `gateway    ${gatewayUrl}   (open it in a browser for GraphiQL)`,
-        ...SERVICE_NAMES.map((s) => `${s.padEnd(10)} ${subgraphUrls[s]}`),
+        ...[...SERVICE_NAMES, 'facade' as const].map((s) => `${s.padEnd(10)} ${subgraphUrls[s]}`),
+        temporalUi ? `temporal   ${temporalUi}   (Web UI: follow the scenarios' runs)` : `temporal   ${temporalAddress}`,
         '',
         'Sign in with the seed accounts (password = username): admin, moderator, alice, bob, mallory.',
         'Ctrl-C stops everything.',

@@ -17,5 +17,11 @@ export const MIGRATIONS: Readonly<Record<ServiceName, Readonly<Record<string, Mi
   merchants,
 }
 
-export const entryOf = (service: ServiceName | 'gateway'): string =>
-  service === 'gateway' ? join(ROOT, 'gateway', 'src', 'index.ts') : join(ROOT, 'subgraphs', service, 'src', 'index.ts')
+const ENTRIES: Readonly<Record<string, string>> = {
+  gateway: join(ROOT, 'gateway', 'src', 'index.ts'),
+  facade: join(ROOT, 'workflows', 'src', 'facade', 'index.ts'),
+  'workflow-worker': join(ROOT, 'workflows', 'src', 'worker.ts'),
+}
+
+export const entryOf = (process: ServiceName | 'gateway' | 'facade' | 'workflow-worker'): string =>
+  ENTRIES[process] ?? join(ROOT, 'subgraphs', process, 'src', 'index.ts')

@@ -42,3 +42,36 @@ export function ensureTemporalCli(log: (line: string) => void = console.log): st
   if (built.status !== 0 || !existsSync(cli)) throw new Error(`go install ${TEMPORAL_CLI_MODULE} failed (exit ${built.status})`)
   return cli
 }
+
+export interface TemporalDevServerOptions {
+  readonly dbFile: string
+  readonly port: number
+  readonly uiPort: number | null // null: headless
+}
+
+/** `temporal server start-dev` arguments: SQLite in WAL mode, so a busy machine does not stall it. */
+export function devServerArgs({ dbFile, port, uiPort }: TemporalDevServerOptions): string[] {
+  return [
+    'server', 'start-dev',
+    '--ip', '127.0.0.1',
+    '--port', String(port),
+    '--db-filename', dbFile,
+    '--sqlite-pragma', 'journal_mode=wal',
+    '--sqlite-pragma', 'synchronous=normal',
+    '--log-level', 'warn',
+    ...(uiPort === null ? ['--headless'] : ['--ui-port', String(uiPort)]),
+  ]
+}
+
+/** True once the frontend answers (the SDK's own 5 s wait is too short on a busy 2-core machine). */
+export async function temporalAnswers(address: string): Promise<boolean> {
+  const { Connection } = await import('@temporalio/client')
+  const connection = await Connection.connect({ address, connectTimeout: 1000 })
+  try {
+    await connection.workflowService.getSystemInfo({})
+    await connection.workflowService.describeNamespace({ namespace: 'default' })
+    return true
+  } finally {
+    await connection.close()
+  }
+}

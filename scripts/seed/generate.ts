@@ -418,7 +418,7 @@ export function generateSeedData(options: Partial<SeedOptions>, passwordHashes: 
         description: m === 0 || random.chance(0.8) ? merchantDescription(random) : null,
         rating_count: ratingCount[stats] as number,
         rating_sum: ratingSum[stats] as number,
-        rating_version: ratingCount[stats] as number,
+        rating_version: 0, // the reviews service has versioned nothing yet: its first change (version 1) wins
         created_at: createdAt,
       }
     },
@@ -443,7 +443,7 @@ export function generateSeedData(options: Partial<SeedOptions>, passwordHashes: 
         price_currency: currencyRoll < 0.5 ? 'EUR' : currencyRoll < 0.85 ? 'USD' : 'GBP',
         rating_count: ratingCount[p] as number,
         rating_sum: ratingSum[p] as number,
-        rating_version: ratingCount[p] as number,
+        rating_version: 0, // see merchants
         created_at: createdAt,
       }
     },

@@ -39,6 +39,13 @@ export function expectOneError(res: GraphQLResponse, code: string, field?: strin
   return error as NonNullable<GraphQLResponse['errors']>[number]
 }
 
+/** At least one error, every one of them with this code. */
+export function expectErrors(res: GraphQLResponse, code: string): void {
+  expect(res.errors?.length).toBeGreaterThan(0)
+  for (const error of res.errors ?? []) expect(error.extensions?.code).toBe(code)
+  expectNoLeak(res)
+}
+
 /** An error a client sees never carries a stack trace, SQL or a connection string. */
 export function expectNoLeak(res: GraphQLResponse): void {
   for (const error of res.errors ?? []) {

@@ -404,6 +404,15 @@ describe('Comments: comments(subject:), comment(id) and Comment.author/subject/p
     expect(reply.comment).toEqual({ id: replyId, parent: { id: withReplies.id, replyCount: withReplies.replyCount } })
   })
 
+  it("every top-level comment's replyCount equals its replies' totalCount", async () => {
+    const d = await query('{ products(first: 100) { edges { node { comments(first: 100) { edges { node { id replyCount replies(first: 0) { totalCount } } } } } } } }')
+    const comments = d.products.edges.flatMap((e: any) => e.node.comments.edges.map((c: any) => c.node))
+    expect(comments.length).toBeGreaterThan(500)
+    const mismatched = comments.filter((c: any) => c.replyCount !== c.replies.totalCount)
+    expect(mismatched).toEqual([])
+    expect(comments.some((c: any) => c.replyCount > 0)).toBe(true)
+  })
+
   it('comment(id) is null for an unknown or malformed id', async () => {
     const d = await query('query ($a: ID!, $b: ID!) { a: comment(id: $a) { id } b: comment(id: $b) { id } }', { a: UNKNOWN_ID, b: NOT_A_UUID })
     expect(d).toEqual({ a: null, b: null })

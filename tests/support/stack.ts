@@ -5,14 +5,21 @@ import { join } from 'node:path'
 
 export interface StackUrls {
   gateway: string
-  subgraphs: Record<'users' | 'comments' | 'reviews' | 'catalog' | 'merchants', string>
+  subgraphs: Record<'users' | 'comments' | 'reviews' | 'catalog' | 'merchants' | 'facade', string>
   postgres: Record<'users' | 'comments' | 'reviews' | 'catalog' | 'merchants', string>
   redis: string | null
+  temporal: { address: string; ui: string | null }
+  /** process ids by name (users, …, facade, workflow-worker, gateway): tests pause and resume them */
+  pids: Record<string, number>
   dataDir: string
   logDir: string
 }
 
 const ROOT = join(__dirname, '..', '..')
+
+// short enough that the compensation path runs within a test, long enough to outlast a paused service
+export const TEST_RATING_DEADLINE_SECONDS = 20
+const TEST_ENV = { RATING_UPDATE_DEADLINE: `${TEST_RATING_DEADLINE_SECONDS}s` }
 
 /** Starts the real stack (`npm start`'s launcher) on free ports with a throw-away data folder. */
 export async function startStack(timeoutMs = 240_000): Promise<{ urls: StackUrls; process: ChildProcess }> {
@@ -21,8 +28,8 @@ export async function startStack(timeoutMs = 240_000): Promise<{ urls: StackUrls
   const logDir = join(work, 'logs')
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(ROOT, 'scripts', 'stack.ts'), '--ephemeral', '--random-ports', '--exit-with-parent', '--ready-file', readyFile, '--log-dir', logDir],
-    { cwd: ROOT, env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    ['--import', 'tsx', join(ROOT, 'scripts', 'stack.ts'), '--ephemeral', '--random-ports', '--headless', '--exit-with-parent', '--ready-file', readyFile, '--log-dir', logDir],
+    { cwd: ROOT, env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', ...TEST_ENV }, stdio: ['ignore', 'pipe', 'pipe'] },
   )
   let output = ''
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))

@@ -7,9 +7,9 @@ import { readSupergraphConfig } from '../../gateway/src/supergraph-config'
 const ROOT = join(__dirname, '..', '..')
 
 describe('supergraph composition', () => {
-  it('lists the five subgraphs in rover format', () => {
+  it('lists the five services and the façade in rover format', () => {
     const config = readSupergraphConfig()
-    expect(config.subgraphs.map((s) => s.name).sort()).toEqual(['catalog', 'comments', 'merchants', 'reviews', 'users'])
+    expect(config.subgraphs.map((s) => s.name).sort()).toEqual(['catalog', 'comments', 'facade', 'merchants', 'reviews', 'users'])
     for (const subgraph of config.subgraphs) expect(subgraph.routingUrl).toMatch(/^http:\/\/.+\/graphql$/)
   })
 

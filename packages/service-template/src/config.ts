@@ -2,14 +2,17 @@
 
 export const SERVICE_NAMES = ['users', 'comments', 'reviews', 'catalog', 'merchants'] as const
 export type ServiceName = (typeof SERVICE_NAMES)[number]
+/** The subgraphs: the five services that own data, and the façade that starts scenarios. */
+export type SubgraphName = ServiceName | 'facade'
 
-export const DEFAULT_PORTS: Readonly<Record<ServiceName | 'gateway', number>> = {
+export const DEFAULT_PORTS: Readonly<Record<SubgraphName | 'gateway', number>> = {
   gateway: 4000,
   users: 4001,
   comments: 4002,
   reviews: 4003,
   catalog: 4004,
   merchants: 4005,
+  facade: 4006,
 }
 
 // DEVELOPMENT DEFAULTS ONLY: the embedded stack's Postgres credentials and the secrets below
@@ -28,7 +31,7 @@ function envKey(service: string, key: string): string {
   return `${service.toUpperCase()}_${key}`
 }
 
-export function databaseUrlFor(service: ServiceName, env: Env = process.env): string {
+export function databaseUrlFor(service: SubgraphName, env: Env = process.env): string {
   return (
     env[envKey(service, 'DATABASE_URL')] ??
     `postgres://${DEV_POSTGRES.user}:${DEV_POSTGRES.password}@${DEV_POSTGRES.host}:${env.EMBEDDED_PG_PORT ?? DEV_POSTGRES.port}/${service}`
@@ -63,7 +66,7 @@ function readSecret(env: Env, key: string, devDefault: string): string {
 }
 
 export interface ServiceConfig {
-  readonly service: ServiceName
+  readonly service: SubgraphName
   readonly port: number
   readonly host: string
   readonly databaseUrl: string
@@ -101,7 +104,7 @@ export function readLogLevel(env: Env): LogLevel {
 }
 
 /** A subgraph's configuration: `<SERVICE>_PORT` / `<SERVICE>_DATABASE_URL` win over `PORT` / `DATABASE_URL`. */
-export function readServiceConfig(service: ServiceName, env: Env = process.env): ServiceConfig {
+export function readServiceConfig(service: SubgraphName, env: Env = process.env): ServiceConfig {
   return {
     service,
     port: readInt(env, envKey(service, 'PORT'), readInt(env, 'PORT', DEFAULT_PORTS[service], 0, 65535), 0, 65535),

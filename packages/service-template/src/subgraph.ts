@@ -9,7 +9,7 @@ import { GraphQLError, parse, visit, type DocumentNode } from 'graphql'
 import { sql, type Kysely, type Migration } from 'kysely'
 import { startActivityWorker, type Activities, type ActivityWorker } from './activity-worker'
 import { createCache, type Cache } from './cache'
-import { readServiceConfig, type ServiceConfig, type ServiceName } from './config'
+import { readServiceConfig, type ServiceConfig, type SubgraphName } from './config'
 import { callerFromHeaders, type ContextDependencies, type RequestContext } from './context'
 import { createDatabase, ensureDatabaseExists, migrateToLatest } from './database'
 import { createErrorFormatter, ErrorCode } from './errors'
@@ -20,10 +20,11 @@ import { DateTime } from './scalars'
 
 /** A service is a description of its entities; everything else comes from here. */
 export interface SubgraphDefinition<DB, Loaders> {
-  readonly name: ServiceName
+  readonly name: SubgraphName
   readonly typeDefs: DocumentNode
   readonly resolvers: GraphQLResolverMap<RequestContext<DB, Loaders>>
-  readonly migrations: Readonly<Record<string, Migration>>
+  /** null for a service that owns no tables (the façade): no database is opened or checked */
+  readonly migrations: Readonly<Record<string, Migration>> | null
   /** Fresh per request: DataLoaders must never share results between callers. */
   createLoaders(deps: ContextDependencies<DB>): Loaders
   /** The service's write operations, served to scenarios on the task queue named after it. */
@@ -83,7 +84,7 @@ export async function startSubgraph<DB, Loaders>(
 ): Promise<RunningSubgraph<DB>> {
   const log = createLogger(definition.name, config.logLevel)
   const metrics = new Metrics()
-  if (config.migrateOnStart) {
+  if (definition.migrations && config.migrateOnStart) {
     await ensureDatabaseExists(config.databaseUrl)
     const migrationDb = createDatabase<unknown>(config.databaseUrl, 1)
     try {
@@ -93,6 +94,7 @@ export async function startSubgraph<DB, Loaders>(
       await migrationDb.destroy()
     }
   }
+  // pg pools connect lazily: a service without tables never opens a connection
   const db = createDatabase<DB>(config.databaseUrl, config.databasePoolSize, () => metrics.increment('db_queries_total'))
   const cache = createCache(config.redisUrl, log)
   const deps: ContextDependencies<DB> = { db, cache, log, config }
@@ -122,8 +124,7 @@ export async function startSubgraph<DB, Loaders>(
         else res.end()
       })
     } else if (path === '/health' && req.method === 'GET') {
-      sql`select 1`
-        .execute(db)
+      ;(definition.migrations ? sql`select 1`.execute(db) : Promise.resolve())
         .then(() => sendJson(res, 200, { status: 'ok', service: definition.name, cache: cache.kind }))
         .catch(() => sendJson(res, 503, { status: 'unavailable', service: definition.name, reason: 'database' }))
     } else if (path === '/metrics' && req.method === 'GET') {

@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { loadTypeDefs, type SubgraphDefinition } from '@marketplace/service-template'
 import type { CommentsDatabase } from './database'
+import { createActivities } from './activities'
 import { migrations } from './migrations'
 import { createLoaders, resolvers } from './resolvers'
 
@@ -10,4 +11,5 @@ export const comments: SubgraphDefinition<CommentsDatabase, ReturnType<typeof cr
   resolvers,
   migrations,
   createLoaders,
+  activities: createActivities,
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { loadTypeDefs, type SubgraphDefinition } from '@marketplace/service-template'
 import type { ReviewsDatabase } from './database'
+import { createActivities } from './activities'
 import { migrations } from './migrations'
 import { createLoaders, resolvers } from './resolvers'
 
@@ -10,4 +11,5 @@ export const reviews: SubgraphDefinition<ReviewsDatabase, ReturnType<typeof crea
   resolvers,
   migrations,
   createLoaders,
+  activities: createActivities,
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { loadTypeDefs, type SubgraphDefinition } from '@marketplace/service-template'
 import type { UsersDatabase } from './database'
+import { createActivities } from './activities'
 import { migrations } from './migrations'
 import { createLoaders, resolvers } from './resolvers'
 
@@ -10,5 +11,6 @@ export const users: SubgraphDefinition<UsersDatabase, ReturnType<typeof createLo
   resolvers,
   migrations,
   createLoaders,
+  activities: createActivities,
 }
 

@@ -1,0 +1,68 @@
+import { sql } from 'kysely'
+import { badUserInput, conflict, forbidden, isModerator, notFound, rules, type Caller, type ContextDependencies } from '@marketplace/service-template'
+import type { CommentSubjectType, CommentsDatabase } from './database'
+
+export interface NewCommentInput {
+  readonly id: string
+  readonly authorId: string
+  readonly subject: { readonly type: CommentSubjectType; readonly id: string }
+  readonly parentId?: string | null
+  readonly body: string
+}
+
+/** The comments service's writes, run by scenarios on the `comments` task queue. All idempotent. */
+export function createActivities({ db }: ContextDependencies<CommentsDatabase>) {
+  const existing = async (commentId: string) => {
+    const comment = await db.selectFrom('comments').select(['id', 'author_id', 'deleted']).where('id', '=', rules.id(commentId, 'The comment')).executeTakeFirst()
+    if (!comment) throw notFound('The comment')
+    return comment
+  }
+  return {
+    async createComment(input: NewCommentInput): Promise<{ id: string }> {
+      const row = {
+        id: rules.id(input.id, 'The comment'),
+        author_id: rules.id(input.authorId, 'The author'),
+        subject_type: input.subject.type,
+        subject_id: rules.id(input.subject.id, 'The subject'),
+        parent_id: input.parentId == null ? null : rules.id(input.parentId, 'The parent comment'),
+        body: rules.commentBody(input.body),
+      }
+      await db.transaction().execute(async (trx) => {
+        if (row.parent_id) {
+          const parent = await trx.selectFrom('comments').select(['subject_type', 'subject_id']).where('id', '=', row.parent_id).executeTakeFirst()
+          if (!parent) throw notFound('The parent comment')
+          if (parent.subject_type !== row.subject_type || parent.subject_id !== row.subject_id) {
+            throw badUserInput('parentId', 'A reply must have the same subject as the comment it answers.')
+          }
+        }
+        const inserted = await trx.insertInto('comments').values(row).onConflict((oc) => oc.column('id').doNothing()).returning('id').executeTakeFirst()
+        // only the insert that happened counts the reply: a retry adds nothing
+        if (inserted && row.parent_id) {
+          await trx.updateTable('comments').set({ reply_count: sql`reply_count + 1` }).where('id', '=', row.parent_id).execute()
+        }
+      })
+      return { id: row.id }
+    },
+
+    async editComment({ commentId, authorId, body }: { commentId: string; authorId: string; body: string }): Promise<{ id: string }> {
+      const text = rules.commentBody(body)
+      const comment = await existing(commentId)
+      if (comment.author_id !== authorId) throw forbidden('Only the author can edit this comment.')
+      if (comment.deleted) throw conflict('This comment was deleted and can no longer be edited.')
+      await db.updateTable('comments').set({ body: text, edited_at: new Date() }).where('id', '=', comment.id).execute()
+      return { id: comment.id }
+    },
+
+    /** Soft delete: the body becomes "" and the thread keeps its shape. */
+    async deleteComment({ commentId, actor }: { commentId: string; actor: Caller }): Promise<{ id: string }> {
+      const comment = await existing(commentId)
+      if (comment.author_id !== actor.userId && !isModerator(actor)) {
+        throw forbidden('Only the author, a moderator or an admin can delete this comment.')
+      }
+      if (!comment.deleted) await db.updateTable('comments').set({ body: '', deleted: true }).where('id', '=', comment.id).execute()
+      return { id: comment.id }
+    },
+  }
+}
+
+export type CommentsActivities = ReturnType<typeof createActivities>

@@ -1,0 +1,81 @@
+import { conflict, notFound, rules, uniqueViolation, type ContextDependencies } from '@marketplace/service-template'
+import type { UserUpdate, UsersDatabase } from './database'
+
+export const userCacheKey = (id: string): string => `user:${id}`
+
+export interface NewUserInput {
+  readonly id: string
+  readonly username: string
+  readonly passwordHash: string
+  readonly displayName?: string | null
+  readonly avatarUrl?: string | null
+}
+
+export interface ProfileChange {
+  readonly userId: string
+  readonly username?: string | null
+  // null clears the field; absent leaves it as it is
+  readonly displayName?: string | null
+  readonly avatarUrl?: string | null
+}
+
+const usernameTaken = () => conflict('That username is taken.', 'username')
+
+/** The users service's writes, run by scenarios on the `users` task queue. All idempotent. */
+export function createActivities({ db, cache }: ContextDependencies<UsersDatabase>) {
+  return {
+    async createUser(input: NewUserInput): Promise<{ id: string }> {
+      const username = rules.username(input.username)
+      const row = {
+        id: rules.id(input.id, 'The user'),
+        username,
+        password_hash: input.passwordHash,
+        display_name: input.displayName == null ? null : rules.displayName(input.displayName),
+        avatar_url: input.avatarUrl == null ? null : rules.avatarUrl(input.avatarUrl),
+        role: 'CUSTOMER' as const,
+      }
+      try {
+        // a retry of the same run finds its own row: no second effect
+        await db.insertInto('users').values(row).onConflict((oc) => oc.column('id').doNothing()).execute()
+      } catch (err) {
+        if (uniqueViolation(err) === 'users_username_key') throw usernameTaken()
+        throw err
+      }
+      const stored = await db.selectFrom('users').select(['id', 'username']).where('id', '=', row.id).executeTakeFirst()
+      if (stored?.username !== username) throw usernameTaken()
+      return { id: row.id }
+    },
+
+    async updateProfile(change: ProfileChange): Promise<{ id: string }> {
+      const values: UserUpdate = { updated_at: new Date() }
+      if (change.username != null) values.username = rules.username(change.username)
+      if (change.displayName !== undefined) values.display_name = change.displayName === null ? null : rules.displayName(change.displayName)
+      if (change.avatarUrl !== undefined) values.avatar_url = change.avatarUrl === null ? null : rules.avatarUrl(change.avatarUrl)
+      try {
+        const result = await db.updateTable('users').set(values).where('id', '=', rules.id(change.userId, 'The user')).executeTakeFirst()
+        if (result.numUpdatedRows === 0n) throw notFound('The user')
+      } catch (err) {
+        if (uniqueViolation(err) === 'users_username_key') throw usernameTaken()
+        throw err
+      }
+      return { id: change.userId }
+    },
+
+    /** A CUSTOMER who opens a store becomes a MERCHANT; moderators and admins keep their role. */
+    async grantMerchantRole({ userId }: { userId: string }): Promise<{ id: string }> {
+      const user = await db.selectFrom('users').select(['id', 'role']).where('id', '=', rules.id(userId, 'The user')).executeTakeFirst()
+      if (!user) throw notFound('The user')
+      if (user.role === 'CUSTOMER') {
+        await db.updateTable('users').set({ role: 'MERCHANT', updated_at: new Date() }).where('id', '=', user.id).where('role', '=', 'CUSTOMER').execute()
+      }
+      return { id: user.id }
+    },
+
+    /** Drops every cached copy of the user, so the next read shows the new profile. */
+    async invalidateUserCache({ userId }: { userId: string }): Promise<void> {
+      await cache.delete([userCacheKey(userId)])
+    },
+  }
+}
+
+export type UsersActivities = ReturnType<typeof createActivities>

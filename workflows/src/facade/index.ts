@@ -1,0 +1,4 @@
+import { runSubgraph } from '@marketplace/service-template'
+import { facade } from './subgraph'
+
+runSubgraph(facade)

@@ -1,0 +1,89 @@
+import type { Client } from '@temporalio/client'
+import { isModerator, type Caller } from '@marketplace/service-template'
+import { PROGRESS_MEMO, type Progress, type StepStatus } from '../scenarios/progress'
+
+export type OperationStatus = 'RUNNING' | 'COMPLETED' | 'FAILED' | 'COMPENSATED'
+
+export interface OperationStep {
+  readonly name: string
+  readonly status: StepStatus
+  readonly attempts: number
+  readonly error: string | null
+}
+
+export interface Operation {
+  readonly id: string
+  readonly scenario: string
+  readonly status: OperationStatus
+  readonly startedAt: Date
+  readonly closedAt: Date | null
+  readonly steps: readonly OperationStep[]
+  readonly error: string | null
+  readonly initiator: string | null
+}
+
+const CLOSED_AS: Readonly<Record<string, OperationStatus>> = {
+  RUNNING: 'RUNNING',
+  COMPLETED: 'COMPLETED',
+  CONTINUED_AS_NEW: 'RUNNING',
+  FAILED: 'FAILED',
+  CANCELLED: 'FAILED',
+  TERMINATED: 'FAILED',
+  TIMED_OUT: 'FAILED',
+}
+
+/**
+ * A run as analysts see it: the scenario's own progress (its memo), the attempts Temporal counted
+ * (history for finished steps, pending activities for the running one) and the run's status.
+ */
+export async function loadOperation(client: Client, workflowId: string): Promise<Operation | null> {
+  const handle = client.workflow.getHandle(workflowId)
+  let description
+  try {
+    description = await handle.describe()
+  } catch (err) {
+    if ((err as { name?: string }).name === 'WorkflowNotFoundError') return null
+    throw err
+  }
+  const progress = description.memo?.[PROGRESS_MEMO] as Progress | undefined
+  const attempts = new Map<string, number>()
+  const scheduled = new Map<string, string>()
+  for (const event of (await handle.fetchHistory()).events ?? []) {
+    const activityId = event.activityTaskScheduledEventAttributes?.activityId
+    if (activityId && event.eventId != null) scheduled.set(String(event.eventId), activityId)
+    const started = event.activityTaskStartedEventAttributes
+    if (started?.scheduledEventId != null) {
+      const id = scheduled.get(String(started.scheduledEventId))
+      if (id) attempts.set(id, started.attempt ?? 1)
+    }
+  }
+  const pending = new Map<string, { attempt: number; error: string | null }>()
+  for (const activity of description.raw.pendingActivities ?? []) {
+    if (activity.activityId) pending.set(activity.activityId, { attempt: activity.attempt ?? 1, error: activity.lastFailure?.message ?? null })
+  }
+  const steps = (progress?.steps ?? []).map((step) => {
+    const live = pending.get(step.name)
+    return {
+      name: step.name,
+      status: step.status,
+      attempts: live?.attempt ?? attempts.get(step.name) ?? 0,
+      error: live?.error ?? step.error,
+    }
+  })
+  let status = CLOSED_AS[description.status.name] ?? 'FAILED'
+  if (progress?.compensated && status !== 'RUNNING') status = 'COMPENSATED'
+  return {
+    id: workflowId,
+    scenario: progress?.scenario ?? description.type,
+    status,
+    startedAt: description.startTime,
+    closedAt: description.closeTime ?? null,
+    steps,
+    error: progress?.error ?? null,
+    initiator: progress?.initiator ?? null,
+  }
+}
+
+/** The contract's rule: the caller's own operations; moderators and admins see all. */
+export const canSeeOperation = (caller: Caller, operation: Operation): boolean =>
+  isModerator(caller) || (caller.userId !== null && caller.userId === operation.initiator)

@@ -1,0 +1,221 @@
+import { randomUUID } from 'node:crypto'
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper'
+import { WorkflowExecutionAlreadyStartedError, WithStartWorkflowOperation } from '@temporalio/client'
+import DataLoader from 'dataloader'
+import {
+  badUserInput,
+  conflict,
+  forbidden,
+  hashPassword,
+  isModerator,
+  rules,
+  unauthenticated,
+  type Caller,
+  type ContextDependencies,
+  type RequestContext,
+} from '@marketplace/service-template'
+import type * as scenarios from '../scenarios'
+import type { Actor } from '../scenarios/types'
+import { SCENARIOS_TASK_QUEUE } from '../task-queues'
+import { readFacadeConfig } from './config'
+import { isCompensated, toDomainError } from './failures'
+import { canSeeOperation, loadOperation, type Operation } from './operations'
+import { temporalClient } from './temporal'
+
+const facadeConfig = readFacadeConfig()
+
+export function createLoaders({ config }: ContextDependencies<unknown>) {
+  return {
+    operation: new DataLoader<string, Operation | null>(async (ids) => {
+      const client = await temporalClient(config.temporal)
+      return Promise.all(ids.map((id) => loadOperation(client, id)))
+    }),
+  }
+}
+
+type Context = RequestContext<unknown, ReturnType<typeof createLoaders>>
+type Scenarios = typeof scenarios
+type ScenarioName = Exclude<keyof Scenarios, 'moderate'>
+
+function signedIn(caller: Caller): Actor {
+  if (!caller.userId || !caller.role) throw unauthenticated()
+  return { userId: caller.userId, role: caller.role }
+}
+
+const optional = <T>(value: T | null | undefined, rule: (v: T) => T): T | null => (value == null ? null : rule(value))
+
+/**
+ * Starts a scenario and waits for it (up to MUTATION_WAIT_MS). A refusal by a service comes back
+ * as the contract's error; a run still going after the wait answers with its operation RUNNING.
+ */
+async function runScenario<Name extends ScenarioName>(
+  ctx: Context,
+  name: Name,
+  workflowId: string,
+  input: Parameters<Scenarios[Name]>[0],
+): Promise<{ result: Awaited<ReturnType<Scenarios[Name]>> | null; operation: { id: string } }> {
+  const client = await temporalClient(ctx.config.temporal)
+  let handle
+  try {
+    handle = await client.workflow.start(name, {
+      taskQueue: SCENARIOS_TASK_QUEUE,
+      workflowId,
+      args: [input],
+      workflowIdConflictPolicy: 'FAIL',
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+    })
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) throw conflict('The same change is already under way.')
+    throw err
+  }
+  const operation = { id: workflowId }
+  let timer: NodeJS.Timeout | undefined
+  const waited = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), facadeConfig.mutationWaitMs)))
+  try {
+    const result = await Promise.race([handle.result() as Promise<Awaited<ReturnType<Scenarios[Name]>>>, waited])
+    return { result, operation }
+  } catch (err) {
+    const domain = toDomainError(err)
+    if (domain) throw domain
+    if (isCompensated(err)) return { result: null, operation }
+    throw err
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+const ref = (typename: string, id: string | undefined | null) => (id ? { __typename: typename, id } : null)
+
+interface SubjectInput {
+  readonly type: 'PRODUCT' | 'MERCHANT' | 'REVIEW'
+  readonly id: string
+}
+
+export const resolvers: GraphQLResolverMap<Context> = {
+  Query: {
+    async operation(_: unknown, args: { id: string }, ctx: Context) {
+      const operation = await ctx.loaders.operation.load(args.id)
+      return operation && canSeeOperation(ctx.caller, operation) ? operation : null
+    },
+  },
+  // payloads carry only the run's id: it is described when (and if) the client asks for more
+  Operation: Object.fromEntries(
+    (['scenario', 'status', 'startedAt', 'closedAt', 'steps', 'error'] as const).map((field) => [
+      field,
+      async (operation: Partial<Operation> & { id: string }, _: unknown, ctx: Context) =>
+        field in operation ? operation[field] : (await ctx.loaders.operation.load(operation.id))?.[field],
+    ]),
+  ),
+  Mutation: {
+    async registerUser(_: unknown, { input }: { input: { username: string; password: string; displayName?: string | null; avatarUrl?: string | null } }, ctx: Context) {
+      const username = rules.username(input.username, 'username')
+      rules.password(input.password, 'password')
+      const displayName = optional(input.displayName, (v) => rules.displayName(v))
+      const avatarUrl = optional(input.avatarUrl, (v) => rules.avatarUrl(v))
+      const passwordHash = await hashPassword(input.password)
+      // one registration of a username at a time: a double submit is a CONFLICT, not two users
+      const run = await runScenario(ctx, 'registerUser', `register-user-${username}`, { username, passwordHash, displayName, avatarUrl })
+      return { user: ref('User', run.result?.userId), operation: run.operation }
+    },
+
+    async updateProfile(_: unknown, { input }: { input: { username?: string | null; displayName?: string | null; avatarUrl?: string | null } }, ctx: Context) {
+      const actor = signedIn(ctx.caller)
+      const change = {
+        userId: actor.userId,
+        ...(input.username != null ? { username: rules.username(input.username) } : {}),
+        ...(input.displayName !== undefined ? { displayName: optional(input.displayName, (v) => rules.displayName(v)) } : {}),
+        ...(input.avatarUrl !== undefined ? { avatarUrl: optional(input.avatarUrl, (v) => rules.avatarUrl(v)) } : {}),
+      }
+      const run = await runScenario(ctx, 'updateProfile', `update-profile-${actor.userId}-${randomUUID()}`, change)
+      return { user: ref('User', run.result?.userId), operation: run.operation }
+    },
+
+    async registerMerchant(_: unknown, { input }: { input: { name: string; description?: string | null } }, ctx: Context) {
+      const actor = signedIn(ctx.caller)
+      const name = rules.merchantName(input.name)
+      const description = optional(input.description, (v) => rules.description(v))
+      const run = await runScenario(ctx, 'registerMerchant', `register-merchant-${randomUUID()}`, { ownerId: actor.userId, name, description })
+      return { merchant: ref('Merchant', run.result?.merchantId), operation: run.operation }
+    },
+
+    async createProduct(
+      _: unknown,
+      { input }: { input: { merchantId: string; name: string; description?: string | null; price: { amount: number; currency: string } } },
+      ctx: Context,
+    ) {
+      const actor = signedIn(ctx.caller)
+      const product = {
+        ownerId: actor.userId,
+        merchantId: rules.id(input.merchantId, 'The store'),
+        name: rules.productName(input.name),
+        description: optional(input.description, (v) => rules.description(v)),
+        price: { amount: rules.priceAmount(input.price.amount), currency: rules.currency(input.price.currency) },
+      }
+      const run = await runScenario(ctx, 'createProduct', `create-product-${randomUUID()}`, product)
+      return { product: ref('Product', run.result?.productId), operation: run.operation }
+    },
+
+    async submitReview(_: unknown, { input }: { input: { subject: SubjectInput; rating: number; body: string } }, ctx: Context) {
+      const actor = signedIn(ctx.caller)
+      if (input.subject.type === 'REVIEW') throw badUserInput('subject.type', 'Only a product or a store can be reviewed.')
+      const subject = { type: input.subject.type, id: rules.id(input.subject.id, 'The subject') }
+      const review = { authorId: actor.userId, subject, rating: rules.reviewRating(input.rating), body: rules.reviewBody(input.body) }
+      // one review per author and subject: a concurrent second submit meets the first run's id
+      const workflowId = `submit-review-${actor.userId}-${subject.type.toLowerCase()}-${subject.id}`
+      const run = await runScenario(ctx, 'submitReview', workflowId, review)
+      return { review: ref('Review', run.result?.reviewId), operation: run.operation }
+    },
+
+    async moderateReview(_: unknown, { input }: { input: { reviewId: string; decision: 'APPROVE' | 'REJECT'; reason?: string | null } }, ctx: Context) {
+      const actor = signedIn(ctx.caller)
+      if (!isModerator(ctx.caller)) throw forbidden('Only moderators and admins can moderate reviews.')
+      const reviewId = rules.id(input.reviewId, 'The review')
+      const reason = input.decision === 'REJECT' ? rules.rejectionReason(input.reason ?? '', 'reason') : null
+      const client = await temporalClient(ctx.config.temporal)
+      const workflowId = `moderate-review-${reviewId}`
+      // Update-with-Start: one run per review; the answer comes back once the decision is stored
+      const start = new WithStartWorkflowOperation<Scenarios['moderateReview']>('moderateReview', {
+        workflowId,
+        taskQueue: SCENARIOS_TASK_QUEUE,
+        args: [{ reviewId, ratingDeadline: facadeConfig.ratingDeadline as never }],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      })
+      try {
+        const review = await client.workflow.executeUpdateWithStart('moderate', {
+          args: [{ moderatorId: actor.userId, decision: input.decision, reason }],
+          startWorkflowOperation: start,
+        })
+        return { review: ref('Review', (review as { id: string }).id), operation: { id: workflowId } }
+      } catch (err) {
+        throw toDomainError(err) ?? err
+      }
+    },
+
+    async postComment(_: unknown, { input }: { input: { subject: SubjectInput; body: string; parentId?: string | null } }, ctx: Context) {
+      const actor = signedIn(ctx.caller)
+      const comment = {
+        authorId: actor.userId,
+        subject: { type: input.subject.type, id: rules.id(input.subject.id, 'The subject') },
+        parentId: optional(input.parentId, (v) => rules.id(v, 'The parent comment')),
+        body: rules.commentBody(input.body),
+      }
+      const run = await runScenario(ctx, 'postComment', `post-comment-${randomUUID()}`, comment)
+      return { comment: ref('Comment', run.result?.commentId), operation: run.operation }
+    },
+
+    async editComment(_: unknown, { input }: { input: { id: string; body: string } }, ctx: Context) {
+      const actor = signedIn(ctx.caller)
+      const commentId = rules.id(input.id, 'The comment')
+      const run = await runScenario(ctx, 'editComment', `edit-comment-${commentId}-${randomUUID()}`, { actor, commentId, body: rules.commentBody(input.body) })
+      return { comment: ref('Comment', run.result?.commentId), operation: run.operation }
+    },
+
+    async deleteComment(_: unknown, args: { id: string }, ctx: Context) {
+      const actor = signedIn(ctx.caller)
+      const commentId = rules.id(args.id, 'The comment')
+      const run = await runScenario(ctx, 'deleteComment', `delete-comment-${commentId}-${randomUUID()}`, { actor, commentId })
+      return { comment: ref('Comment', run.result?.commentId), operation: run.operation }
+    },
+  },
+}

@@ -1,0 +1,12 @@
+import { scenario } from './progress'
+import { comments } from './services'
+import type { Actor } from './types'
+
+/** The author, a moderator or an admin removes a comment's text (soft delete). */
+export async function deleteComment(input: { actor: Actor; commentId: string }): Promise<{ commentId: string }> {
+  const { actor, commentId } = input
+  return scenario(actor.userId, ['deleteComment'], async (run) => {
+    await run.step('deleteComment', comments, (a) => a.deleteComment({ commentId, actor }))
+    return { commentId }
+  })
+}

@@ -1,0 +1,10 @@
+// Every scenario, one file each; the workflow worker registers what this module exports.
+export { createProduct } from './create-product'
+export { deleteComment } from './delete-comment'
+export { editComment } from './edit-comment'
+export { moderate, moderateReview } from './moderate-review'
+export { postComment } from './post-comment'
+export { registerMerchant } from './register-merchant'
+export { registerUser } from './register-user'
+export { submitReview } from './submit-review'
+export { updateProfile } from './update-profile'

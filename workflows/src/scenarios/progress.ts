@@ -1,0 +1,125 @@
+// A scenario's progress, kept in the run's memo so `operation(id)` reads it with one describe call.
+import { ActivityFailure, ApplicationFailure, proxyActivities, upsertMemo, workflowInfo, type ActivityInterfaceFor, type ActivityOptions } from '@temporalio/workflow'
+
+export type StepStatus = 'PENDING' | 'RUNNING' | 'COMPLETED' | 'FAILED' | 'COMPENSATED' | 'SKIPPED'
+
+export interface StepProgress {
+  readonly name: string
+  readonly status: StepStatus
+  readonly error: string | null
+}
+
+export interface Progress {
+  readonly scenario: string
+  /** the caller who started the run: who may read it besides moderators */
+  readonly initiator: string | null
+  /** set when the run ended by undoing what it had done */
+  readonly compensated: boolean
+  readonly error: string | null
+  readonly steps: readonly StepProgress[]
+}
+
+export const PROGRESS_MEMO = 'progress'
+
+/** The message a person should read: an activity's own failure, not Temporal's wrapper. */
+export function failureMessage(err: unknown): string {
+  let cause: unknown = err
+  while (cause instanceof ActivityFailure && cause.cause) cause = cause.cause
+  return cause instanceof Error ? cause.message : String(err)
+}
+
+/** A service's activities, proxied so each call's activity id is the step's name. */
+export type Service<A> = (stepName: string) => ActivityInterfaceFor<A>
+
+export function service<A>(taskQueue: string, options: ActivityOptions): Service<A> {
+  return (stepName) => proxyActivities<A>({ ...options, taskQueue, activityId: stepName })
+}
+
+export class ScenarioRun {
+  private steps: StepProgress[]
+  private compensated = false
+  private error: string | null = null
+
+  constructor(
+    readonly scenario: string,
+    private readonly initiator: string | null,
+    plannedSteps: readonly string[],
+  ) {
+    this.steps = plannedSteps.map((name) => ({ name, status: 'PENDING', error: null }))
+    this.publish()
+  }
+
+  /** Adds steps still to come (e.g. once a decision says which ones). */
+  plan(...names: string[]): void {
+    for (const name of names) if (!this.steps.some((s) => s.name === name)) this.steps.push({ name, status: 'PENDING', error: null })
+    this.publish()
+  }
+
+  async step<A, T>(name: string, service: Service<A>, call: (activities: ActivityInterfaceFor<A>) => Promise<T>): Promise<T> {
+    this.plan(name)
+    this.set(name, 'RUNNING', null)
+    try {
+      const result = await call(service(name))
+      this.set(name, 'COMPLETED', null)
+      return result
+    } catch (err) {
+      this.set(name, 'FAILED', failureMessage(err))
+      throw err
+    }
+  }
+
+  /** Runs an undo step and marks the step it undoes as COMPENSATED. */
+  async compensate<A>(undone: string, name: string, service: Service<A>, call: (activities: ActivityInterfaceFor<A>) => Promise<unknown>): Promise<void> {
+    await this.step(name, service, call)
+    const step = this.steps.find((s) => s.name === undone)
+    this.set(undone, 'COMPENSATED', step?.error ?? null)
+  }
+
+  skipRemaining(): void {
+    this.steps = this.steps.map((s) => (s.status === 'PENDING' ? { ...s, status: 'SKIPPED' } : s))
+    this.publish()
+  }
+
+  /** Ends the run as failed: remaining steps are skipped and the error is the run's. */
+  fail(err: unknown): never {
+    this.error = failureMessage(err)
+    this.skipRemaining()
+    throw err instanceof ApplicationFailure || err instanceof ActivityFailure ? err : ApplicationFailure.fromError(err)
+  }
+
+  markCompensated(reason: string): void {
+    this.compensated = true
+    this.error = reason
+    this.skipRemaining()
+  }
+
+  private set(name: string, status: StepStatus, error: string | null): void {
+    this.steps = this.steps.map((s) => (s.name === name ? { ...s, status, error } : s))
+    this.publish()
+  }
+
+  private publish(): void {
+    const progress: Progress = {
+      scenario: this.scenario,
+      initiator: this.initiator,
+      compensated: this.compensated,
+      error: this.error,
+      steps: this.steps,
+    }
+    upsertMemo({ [PROGRESS_MEMO]: progress })
+  }
+}
+
+/** Runs a scenario's steps in order; the first failure fails the run with its message. */
+export async function scenario<T>(
+  initiator: string | null,
+  plannedSteps: readonly string[],
+  body: (run: ScenarioRun) => Promise<T>,
+): Promise<T> {
+  const run = new ScenarioRun(workflowInfo().workflowType, initiator, plannedSteps)
+  try {
+    return await body(run)
+  } catch (err) {
+    return run.fail(err)
+  }
+}

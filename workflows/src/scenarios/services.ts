@@ -1,0 +1,29 @@
+// The five services as scenarios see them: activities on task queues named after each service.
+import type { CatalogActivities } from '../../../subgraphs/catalog/src/activities'
+import type { CommentsActivities } from '../../../subgraphs/comments/src/activities'
+import type { MerchantsActivities } from '../../../subgraphs/merchants/src/activities'
+import type { ReviewsActivities } from '../../../subgraphs/reviews/src/activities'
+import type { UsersActivities } from '../../../subgraphs/users/src/activities'
+import type { Duration } from '@temporalio/common'
+import { service } from './progress'
+
+// Writes retry until they succeed or fail for good (a client mistake is non-retryable):
+// a service that is down only delays its step.
+export const writes = {
+  startToCloseTimeout: '10s',
+  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '30s' },
+} as const
+
+export const users = service<UsersActivities>('users', writes)
+export const merchants = service<MerchantsActivities>('merchants', writes)
+export const catalog = service<CatalogActivities>('catalog', writes)
+export const reviews = service<ReviewsActivities>('reviews', writes)
+export const comments = service<CommentsActivities>('comments', writes)
+
+/** The rating step: retried with back-off until `deadline` (e.g. '6h'), then given up. */
+export const ratingWrites = (deadline: Duration) =>
+  ({
+    startToCloseTimeout: '10s',
+    scheduleToCloseTimeout: deadline,
+    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5m' },
+  }) as const

@@ -1,0 +1,21 @@
+import { scenario } from './progress'
+import { users } from './services'
+
+export interface UpdateProfileInput {
+  readonly userId: string
+  readonly username?: string | null
+  readonly displayName?: string | null
+  readonly avatarUrl?: string | null
+}
+
+/**
+ * The caller's own profile. The run ends only after every cache that could serve the old
+ * username or avatar is invalidated, so the mutation's answer means "the next read is fresh".
+ */
+export async function updateProfile(input: UpdateProfileInput): Promise<{ userId: string }> {
+  return scenario(input.userId, ['updateUser', 'invalidateUserCache'], async (run) => {
+    await run.step('updateUser', users, (a) => a.updateProfile(input))
+    await run.step('invalidateUserCache', users, (a) => a.invalidateUserCache({ userId: input.userId }))
+    return { userId: input.userId }
+  })
+}
