@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 #
-# One image for every process of the stack (gateway, the five subgraphs and, later, the facade
-# subgraph and the workflow worker). docker-compose.yml picks the process with `command:`;
+# One image for every process of the stack (gateway, the five subgraphs, the facade subgraph
+# and the workflow worker). docker-compose.yml picks the process with `command:`;
 # TypeScript runs directly with tsx, there is no build step.
 
 # --- manifests: only the package.json files and the lockfile ---------------------------------

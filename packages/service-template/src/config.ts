@@ -71,6 +71,7 @@ export interface ServiceConfig {
   readonly host: string
   readonly databaseUrl: string
   readonly databasePoolSize: number
+  readonly statementTimeoutMs: number
   readonly redisUrl: string | undefined
   readonly gatewaySecret: string
   readonly jwtSecret: string
@@ -111,6 +112,7 @@ export function readServiceConfig(service: SubgraphName, env: Env = process.env)
     host: env.HOST ?? '127.0.0.1',
     databaseUrl: env[envKey(service, 'DATABASE_URL')] ?? env.DATABASE_URL ?? databaseUrlFor(service, env),
     databasePoolSize: readInt(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
+    statementTimeoutMs: readInt(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 5_000, 100, 600_000),
     redisUrl: env.REDIS_URL || undefined,
     gatewaySecret: readSecret(env, 'GATEWAY_SECRET', DEV_GATEWAY_SECRET),
     jwtSecret: readSecret(env, 'JWT_SECRET', DEV_JWT_SECRET),

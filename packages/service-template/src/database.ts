@@ -2,8 +2,15 @@ import { Kysely, Migrator, PostgresDialect, type Migration, type MigrationProvid
 import pg from 'pg'
 
 // timestamptz as Date (default) and bigint counts as strings: callers convert where they need numbers
-export function createDatabase<DB>(url: string, poolSize = 10, onQuery?: () => void): Kysely<DB> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, idleTimeoutMillis: 30_000 })
+// statement_timeout bounds every query: an activity blocked on a lock gives up before Temporal's
+// startToCloseTimeout retries it, so a timed-out attempt can never land late with stale data
+export function createDatabase<DB>(url: string, poolSize = 10, onQuery?: () => void, statementTimeoutMs = 5_000): Kysely<DB> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    idleTimeoutMillis: 30_000,
+    statement_timeout: statementTimeoutMs,
+  })
   return new Kysely<DB>({
     dialect: new PostgresDialect({ pool }),
     log: onQuery ? (event) => (event.level === 'query' ? onQuery() : undefined) : undefined,
