@@ -5,6 +5,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
+import { DEFAULT_PORTS, readServiceConfig, readTemporalConfig } from '../../packages/service-template/src/config'
+import { readFacadeConfig } from '../../workflows/src/facade/config'
 
 const ROOT = join(__dirname, '..', '..')
 const COMPOSE_FILE = join(ROOT, 'docker-compose.yml')
@@ -20,9 +22,16 @@ const SUBGRAPH_PORTS = {
 } as const
 type Subgraph = keyof typeof SUBGRAPH_PORTS
 const SUBGRAPHS = Object.keys(SUBGRAPH_PORTS) as Subgraph[]
+// The façade subgraph (workflows/): no database, no Redis, starts Temporal workflows.
+const FACADE = 'facade'
+const FACADE_PORT = 4006
+const WORKFLOW_WORKER = 'workflow-worker'
+/** Everything the gateway routes to. */
+const ROUTED = [...SUBGRAPHS, FACADE] as const
 const GATEWAY_PORT = 4000
+const TEMPORAL_ADDRESS = 'temporal:7233'
 const SECRETS = ['GATEWAY_SECRET', 'JWT_SECRET'] as const
-const REQUIRED_SERVICES = ['postgres', 'redis', 'temporal', 'temporal-ui', ...SUBGRAPHS, 'gateway']
+const REQUIRED_SERVICES = ['postgres', 'redis', 'temporal', 'temporal-ui', ...ROUTED, WORKFLOW_WORKER, 'gateway']
 
 // ---------------------------------------------------------------------------------------------
 // Loading and normalising the compose file (both the short and the long syntaxes are accepted)
@@ -170,6 +179,14 @@ function interpolate(text: string, env: Readonly<Record<string, string>> = {}): 
   )
 }
 
+function interpolateAll(env: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).map(([key, value]) => [key, interpolate(value)]))
+}
+
+function healthCommand(port: number): RegExp {
+  return new RegExp(`^CMD node -e fetch\\('http://127\\.0\\.0\\.1:${port}/health'\\)`)
+}
+
 function url(value: string | undefined, what: string): URL {
   if (value === undefined) throw new Error(`${what} is not set`)
   return new URL(interpolate(value))
@@ -249,7 +266,7 @@ describe('docker-compose.yml', () => {
   describe('secrets', () => {
     it.each(SECRETS)('%s is a required ${...} interpolation wherever it is set', (secret) => {
       const users = [...services.values()].filter((svc) => svc.environment[secret] !== undefined)
-      expect(users.map((svc) => svc.name).sort()).toEqual(expect.arrayContaining([...SUBGRAPHS, 'gateway'].sort()))
+      expect(users.map((svc) => svc.name).sort()).toEqual(expect.arrayContaining([...ROUTED, 'gateway'].sort()))
       for (const svc of users) {
         expect({ service: svc.name, value: svc.environment[secret] }).toEqual({
           service: svc.name,
@@ -410,18 +427,111 @@ describe('docker-compose.yml', () => {
       expect(gateway.healthcheck).toContain(`:${GATEWAY_PORT}/health`)
     })
 
-    it('waits for every subgraph to be healthy', () => {
-      for (const name of SUBGRAPHS) expect(gateway.dependsOn.get(name)).toBe('service_healthy')
+    it('waits for every subgraph, the façade included, to be healthy', () => {
+      for (const name of ROUTED) expect(gateway.dependsOn.get(name)).toBe('service_healthy')
     })
 
     it('routes to nothing but the subgraphs of this file', () => {
       const routed = Object.keys(gateway.environment).filter((key) => /^SUBGRAPH_[A-Z0-9_]+_URL$/.test(key))
-      expect(routed.sort()).toEqual(SUBGRAPHS.map((name) => `SUBGRAPH_${name.toUpperCase()}_URL`).sort())
+      expect(routed.sort()).toEqual(ROUTED.map((name) => `SUBGRAPH_${name.toUpperCase()}_URL`).sort())
+    })
+
+    it('routes to every subgraph that supergraph.yaml composes', () => {
+      const supergraph = parse(readFileSync(join(ROOT, 'supergraph.yaml'), 'utf8')) as { subgraphs?: Record<string, unknown> }
+      expect(Object.keys(supergraph.subgraphs ?? {}).sort()).toEqual([...ROUTED].sort())
     })
   })
 
+  describe('facade', () => {
+    const facade = service(FACADE)
+    const env = facade.environment
+
+    it('runs the façade entry point from the shared image', () => {
+      expect(facade.command).toBe('npx tsx workflows/src/facade/index.ts')
+      expect(facade.hasBuild).toBe(true)
+      expect(existsSync(join(ROOT, 'workflows', 'src', 'facade', 'index.ts'))).toBe(true)
+    })
+
+    it(`listens on PORT=${FACADE_PORT} (its default port), exposes it, health-checks it and is not published`, () => {
+      expect(DEFAULT_PORTS.facade).toBe(FACADE_PORT)
+      expect(env.PORT).toBe(String(FACADE_PORT))
+      expect(env.HOST).toBe('0.0.0.0')
+      expect(facade.expose).toContain(FACADE_PORT)
+      expect(facade.ports).toEqual([])
+      expect(facade.healthcheck).toMatch(healthCommand(FACADE_PORT))
+      expect(facade.healthcheck).not.toMatch(/\bcurl\b|\bwget\b/)
+    })
+
+    it('has TEMPORAL_ADDRESS, the production settings and the two required secrets', () => {
+      expect(env.TEMPORAL_ADDRESS).toBe(TEMPORAL_ADDRESS)
+      expect(env.NODE_ENV).toBe('production')
+      for (const secret of SECRETS) expect(env[secret]).toBe(`\${${secret}:?set ${secret}}`)
+    })
+
+    it('sets RATING_UPDATE_DEADLINE (default 6h) and MUTATION_WAIT_MS (default 20000) as overridable defaults', () => {
+      expect(env.RATING_UPDATE_DEADLINE).toBe('${RATING_UPDATE_DEADLINE:-6h}')
+      expect(env.MUTATION_WAIT_MS).toBe('${MUTATION_WAIT_MS:-20000}')
+      expect(interpolate(env.RATING_UPDATE_DEADLINE ?? '', { RATING_UPDATE_DEADLINE: '15m' })).toBe('15m')
+    })
+
+    it('is accepted by the façade and service configuration readers as it stands', () => {
+      const resolved = interpolateAll(env)
+      expect(readFacadeConfig(resolved)).toEqual({ ratingDeadline: '6h', mutationWaitMs: 20_000 })
+      const config = readServiceConfig('facade', resolved)
+      expect(config.port).toBe(FACADE_PORT)
+      expect(config.host).toBe('0.0.0.0')
+      expect(config.temporal.address).toBe(TEMPORAL_ADDRESS)
+    })
+
+    it('owns no database and needs no Redis: it waits for Temporal only', () => {
+      expect(Object.keys(env).filter((key) => /DATABASE_URL$|^REDIS_URL$/.test(key))).toEqual([])
+      expect([...facade.dependsOn]).toEqual([['temporal', 'service_healthy']])
+    })
+
+    it('is what the gateway routes to', () => {
+      const routed = url(service('gateway').environment.SUBGRAPH_FACADE_URL, 'SUBGRAPH_FACADE_URL')
+      expect(routed.href).toBe(`http://${FACADE}:${FACADE_PORT}/graphql`)
+    })
+  })
+
+  describe('workflow-worker', () => {
+    const worker = service(WORKFLOW_WORKER)
+
+    it('runs the workflow worker entry point from the shared image', () => {
+      expect(worker.command).toBe('npx tsx workflows/src/worker.ts')
+      expect(worker.hasBuild).toBe(true)
+      expect(existsSync(join(ROOT, 'workflows', 'src', 'worker.ts'))).toBe(true)
+    })
+
+    it('connects to temporal:7233 in production mode and waits for Temporal to be healthy', () => {
+      expect(worker.environment.TEMPORAL_ADDRESS).toBe(TEMPORAL_ADDRESS)
+      expect(readTemporalConfig(worker.environment).address).toBe(TEMPORAL_ADDRESS)
+      expect(worker.environment.NODE_ENV).toBe('production')
+      expect(worker.dependsOn.get('temporal')).toBe('service_healthy')
+    })
+
+    it('has no port and no secret (it serves nothing)', () => {
+      expect(worker.ports).toEqual([])
+      expect(worker.expose).toEqual([])
+      for (const secret of SECRETS) expect(worker.environment[secret]).toBeUndefined()
+    })
+
+    it('is restarted when it exits (it has no HTTP healthcheck)', () => {
+      expect(worker.raw.restart).toBe('unless-stopped')
+    })
+  })
+
+  it('points every Node process that talks to Temporal at temporal:7233', () => {
+    for (const name of [...ROUTED, WORKFLOW_WORKER]) {
+      expect({ service: name, address: service(name).environment.TEMPORAL_ADDRESS }).toEqual({
+        service: name,
+        address: TEMPORAL_ADDRESS,
+      })
+    }
+  })
+
   it('publishes only the gateway on all interfaces: the rest is internal or on loopback', () => {
-    for (const name of ['postgres', 'redis', ...SUBGRAPHS]) expect(service(name).ports).toEqual([])
+    for (const name of ['postgres', 'redis', ...ROUTED, WORKFLOW_WORKER]) expect(service(name).ports).toEqual([])
     for (const name of ['temporal', 'temporal-ui']) {
       for (const p of service(name).ports) expect(p.hostIp).toBe('127.0.0.1')
     }

@@ -5,20 +5,20 @@ const MAX_BODY_BYTES = 1024 * 1024
 
 export class BodyTooLargeError extends Error {}
 
+/**
+ * The body as text. Past `limit` the rest is read and dropped (so the client still gets its 413)
+ * unless it goes on far past the limit, when the connection is cut.
+ */
 export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
     req.on('data', (chunk: Buffer) => {
       size += chunk.length
-      if (size > limit) {
-        reject(new BodyTooLargeError('request body too large'))
-        req.destroy()
-        return
-      }
-      chunks.push(chunk)
+      if (size <= limit) chunks.push(chunk)
+      else if (size > limit * 16) req.destroy()
     })
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    req.on('end', () => (size > limit ? reject(new BodyTooLargeError('request body too large')) : resolve(Buffer.concat(chunks).toString('utf8'))))
     req.on('error', reject)
   })
 }

@@ -73,7 +73,7 @@ export async function keysetPage<Row extends { readonly id: string; readonly cre
   count: () => Promise<number>,
   toNode: (row: Row) => Node = (row) => row as unknown as Node,
 ): Promise<Connection<Node>> {
-  const rows = request.limit === 0 ? [] : await fetchRows(request.limit + 1, request.after)
+  const rows = await fetchRows(request.limit + 1, request.after)
   const page = rows.slice(0, request.limit)
   const edges = page.map((row) => ({ cursor: encodeCursor({ createdAt: row.created_at, id: row.id }), node: toNode(row) }))
   return {

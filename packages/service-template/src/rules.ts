@@ -7,6 +7,8 @@ const USERNAME = /^[a-z0-9_]{3,32}$/
 const CURRENCY = /^[A-Z]{3}$/
 
 function length(field: string, value: string, min: number, max: number, what = 'characters'): string {
+  // Postgres text cannot hold NUL: refuse it here rather than fail (and retry) at the database
+  if (value.includes('\u0000')) throw badUserInput(field, `${field} must not contain NUL characters.`)
   const n = [...value].length
   if (n < min || n > max) {
     throw badUserInput(field, min === max ? `${field} must be ${min} ${what}.` : min === 0 ? `${field} must be at most ${max} ${what}.` : `${field} must be ${min} to ${max} ${what}.`)

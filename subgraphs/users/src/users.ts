@@ -30,7 +30,11 @@ export async function usersByIds(db: Kysely<UsersDatabase>, ids: readonly string
   return rows.map(toUser)
 }
 
+// what a stored username can look like: anything else cannot match, and is not sent to SQL
+const POSSIBLE_USERNAME = /^[a-z0-9_]{3,32}$/i
+
 export async function userByUsername(db: Kysely<UsersDatabase>, username: string): Promise<User | null> {
+  if (!POSSIBLE_USERNAME.test(username)) return null
   const row = await db
     .selectFrom('users')
     .select(PUBLIC_COLUMNS)
@@ -43,6 +47,7 @@ export async function credentialsByUsername(
   db: Kysely<UsersDatabase>,
   username: string,
 ): Promise<{ user: User; passwordHash: string } | null> {
+  if (!POSSIBLE_USERNAME.test(username)) return null
   const row = await db
     .selectFrom('users')
     .select([...PUBLIC_COLUMNS, 'password_hash'])

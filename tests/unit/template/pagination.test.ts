@@ -152,12 +152,12 @@ describe('keysetPage', () => {
     expect(page.pageInfo).toEqual({ hasNextPage: false, endCursor: null })
   })
 
-  it('does not call fetchRows when first is 0', async () => {
+  it('answers first: 0 with no edges, and hasNextPage saying whether there is anything', async () => {
     const fetchRows = source(rows)
     const page = await keysetPage(request(0), fetchRows, async () => rows.length)
-    expect(fetchRows).not.toHaveBeenCalled()
+    expect(fetchRows).toHaveBeenCalledWith(1, null)
     expect(page.edges).toEqual([])
-    expect(page.pageInfo.endCursor).toBeNull()
+    expect(page.pageInfo).toEqual({ hasNextPage: true, endCursor: null })
     expect(await page.totalCount()).toBe(rows.length)
   })
 
