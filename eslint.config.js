@@ -1,6 +1,10 @@
 // @ts-check
 const js = require('@eslint/js')
 const tseslint = require('typescript-eslint')
+const { builtinModules } = require('node:module')
+
+// Workflow code must be deterministic and runs in Temporal's sandbox: no Node built-ins, no I/O.
+const nodeBuiltins = builtinModules.filter((name) => !name.startsWith('_'))
 
 module.exports = tseslint.config(
   { ignores: ['node_modules/', '.data/', '.tools/', 'coverage/', 'bench/results/', 'gateway/supergraph.graphql'] },
@@ -17,6 +21,26 @@ module.exports = tseslint.config(
     files: ['**/*.js'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
     languageOptions: { globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly' } },
+  },
+  {
+    files: ['workflows/src/scenarios/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins.map((name) => ({ name, message: 'Workflow code runs in a deterministic sandbox: no Node built-ins.', allowTypeImports: true })),
+          patterns: [
+            { group: ['node:*'], message: 'Workflow code runs in a deterministic sandbox: no Node built-ins.', allowTypeImports: true },
+            {
+              group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity', 'pg', 'kysely', 'ioredis'],
+              message: 'Workflow code does no I/O: call an activity.',
+              allowTypeImports: true,
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', { name: 'process', message: 'Workflow code must not read the process environment.' }, { name: 'setInterval', message: 'Use sleep() from @temporalio/workflow.' }],
+    },
   },
   {
     files: ['tests/**/*.ts', 'bench/**/*.ts'],
