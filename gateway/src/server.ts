@@ -1,14 +1,15 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway'
 import { ApolloServer } from '@apollo/server'
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled'
 import {
   ANONYMOUS,
   CALLER_HEADER,
+  closeServer,
   createErrorFormatter,
   createLogger,
   executeGraphQL,
+  listen,
   readGatewayConfig,
   sendJson,
   signCaller,
@@ -106,12 +107,7 @@ export async function startGateway(config: GatewayConfig = readGatewayConfig()):
       sendJson(res, 404, { error: 'not found' })
     }
   })
-  server.keepAliveTimeout = 65_000
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(config.port, config.host, resolve)
-  })
-  const port = (server.address() as AddressInfo).port
+  const port = await listen(server, config.port, config.host)
   const url = `http://${config.host}:${port}/graphql`
   log.info('listening', { url, subgraphs: Object.fromEntries(routing) })
   return {
@@ -119,10 +115,7 @@ export async function startGateway(config: GatewayConfig = readGatewayConfig()):
     port,
     log,
     async stop() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve())
-        server.closeIdleConnections()
-      })
+      await closeServer(server)
       await apollo.stop()
     },
   }

@@ -1,4 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest } from '@apollo/server'
 
 const MAX_BODY_BYTES = 1024 * 1024
@@ -67,4 +68,22 @@ export async function executeGraphQL<Context extends BaseContext>(
   }
   for await (const chunk of response.body.asyncIterator) res.write(chunk)
   res.end()
+}
+
+/** Starts listening (keep-alive longer than a typical load balancer's idle timeout); the bound port. */
+export async function listen(server: Server, port: number, host: string): Promise<number> {
+  server.keepAliveTimeout = 65_000
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, resolve)
+  })
+  return (server.address() as AddressInfo).port
+}
+
+/** Stops accepting connections and closes the idle ones; in-flight requests finish. */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.close(() => resolve())
+    server.closeIdleConnections()
+  })
 }

@@ -1,4 +1,4 @@
-import { sql, type RawBuilder } from 'kysely'
+import { sql, type RawBuilder, type SelectQueryBuilder } from 'kysely'
 import { badUserInput } from './errors'
 import { isId } from './ids'
 
@@ -93,3 +93,29 @@ export const emptyConnection = <Node>(): Connection<Node> => ({
   pageInfo: { hasNextPage: false, endCursor: null },
   totalCount: async () => 0,
 })
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type TableQuery = SelectQueryBuilder<any, any, object>
+
+/**
+ * A page of one table's rows in (created_at, id) order: `from()` is the table with its filters
+ * (e.g. one subject's comments); rows are fetched by keyset, counted only if asked.
+ */
+export function tablePage<Row extends { readonly id: string; readonly created_at: Date }, Node>(
+  request: PageRequest,
+  order: Order,
+  from: () => TableQuery,
+  toNode: (row: Row) => Node,
+): Promise<Connection<Node>> {
+  const direction = order === 'newest-first' ? 'desc' : 'asc'
+  return keysetPage<Row, Node>(
+    request,
+    (limit, after) => {
+      let query = from().selectAll()
+      if (after) query = query.where(afterPosition(after, order))
+      return query.orderBy('created_at', direction).orderBy('id', direction).limit(limit).execute() as Promise<Row[]>
+    },
+    async () => toCount((await from().select((eb) => eb.fn.countAll().as('count')).executeTakeFirst()) as { count: string }),
+    toNode,
+  )
+}

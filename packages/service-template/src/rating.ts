@@ -1,5 +1,42 @@
+import type { ColumnType, Generated, Kysely } from 'kysely'
+
 /** The contract's RatingSummary: the exact mean (not rounded), null when there is no rating. */
 export const ratingSummary = (count: number, sum: number): { average: number | null; count: number } => ({
   average: count > 0 ? sum / count : null,
   count,
 })
+
+/** The rating columns of a table that keeps a versioned copy of the reviews service's statistics. */
+export interface RatingColumns {
+  rating_count: Generated<number>
+  // bigint columns arrive as strings from pg
+  rating_sum: ColumnType<string, number | string | undefined, number | string>
+  rating_version: ColumnType<string, number | string | undefined, number | string>
+}
+
+export interface RatingWrite {
+  readonly id: string
+  readonly count: number
+  readonly sum: number
+  /** the reviews service's version of the subject's statistics */
+  readonly version: number
+}
+
+/**
+ * Stores a subject's rating unless a newer version is already there: a late, stale computation
+ * changes nothing. `applied` says whether this write won.
+ */
+export async function writeVersionedRating(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  db: Kysely<any>,
+  table: string,
+  write: RatingWrite,
+): Promise<{ applied: boolean }> {
+  const result = await db
+    .updateTable(table)
+    .set({ rating_count: write.count, rating_sum: write.sum, rating_version: write.version })
+    .where('id', '=', write.id)
+    .where('rating_version', '<', String(write.version))
+    .executeTakeFirst()
+  return { applied: result.numUpdatedRows > 0n }
+}

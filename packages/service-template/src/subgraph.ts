@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server'
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled'
 import { buildSubgraphSchema } from '@apollo/subgraph'
@@ -13,7 +12,7 @@ import { readServiceConfig, type ServiceConfig, type SubgraphName } from './conf
 import { callerFromHeaders, type ContextDependencies, type RequestContext } from './context'
 import { createDatabase, ensureDatabaseExists, migrateToLatest } from './database'
 import { createErrorFormatter, ErrorCode } from './errors'
-import { executeGraphQL, sendJson } from './http'
+import { closeServer, executeGraphQL, listen, sendJson } from './http'
 import { createLogger, type Logger } from './logger'
 import { Metrics } from './metrics'
 import { DateTime } from './scalars'
@@ -134,12 +133,7 @@ export async function startSubgraph<DB, Loaders>(
       sendJson(res, 404, { error: 'not found' })
     }
   })
-  server.keepAliveTimeout = 65_000
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(config.port, config.host, resolve)
-  })
-  const port = (server.address() as AddressInfo).port
+  const port = await listen(server, config.port, config.host)
   const url = `http://${config.host}:${port}/graphql`
   log.info('listening', { url, cache: cache.kind })
 
@@ -151,10 +145,7 @@ export async function startSubgraph<DB, Loaders>(
   let stopping: Promise<void> | undefined
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve())
-        server.closeIdleConnections()
-      })
+      await closeServer(server)
       await Promise.allSettled([apollo.stop(), worker?.stop()])
       await Promise.allSettled([db.destroy(), cache.close()])
     })())

@@ -1,4 +1,4 @@
-import { notFound, rules, type ContextDependencies } from '@marketplace/service-template'
+import { notFound, rules, writeVersionedRating, type ContextDependencies, type RatingWrite } from '@marketplace/service-template'
 import type { CatalogDatabase } from './database'
 
 export interface NewProductInput {
@@ -7,14 +7,6 @@ export interface NewProductInput {
   readonly name: string
   readonly description?: string | null
   readonly price: { readonly amount: number; readonly currency: string }
-}
-
-export interface RatingWrite {
-  readonly id: string
-  readonly count: number
-  readonly sum: number
-  /** the reviews service's version of the subject's statistics */
-  readonly version: number
 }
 
 /** The catalog service's writes and checks, run by scenarios on the `catalog` task queue. */
@@ -44,14 +36,8 @@ export function createActivities({ db }: ContextDependencies<CatalogDatabase>) {
 
     /** Ignored when a newer version is already stored: a late, stale computation changes nothing. */
     async setProductRating(write: RatingWrite): Promise<{ applied: boolean }> {
-      const product = await existing(write.id)
-      const result = await db
-        .updateTable('products')
-        .set({ rating_count: write.count, rating_sum: write.sum, rating_version: write.version })
-        .where('id', '=', product.id)
-        .where('rating_version', '<', String(write.version))
-        .executeTakeFirst()
-      return { applied: result.numUpdatedRows > 0n }
+      const { id } = await existing(write.id)
+      return writeVersionedRating(db, 'products', { ...write, id })
     },
   }
 }

@@ -1,16 +1,14 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+import type { ColumnType, Insertable, Selectable, Updateable } from 'kysely'
+import type { RatingColumns } from '@marketplace/service-template'
 
-export interface ProductTable {
+// rating_*: a versioned copy of the reviews service's statistics, written by the moderation scenario
+export interface ProductTable extends RatingColumns {
   readonly id: string
   merchant_id: string
   name: string
   description: string | null
   price_amount: number
   price_currency: string
-  rating_count: Generated<number>
-  // bigint columns arrive as strings from pg
-  rating_sum: ColumnType<string, number | string | undefined, number | string>
-  rating_version: ColumnType<string, number | string | undefined, number | string>
   readonly created_at: ColumnType<Date, Date | undefined, never>
 }
 

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import { afterPosition, keysetPage, toCount, type Connection, type PageRequest } from '@marketplace/service-template'
+import { tablePage, type Connection, type PageRequest } from '@marketplace/service-template'
 import type { CatalogDatabase, ProductRow } from './database'
 
 export interface Product {
@@ -41,14 +41,5 @@ export function productsPage(
     const query = db.selectFrom('products')
     return merchantId === null ? query : query.where('merchant_id', '=', merchantId)
   }
-  return keysetPage(
-    request,
-    (limit, after) => {
-      let query = base().selectAll()
-      if (after) query = query.where(afterPosition(after, 'newest-first'))
-      return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute()
-    },
-    async () => toCount(await base().select((eb) => eb.fn.countAll().as('count')).executeTakeFirst()),
-    toProduct,
-  )
+  return tablePage(request, 'newest-first', base, toProduct)
 }

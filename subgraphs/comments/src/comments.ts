@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import { afterPosition, keysetPage, toCount, type Connection, type Order, type PageRequest } from '@marketplace/service-template'
+import { tablePage, type Connection, type Order, type PageRequest } from '@marketplace/service-template'
 import type { CommentRow, CommentSubjectType, CommentsDatabase } from './database'
 
 export interface Comment {
@@ -67,16 +67,5 @@ export function commentsPage(db: Kysely<CommentsDatabase>, list: CommentList, re
         return query.where('author_id', '=', list.authorId)
     }
   }
-  const order = ORDER[list.kind]
-  const direction = order === 'newest-first' ? 'desc' : 'asc'
-  return keysetPage(
-    request,
-    (limit, after) => {
-      let query = base().selectAll()
-      if (after) query = query.where(afterPosition(after, order))
-      return query.orderBy('created_at', direction).orderBy('id', direction).limit(limit).execute()
-    },
-    async () => toCount(await base().select((eb) => eb.fn.countAll().as('count')).executeTakeFirst()),
-    toComment,
-  )
+  return tablePage(request, ORDER[list.kind], base, toComment)
 }

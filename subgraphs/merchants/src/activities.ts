@@ -1,4 +1,4 @@
-import { forbidden, notFound, rules, type ContextDependencies } from '@marketplace/service-template'
+import { forbidden, notFound, rules, writeVersionedRating, type ContextDependencies, type RatingWrite } from '@marketplace/service-template'
 import type { MerchantsDatabase } from './database'
 
 export interface NewMerchantInput {
@@ -6,14 +6,6 @@ export interface NewMerchantInput {
   readonly ownerId: string
   readonly name: string
   readonly description?: string | null
-}
-
-export interface RatingWrite {
-  readonly id: string
-  readonly count: number
-  readonly sum: number
-  /** the reviews service's version of the subject's statistics */
-  readonly version: number
 }
 
 /** The merchants service's writes and checks, run by scenarios on the `merchants` task queue. */
@@ -52,14 +44,8 @@ export function createActivities({ db }: ContextDependencies<MerchantsDatabase>)
 
     /** Ignored when a newer version is already stored: a late, stale computation changes nothing. */
     async setMerchantRating(write: RatingWrite): Promise<{ applied: boolean }> {
-      const merchant = await existing(write.id)
-      const result = await db
-        .updateTable('merchants')
-        .set({ rating_count: write.count, rating_sum: write.sum, rating_version: write.version })
-        .where('id', '=', merchant.id)
-        .where('rating_version', '<', String(write.version))
-        .executeTakeFirst()
-      return { applied: result.numUpdatedRows > 0n }
+      const { id } = await existing(write.id)
+      return writeVersionedRating(db, 'merchants', { ...write, id })
     },
   }
 }

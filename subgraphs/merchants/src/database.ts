@@ -1,14 +1,12 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+import type { ColumnType, Insertable, Selectable, Updateable } from 'kysely'
+import type { RatingColumns } from '@marketplace/service-template'
 
-export interface MerchantTable {
+// rating_*: a versioned copy of the reviews service's statistics, written by the moderation scenario
+export interface MerchantTable extends RatingColumns {
   readonly id: string
   owner_id: string
   name: string
   description: string | null
-  rating_count: Generated<number>
-  // bigint columns arrive as strings from pg
-  rating_sum: ColumnType<string, number | string | undefined, number | string>
-  rating_version: ColumnType<string, number | string | undefined, number | string>
   readonly created_at: ColumnType<Date, Date | undefined, never>
 }
 

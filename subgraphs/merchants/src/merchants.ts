@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import { afterPosition, keysetPage, toCount, type Connection, type PageRequest } from '@marketplace/service-template'
+import { tablePage, type Connection, type PageRequest } from '@marketplace/service-template'
 import type { MerchantRow, MerchantsDatabase } from './database'
 
 export interface Merchant {
@@ -50,14 +50,5 @@ export async function merchantsByOwners(
 }
 
 export function merchantsPage(db: Kysely<MerchantsDatabase>, request: PageRequest): Promise<Connection<Merchant>> {
-  return keysetPage(
-    request,
-    (limit, after) => {
-      let query = db.selectFrom('merchants').selectAll()
-      if (after) query = query.where(afterPosition(after, 'newest-first'))
-      return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute()
-    },
-    async () => toCount(await db.selectFrom('merchants').select((eb) => eb.fn.countAll().as('count')).executeTakeFirst()),
-    toMerchant,
-  )
+  return tablePage(request, 'newest-first', () => db.selectFrom('merchants'), toMerchant)
 }

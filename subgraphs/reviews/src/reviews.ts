@@ -1,9 +1,7 @@
 import type { Kysely } from 'kysely'
 import {
-  afterPosition,
   isModerator,
-  keysetPage,
-  toCount,
+  tablePage,
   type Caller,
   type Connection,
   type Order,
@@ -72,15 +70,5 @@ export function reviewsPage(
     if (filter.status) query = query.where('status', '=', filter.status)
     return query
   }
-  const direction = order === 'newest-first' ? 'desc' : 'asc'
-  return keysetPage(
-    request,
-    (limit, after) => {
-      let query = base().selectAll()
-      if (after) query = query.where(afterPosition(after, order))
-      return query.orderBy('created_at', direction).orderBy('id', direction).limit(limit).execute()
-    },
-    async () => toCount(await base().select((eb) => eb.fn.countAll().as('count')).executeTakeFirst()),
-    toReview,
-  )
+  return tablePage(request, order, base, toReview)
 }
