@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { GraphQLSchema } from 'graphql'
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway'
 import { ApolloServer } from '@apollo/server'
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled'
@@ -8,8 +9,11 @@ import {
   closeServer,
   createErrorFormatter,
   createLogger,
+  createCache,
   executeGraphQL,
   listen,
+  Metrics,
+  readJsonBody,
   readGatewayConfig,
   sendJson,
   signCaller,
@@ -21,6 +25,7 @@ import {
 import { composeSupergraph } from './compose'
 import { graphiqlPage } from './graphiql'
 import { aliasLimit, depthLimit } from './limits'
+import { ResponseCache } from './response-cache'
 import { readSupergraphConfig } from './supergraph-config'
 
 export interface GatewayContext {
@@ -74,8 +79,51 @@ export async function startGateway(config: GatewayConfig = readGatewayConfig()):
     parseOptions: { maxTokens: config.maxTokens },
     plugins: [ApolloServerPluginLandingPageDisabled()],
   })
+  let apiSchema: GraphQLSchema | undefined
+  gateway.onSchemaLoadOrUpdate(({ apiSchema: schema }) => (apiSchema = schema))
   await apollo.start()
   const page = graphiqlPage('/graphql')
+  const metrics = new Metrics()
+  const sharedCache = config.responseCache && config.redisUrl ? createCache(config.redisUrl, log, metrics) : null
+  if (config.responseCache && !sharedCache) log.warn('REDIS_URL is not set: the response cache is off (it needs Redis to hear about writes)')
+  const responseCache = sharedCache
+    ? new ResponseCache(() => apiSchema as GraphQLSchema, sharedCache, metrics, {
+        maxEntries: config.responseCacheEntries,
+        ttlSeconds: config.responseCacheTtlSeconds,
+      })
+    : null
+
+  const handleGraphQL = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const context = async (): Promise<GatewayContext> => {
+      const caller = callerFromAuthorization(config.jwtSecret, req.headers.authorization)
+      return { caller, callerHeader: signCaller(config.gatewaySecret, caller) }
+    }
+    metrics.increment('http_requests_total')
+    const parsed = await readJsonBody(req)
+    const request = parsed.ok ? (parsed.body as { query?: unknown; variables?: unknown; operationName?: unknown } | undefined) : undefined
+    const cacheable =
+      responseCache?.enabled &&
+      typeof request?.query === 'string' &&
+      (req.headers['content-type'] ?? '').includes('application/json') &&
+      responseCache.isCacheable(request.query, request.operationName)
+    if (!responseCache || !cacheable || typeof request?.query !== 'string') {
+      await executeGraphQL(apollo, req, res, context, parsed)
+      return
+    }
+    const variables = (request.variables ?? {}) as Record<string, unknown>
+    const key = responseCache.keyOf(request.query, request.operationName, variables)
+    const hit = responseCache.get(key)
+    if (hit !== undefined) {
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(hit) })
+      res.end(hit)
+      return
+    }
+    const epoch = responseCache.currentEpoch
+    const result = await executeGraphQL(apollo, req, res, context, parsed)
+    if (result?.status !== 200) return
+    const json = JSON.parse(result.body) as { data?: unknown; errors?: unknown }
+    if (json.data && !json.errors) responseCache.store(key, request.query, request.operationName, variables, result.body, json.data, epoch)
+  }
 
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]
@@ -89,17 +137,16 @@ export async function startGateway(config: GatewayConfig = readGatewayConfig()):
       })
       res.end(body)
     } else if (path === '/graphql') {
-      const context = async (): Promise<GatewayContext> => {
-        const caller = callerFromAuthorization(config.jwtSecret, req.headers.authorization)
-        return { caller, callerHeader: signCaller(config.gatewaySecret, caller) }
-      }
-      executeGraphQL(apollo, req, res, context).catch((err: unknown) => {
+      handleGraphQL(req, res).catch((err: unknown) => {
         log.error('request failed', { error: err })
         if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] })
         else res.end()
       })
     } else if (path === '/health' && req.method === 'GET') {
-      sendJson(res, 200, { status: 'ok', service: 'gateway' })
+      sendJson(res, 200, { status: 'ok', service: 'gateway', responseCache: responseCache ? (responseCache.enabled ? 'on' : 'paused') : 'off' })
+    } else if (path === '/metrics' && req.method === 'GET') {
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' })
+      res.end(metrics.render())
     } else if (path === '/') {
       res.writeHead(302, { location: '/graphql' })
       res.end()
@@ -117,6 +164,7 @@ export async function startGateway(config: GatewayConfig = readGatewayConfig()):
     async stop() {
       await closeServer(server)
       await apollo.stop()
+      await sharedCache?.close()
     },
   }
 }

@@ -1,35 +1,73 @@
+import { randomUUID } from 'node:crypto'
 import Redis from 'ioredis'
 import type { Logger } from './logger'
+import type { Metrics } from './metrics'
 
-/** Shared cache of serialised values: Redis when REDIS_URL is set, else this process's memory. */
+export interface GuardedEntry {
+  readonly key: string
+  readonly value: string
+  /** the key's version key, and the version read before the value was loaded ('' for none) */
+  readonly guardKey: string
+  readonly guardValue: string
+}
+
+/**
+ * The shared cache: Redis when REDIS_URL is set, else this process's memory. Reads never fail:
+ * on a Redis error or timeout they answer "miss" and the caller reads the database.
+ */
 export interface Cache {
   readonly kind: 'redis' | 'memory'
+  /** false while Redis (or its invalidation channel) is unreachable: in-process copies must not be used */
+  readonly healthy: boolean
   getMany(keys: readonly string[]): Promise<(string | null)[]>
-  setMany(entries: readonly (readonly [key: string, value: string])[], ttlSeconds: number): Promise<void>
-  delete(keys: readonly string[]): Promise<void>
+  /** Stores each entry only if its version is still the one read before the load (no stale fill). */
+  setIfUnchanged(entries: readonly GuardedEntry[], ttlSeconds: number): Promise<void>
+  /** Deletes the keys and bumps their versions, so that fills begun before now are dropped. */
+  invalidate(entries: readonly { readonly key: string; readonly guardKey: string }[]): Promise<void>
+  /** Tells every process listening on `channel`; resolves once each has handled it. */
+  broadcast(channel: string, message: unknown): Promise<void>
+  /** `onReset` runs when the channel was interrupted (messages may have been missed). */
+  subscribe(channel: string, onMessage: (message: unknown) => void, onReset: () => void): void
   close(): Promise<void>
 }
 
 class MemoryCache implements Cache {
   readonly kind = 'memory'
+  readonly healthy = true
   private readonly entries = new Map<string, { value: string; expires: number }>()
+  private readonly listeners = new Map<string, ((message: unknown) => void)[]>()
 
   async getMany(keys: readonly string[]): Promise<(string | null)[]> {
     const now = Date.now()
     return keys.map((key) => {
       const entry = this.entries.get(key)
-      if (!entry || entry.expires <= now) return null
-      return entry.value
+      return entry && entry.expires > now ? entry.value : null
     })
   }
 
-  async setMany(entries: readonly (readonly [string, string])[], ttlSeconds: number): Promise<void> {
+  async setIfUnchanged(entries: readonly GuardedEntry[], ttlSeconds: number): Promise<void> {
+    const guards = await this.getMany(entries.map((e) => e.guardKey))
     const expires = Date.now() + ttlSeconds * 1000
-    for (const [key, value] of entries) this.entries.set(key, { value, expires })
+    entries.forEach((e, i) => {
+      if ((guards[i] ?? '') === e.guardValue) this.entries.set(e.key, { value: e.value, expires })
+    })
   }
 
-  async delete(keys: readonly string[]): Promise<void> {
-    for (const key of keys) this.entries.delete(key)
+  async invalidate(entries: readonly { key: string; guardKey: string }[]): Promise<void> {
+    for (const { key, guardKey } of entries) {
+      this.entries.delete(key)
+      const version = Number(this.entries.get(guardKey)?.value ?? 0) + 1
+      this.entries.set(guardKey, { value: String(version), expires: Number.MAX_SAFE_INTEGER })
+    }
+  }
+
+  // one process: the listeners are all here, and run before this returns
+  async broadcast(channel: string, message: unknown): Promise<void> {
+    for (const listener of this.listeners.get(channel) ?? []) listener(message)
+  }
+
+  subscribe(channel: string, onMessage: (message: unknown) => void): void {
+    this.listeners.set(channel, [...(this.listeners.get(channel) ?? []), onMessage])
   }
 
   async close(): Promise<void> {
@@ -37,36 +75,144 @@ class MemoryCache implements Cache {
   }
 }
 
+// stores each value only if its guard (version) key is unchanged since the read
+const SET_IF_UNCHANGED = `
+local ttl = ARGV[1]
+for i = 1, #KEYS / 2 do
+  local guard = redis.call('GET', KEYS[2 * i]) or ''
+  if guard == ARGV[2 * i + 1] then redis.call('SET', KEYS[2 * i - 1], ARGV[2 * i], 'EX', ttl) end
+end
+return 1`
+
+const GUARD_TTL_SECONDS = 24 * 3600
+const ACK_TIMEOUT_MS = 3000
+const READ_TIMEOUT_MS = 250
+
 class RedisCache implements Cache {
   readonly kind = 'redis'
-  constructor(private readonly redis: Redis) {}
+  private readonly subscriber: Redis
+  private readonly handlers = new Map<string, { onMessage: (message: unknown) => void; onReset: () => void }>()
+  private subscriberReady = false
+  private warned = false
+
+  constructor(
+    private readonly redis: Redis,
+    url: string,
+    private readonly log: Logger,
+    private readonly metrics: Metrics,
+  ) {
+    this.subscriber = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true })
+    this.subscriber.on('error', (err: Error) => this.warn('redis subscriber error', err))
+    this.subscriber.on('ready', () => {
+      this.subscriberReady = true
+    })
+    this.subscriber.on('close', () => {
+      if (this.subscriberReady) for (const { onReset } of this.handlers.values()) onReset()
+      this.subscriberReady = false
+    })
+    this.subscriber.on('message', (channel: string, raw: string) => void this.deliver(channel, raw))
+  }
+
+  get healthy(): boolean {
+    return this.redis.status === 'ready' && (this.handlers.size === 0 || this.subscriberReady)
+  }
+
+  private warn(message: string, err: Error): void {
+    if (this.warned) return
+    this.warned = true
+    this.log.warn(message, { error: err.message })
+    setTimeout(() => (this.warned = false), 30_000).unref()
+  }
+
+  private count(commands = 1): void {
+    this.metrics.increment('redis_commands_total', commands)
+  }
 
   async getMany(keys: readonly string[]): Promise<(string | null)[]> {
-    return keys.length === 0 ? [] : this.redis.mget(...keys)
+    if (keys.length === 0) return []
+    if (this.redis.status !== 'ready') return keys.map(() => null)
+    this.count()
+    try {
+      return await this.redis.mget(...keys)
+    } catch (err) {
+      this.warn('redis read failed: reading the database instead', err as Error)
+      return keys.map(() => null)
+    }
   }
 
-  async setMany(entries: readonly (readonly [string, string])[], ttlSeconds: number): Promise<void> {
+  async setIfUnchanged(entries: readonly GuardedEntry[], ttlSeconds: number): Promise<void> {
+    if (entries.length === 0 || this.redis.status !== 'ready') return
+    const keys = entries.flatMap((e) => [e.key, e.guardKey])
+    const args = [String(ttlSeconds), ...entries.flatMap((e) => [e.value, e.guardValue])]
+    this.count()
+    await this.redis.eval(SET_IF_UNCHANGED, keys.length, ...keys, ...args).catch((err: Error) => this.warn('redis write failed', err))
+  }
+
+  // failures propagate: an invalidation that did not happen must be retried by its scenario
+  async invalidate(entries: readonly { key: string; guardKey: string }[]): Promise<void> {
     if (entries.length === 0) return
-    const pipeline = this.redis.pipeline()
-    for (const [key, value] of entries) pipeline.set(key, value, 'EX', ttlSeconds)
-    await pipeline.exec()
+    const pipeline = this.redis.multi()
+    for (const { key, guardKey } of entries) pipeline.del(key).incr(guardKey).expire(guardKey, GUARD_TTL_SECONDS)
+    this.count(entries.length * 3)
+    const results = await pipeline.exec()
+    const failed = results?.find(([err]) => err)
+    if (!results || failed) throw failed?.[0] ?? new Error('redis invalidation was not applied')
   }
 
-  async delete(keys: readonly string[]): Promise<void> {
-    if (keys.length > 0) await this.redis.del(...keys)
+  async broadcast(channel: string, message: unknown): Promise<void> {
+    const id = randomUUID()
+    const ackKey = `ack:${id}`
+    this.count(2)
+    const receivers = await this.redis.publish(channel, JSON.stringify({ id, message }))
+    const deadline = Date.now() + ACK_TIMEOUT_MS
+    while ((await this.redis.llen(ackKey)) < receivers) {
+      this.count()
+      if (Date.now() > deadline) throw new Error(`only some of ${receivers} processes acknowledged the invalidation on ${channel}`)
+      await new Promise((r) => setTimeout(r, 2))
+    }
+    await this.redis.del(ackKey)
+  }
+
+  subscribe(channel: string, onMessage: (message: unknown) => void, onReset: () => void): void {
+    this.handlers.set(channel, { onMessage, onReset })
+    if (this.subscriber.status === 'wait') this.subscriber.connect().catch((err: Error) => this.warn('redis subscriber cannot connect', err))
+    this.subscriber.subscribe(channel).catch((err: Error) => this.warn('redis subscribe failed', err))
+  }
+
+  private async deliver(channel: string, raw: string): Promise<void> {
+    const handler = this.handlers.get(channel)
+    if (!handler) return
+    const { id, message } = JSON.parse(raw) as { id: string; message: unknown }
+    handler.onMessage(message)
+    // acknowledged only after the local copies are gone: the publisher waits for this
+    await this.redis.multi().rpush(`ack:${id}`, '1').expire(`ack:${id}`, 60).exec().catch((err: Error) => this.warn('redis ack failed', err))
   }
 
   async close(): Promise<void> {
+    this.subscriber.disconnect()
     await this.redis.quit().catch(() => this.redis.disconnect())
   }
 }
 
-export function createCache(redisUrl: string | undefined, log: Logger): Cache {
+export function createCache(redisUrl: string | undefined, log: Logger, metrics: Metrics): Cache {
   if (!redisUrl) {
     log.warn('REDIS_URL is not set: caching is in-process only (not shared between processes)')
     return new MemoryCache()
   }
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false })
-  redis.on('error', (err: Error) => log.warn('redis error', { error: err.message }))
-  return new RedisCache(redis)
+  // no offline queue and a command timeout: with Redis down, reads fall back to the database at once
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 0, enableOfflineQueue: false, commandTimeout: READ_TIMEOUT_MS })
+  redis.on('error', () => undefined) // reported by the calls that fail
+  return new RedisCache(redis, redisUrl, log, metrics)
+}
+
+/** The channel on which gateways hear which cached responses a write made stale. */
+export const RESPONSE_INVALIDATION_CHANNEL = 'invalidate:responses'
+
+/**
+ * Drops every cached gateway response that contains one of these entities (tags like
+ * "User:<id>" or "Comment:<id>") or list ("comments:PRODUCT:<id>"); returns once every gateway
+ * process has. Without Redis no gateway caches responses, so there is nothing to do.
+ */
+export async function invalidateResponses(cache: Cache, tags: readonly string[]): Promise<void> {
+  if (cache.kind === 'redis' && tags.length > 0) await cache.broadcast(RESPONSE_INVALIDATION_CHANNEL, { tags })
 }

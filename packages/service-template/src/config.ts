@@ -78,6 +78,10 @@ export interface ServiceConfig {
   readonly migrateOnStart: boolean
   readonly logLevel: LogLevel
   readonly temporal: TemporalConfig
+  /** false: every reference is loaded on its own (the benchmark's "naive" variant) */
+  readonly batchLoads: boolean
+  /** off: database only; shared: Redis; full: this process's memory in front of Redis */
+  readonly entityCache: 'off' | 'shared' | 'full'
 }
 
 export interface TemporalConfig {
@@ -119,7 +123,16 @@ export function readServiceConfig(service: SubgraphName, env: Env = process.env)
     migrateOnStart: readBool(env, 'MIGRATE_ON_START', true),
     logLevel: readLogLevel(env),
     temporal: readTemporalConfig(env),
+    batchLoads: readBool(env, 'BATCH_LOADS', true),
+    entityCache: readChoice(env, 'ENTITY_CACHE', ['off', 'shared', 'full'] as const, 'full'),
   }
+}
+
+export function readChoice<T extends string>(env: Env, key: string, choices: readonly T[], fallback: T): T {
+  const raw = env[key]
+  if (raw === undefined || raw === '') return fallback
+  if (!(choices as readonly string[]).includes(raw)) throw new ConfigError(`${key} must be one of ${choices.join(', ')}, got "${raw}"`)
+  return raw as T
 }
 
 export interface GatewayConfig {
@@ -132,6 +145,13 @@ export interface GatewayConfig {
   readonly maxDepth: number
   readonly maxAliases: number
   readonly maxTokens: number
+  readonly redisUrl: string | undefined
+  /** whole responses to public queries, cached in each gateway process (needs Redis for invalidation) */
+  readonly responseCache: boolean
+  readonly responseCacheTtlSeconds: number
+  readonly responseCacheEntries: number
+  /** gateway processes sharing the port (node:cluster); 1: no cluster */
+  readonly workers: number
 }
 
 /** `SUBGRAPH_<NAME>_URL` overrides a routing_url of supergraph.yaml. */
@@ -151,5 +171,10 @@ export function readGatewayConfig(env: Env = process.env): GatewayConfig {
     maxDepth: readInt(env, 'MAX_QUERY_DEPTH', 12, 1, 100),
     maxAliases: readInt(env, 'MAX_QUERY_ALIASES', 30, 0, 1000),
     maxTokens: readInt(env, 'MAX_QUERY_TOKENS', 2000, 50, 100000),
+    redisUrl: env.REDIS_URL || undefined,
+    responseCache: readBool(env, 'RESPONSE_CACHE', true),
+    responseCacheTtlSeconds: readInt(env, 'RESPONSE_CACHE_TTL_SECONDS', 300, 1, 86_400),
+    responseCacheEntries: readInt(env, 'RESPONSE_CACHE_ENTRIES', 50_000, 1, 10_000_000),
+    workers: readInt(env, 'GATEWAY_WORKERS', 1, 1, 64),
   }
 }

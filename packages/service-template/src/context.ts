@@ -4,6 +4,7 @@ import { ANONYMOUS, CALLER_HEADER, verifyCaller, type Caller } from './auth'
 import type { Cache } from './cache'
 import type { ServiceConfig } from './config'
 import type { Logger } from './logger'
+import type { Metrics } from './metrics'
 
 /** What every resolver of a subgraph receives. */
 export interface RequestContext<DB, Loaders> {
@@ -15,6 +16,7 @@ export interface RequestContext<DB, Loaders> {
   readonly loaders: Loaders
   readonly log: Logger
   readonly config: ServiceConfig
+  readonly metrics: Metrics
 }
 
 export interface ContextDependencies<DB> {
@@ -22,6 +24,7 @@ export interface ContextDependencies<DB> {
   readonly cache: Cache
   readonly log: Logger
   readonly config: ServiceConfig
+  readonly metrics: Metrics
 }
 
 export function callerFromHeaders(

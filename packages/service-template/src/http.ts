@@ -30,44 +30,59 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text)
 }
 
-/** Hands one HTTP request to Apollo Server (no web framework: less work per request). */
+export type ParsedBody = { readonly ok: true; readonly body: unknown } | { readonly ok: false; readonly status: number; readonly message: string }
+
+/** Reads and parses a JSON request body (GET requests have none). */
+export async function readJsonBody(req: IncomingMessage): Promise<ParsedBody> {
+  if (req.method !== 'POST') return { ok: true, body: undefined }
+  let text: string
+  try {
+    text = await readBody(req)
+  } catch (err) {
+    if (err instanceof BodyTooLargeError) return { ok: false, status: 413, message: 'Request body too large' }
+    throw err
+  }
+  try {
+    return { ok: true, body: text.length > 0 ? JSON.parse(text) : undefined }
+  } catch {
+    return { ok: false, status: 400, message: 'The request body is not valid JSON.' }
+  }
+}
+
+/**
+ * Hands one HTTP request to Apollo Server (no web framework: less work per request). Returns the
+ * status and the body it sent when the response was a single JSON document.
+ */
 export async function executeGraphQL<Context extends BaseContext>(
   server: ApolloServer<Context>,
   req: IncomingMessage,
   res: ServerResponse,
   context: () => Promise<Context>,
-): Promise<void> {
+  parsed?: ParsedBody,
+): Promise<{ status: number; body: string } | null> {
+  const request = parsed ?? (await readJsonBody(req))
+  if (!request.ok) {
+    sendJson(res, request.status, { errors: [{ message: request.message, extensions: { code: 'BAD_REQUEST' } }] })
+    return null
+  }
   const headers = new HeaderMap()
   for (const [key, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value)
   }
-  let body: unknown = undefined
-  if (req.method === 'POST') {
-    let text: string
-    try {
-      text = await readBody(req)
-    } catch (err) {
-      if (err instanceof BodyTooLargeError) return sendJson(res, 413, { errors: [{ message: 'Request body too large', extensions: { code: 'BAD_REQUEST' } }] })
-      throw err
-    }
-    try {
-      body = text.length > 0 ? JSON.parse(text) : undefined
-    } catch {
-      return sendJson(res, 400, { errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] })
-    }
-  }
   const url = new URL(req.url ?? '/', 'http://localhost')
-  const httpGraphQLRequest: HTTPGraphQLRequest = { method: req.method ?? 'GET', headers, search: url.search, body }
+  const httpGraphQLRequest: HTTPGraphQLRequest = { method: req.method ?? 'GET', headers, search: url.search, body: request.body }
   const response = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context })
   const outHeaders: Record<string, string> = {}
   for (const [key, value] of response.headers) outHeaders[key] = value
-  res.writeHead(response.status ?? 200, outHeaders)
+  const status = response.status ?? 200
+  res.writeHead(status, outHeaders)
   if (response.body.kind === 'complete') {
     res.end(response.body.string)
-    return
+    return { status, body: response.body.string }
   }
   for await (const chunk of response.body.asyncIterator) res.write(chunk)
   res.end()
+  return null
 }
 
 /** Starts listening (keep-alive longer than a typical load balancer's idle timeout); the bound port. */

@@ -95,8 +95,8 @@ export async function startSubgraph<DB, Loaders>(
   }
   // pg pools connect lazily: a service without tables never opens a connection
   const db = createDatabase<DB>(config.databaseUrl, config.databasePoolSize, () => metrics.increment('db_queries_total'), config.statementTimeoutMs)
-  const cache = createCache(config.redisUrl, log)
-  const deps: ContextDependencies<DB> = { db, cache, log, config }
+  const cache = createCache(config.redisUrl, log, metrics)
+  const deps: ContextDependencies<DB> = { db, cache, log, config, metrics }
 
   const apollo = new ApolloServer<RequestContext<DB, Loaders>>({
     schema: buildSubgraphSchema([

@@ -1,5 +1,15 @@
 import { sql } from 'kysely'
-import { badUserInput, conflict, forbidden, isModerator, notFound, rules, type Caller, type ContextDependencies } from '@marketplace/service-template'
+import {
+  badUserInput,
+  conflict,
+  forbidden,
+  invalidateResponses,
+  isModerator,
+  notFound,
+  rules,
+  type Caller,
+  type ContextDependencies,
+} from '@marketplace/service-template'
 import type { CommentSubjectType, CommentsDatabase } from './database'
 
 export interface NewCommentInput {
@@ -11,7 +21,7 @@ export interface NewCommentInput {
 }
 
 /** The comments service's writes, run by scenarios on the `comments` task queue. All idempotent. */
-export function createActivities({ db }: ContextDependencies<CommentsDatabase>) {
+export function createActivities({ db, cache }: ContextDependencies<CommentsDatabase>) {
   const existing = async (commentId: string) => {
     const comment = await db.selectFrom('comments').select(['id', 'author_id', 'deleted']).where('id', '=', rules.id(commentId, 'The comment')).executeTakeFirst()
     if (!comment) throw notFound('The comment')
@@ -51,6 +61,19 @@ export function createActivities({ db }: ContextDependencies<CommentsDatabase>) 
       if (comment.deleted) throw conflict('This comment was deleted and can no longer be edited.')
       await db.updateTable('comments').set({ body: text, edited_at: new Date() }).where('id', '=', comment.id).execute()
       return { id: comment.id }
+    },
+
+    /**
+     * Drops the cached pages that show what a write changed: the subject's list for a new
+     * top-level comment, the parent (its replyCount) for a reply, the comment itself for an edit.
+     */
+    async invalidateCommentPages(change: { subject?: { type: CommentSubjectType; id: string }; parentId?: string | null; commentId?: string }): Promise<void> {
+      const tags = [
+        ...(change.subject && !change.parentId ? [`comments:${change.subject.type}:${change.subject.id}`] : []),
+        ...(change.parentId ? [`Comment:${change.parentId}`] : []),
+        ...(change.commentId ? [`Comment:${change.commentId}`] : []),
+      ]
+      await invalidateResponses(cache, tags)
     },
 
     /** Soft delete: the body becomes "" and the thread keeps its shape. */

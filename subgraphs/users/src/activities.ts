@@ -1,7 +1,6 @@
-import { conflict, notFound, rules, uniqueViolation, type ContextDependencies } from '@marketplace/service-template'
+import { conflict, invalidateResponses, notFound, rules, uniqueViolation, type ContextDependencies } from '@marketplace/service-template'
 import type { UserUpdate, UsersDatabase } from './database'
-
-export const userCacheKey = (id: string): string => `user:${id}`
+import { userCache } from './user-cache'
 
 export interface NewUserInput {
   readonly id: string
@@ -22,7 +21,8 @@ export interface ProfileChange {
 const usernameTaken = () => conflict('That username is taken.', 'username')
 
 /** The users service's writes, run by scenarios on the `users` task queue. All idempotent. */
-export function createActivities({ db, cache }: ContextDependencies<UsersDatabase>) {
+export function createActivities(deps: ContextDependencies<UsersDatabase>) {
+  const { db } = deps
   return {
     async createUser(input: NewUserInput): Promise<{ id: string }> {
       const username = rules.username(input.username)
@@ -71,9 +71,13 @@ export function createActivities({ db, cache }: ContextDependencies<UsersDatabas
       return { id: user.id }
     },
 
-    /** Drops every cached copy of the user, so the next read shows the new profile. */
+    /**
+     * Drops every cached copy of the user — Redis, each users process's memory, and every gateway
+     * response that shows them — so that the next read shows the new profile.
+     */
     async invalidateUserCache({ userId }: { userId: string }): Promise<void> {
-      await cache.delete([userCacheKey(userId)])
+      await userCache(deps)?.invalidate([userId])
+      await invalidateResponses(deps.cache, [`User:${userId}`])
     },
   }
 }
