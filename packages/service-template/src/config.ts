@@ -82,6 +82,11 @@ export interface ServiceConfig {
   readonly batchLoads: boolean
   /** off: database only; shared: Redis; full: this process's memory in front of Redis */
   readonly entityCache: 'off' | 'shared' | 'full'
+  /**
+   * required (default): _entities/_service only for requests the gateway signed. optional: also
+   * unsigned ones, still as an anonymous caller — only to benchmark third-party gateways.
+   */
+  readonly gatewaySignature: 'required' | 'optional'
 }
 
 export interface TemporalConfig {
@@ -125,6 +130,7 @@ export function readServiceConfig(service: SubgraphName, env: Env = process.env)
     temporal: readTemporalConfig(env),
     batchLoads: readBool(env, 'BATCH_LOADS', true),
     entityCache: readChoice(env, 'ENTITY_CACHE', ['off', 'shared', 'full'] as const, 'full'),
+    gatewaySignature: readChoice(env, 'GATEWAY_SIGNATURE', ['required', 'optional'] as const, 'required'),
   }
 }
 

@@ -58,14 +58,14 @@ function selectsFederationField(document: DocumentNode): boolean {
 }
 
 // _entities and _service are the gateway's: a direct caller could otherwise enumerate any entity
-function gatewayOnlyFederationFields(metrics: Metrics): ApolloServerPlugin<RequestContext<unknown, unknown>> {
+function gatewayOnlyFederationFields(metrics: Metrics, signature: ServiceConfig['gatewaySignature']): ApolloServerPlugin<RequestContext<unknown, unknown>> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, contextValue }) {
           metrics.increment('graphql_operations_total')
           if (!selectsFederationField(document)) return
-          if (!contextValue.fromGateway) {
+          if (!contextValue.fromGateway && signature === 'required') {
             throw new GraphQLError('_entities and _service are served to the gateway only.', {
               extensions: { code: ErrorCode.Forbidden, http: { status: 403 } },
             })
@@ -83,6 +83,7 @@ export async function startSubgraph<DB, Loaders>(
 ): Promise<RunningSubgraph<DB>> {
   const log = createLogger(definition.name, config.logLevel)
   const metrics = new Metrics()
+  if (config.gatewaySignature === 'optional') log.warn('GATEWAY_SIGNATURE=optional: _entities is served to unsigned callers (benchmarks only)')
   if (definition.migrations && config.migrateOnStart) {
     await ensureDatabaseExists(config.databaseUrl)
     const migrationDb = createDatabase<unknown>(config.databaseUrl, 1)
@@ -104,7 +105,7 @@ export async function startSubgraph<DB, Loaders>(
     ]),
     formatError: createErrorFormatter(log),
     includeStacktraceInErrorResponses: false,
-    plugins: [gatewayOnlyFederationFields(metrics) as ApolloServerPlugin<RequestContext<DB, Loaders>>, ApolloServerPluginLandingPageDisabled()],
+    plugins: [gatewayOnlyFederationFields(metrics, config.gatewaySignature) as ApolloServerPlugin<RequestContext<DB, Loaders>>, ApolloServerPluginLandingPageDisabled()],
   })
   await apollo.start()
 
