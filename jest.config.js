@@ -2,6 +2,8 @@
 const transform = { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] }
 
 module.exports = {
+  // one file at a time: the integration suites share one stack, and some pause a service on purpose
+  maxWorkers: 1,
   // the integration suites share one stack (Postgres, Redis, five subgraphs, gateway) started once
   projects: [
     {

@@ -152,6 +152,7 @@ async function main(): Promise<void> {
     }
 
     // Redis, when the machine has it
+    const infrastructurePids: Record<string, number> = {}
     let redisUrl: string | null = env.REDIS_URL ?? null
     const redisServer = redisUrl ? null : commandExists('redis-server')
     if (redisServer) {
@@ -164,6 +165,7 @@ async function main(): Promise<void> {
         { logTo: logTo('redis'), onExit: (code) => fail('redis', code) },
       )
       cleanups.push(() => redis.stop())
+      infrastructurePids.redis = redis.child.pid ?? 0
       redisUrl = `redis://127.0.0.1:${redisPort}`
       await waitFor('redis', () => pingRedis(redisPort), { timeoutMs: 10_000 })
       console.log(`redis      ready at ${redisUrl}`)
@@ -243,7 +245,7 @@ async function main(): Promise<void> {
       postgres: databaseUrls,
       redis: redisUrl,
       temporal: { address: temporalAddress, ui: temporalUi },
-      pids: Object.fromEntries(processes.map((p) => [p.name, p.child.pid ?? 0])),
+      pids: { ...infrastructurePids, ...Object.fromEntries(processes.map((p) => [p.name, p.child.pid ?? 0])) },
       dataDir,
     }
     if (options.readyFile) await writeFile(options.readyFile, JSON.stringify(urls, null, 2))
