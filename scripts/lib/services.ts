@@ -23,5 +23,5 @@ const ENTRIES: Readonly<Record<string, string>> = {
   'workflow-worker': join(ROOT, 'workflows', 'src', 'worker.ts'),
 }
 
-export const entryOf = (process: ServiceName | 'gateway' | 'facade' | 'workflow-worker'): string =>
-  ENTRIES[process] ?? join(ROOT, 'subgraphs', process, 'src', 'index.ts')
+export const entryOf = (part: ServiceName | 'gateway' | 'facade' | 'workflow-worker'): string =>
+  ENTRIES[part] ?? join(ROOT, 'subgraphs', part, 'src', 'index.ts')

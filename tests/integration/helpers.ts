@@ -216,3 +216,188 @@ export const COMMENTS_PAGE = `query CommentsPage($subject: SubjectRef!, $after: 
 
 /** A cursor-shaped string the API never issued: base64url of "<ms>:<id>". */
 export const forgeCursor = (raw: string): string => Buffer.from(raw).toString('base64url')
+
+// ---------------------------------------------------------------------------------------------
+// Scenarios: mutations run as durable workflows (used by the scenarios-* suites)
+
+import pg from 'pg'
+import { login as loginSeedAccount } from '../support/client'
+
+/** The payload's `operation` selection, as the contract shows it. */
+export const OPERATION_FIELDS = 'operation { id scenario status startedAt closedAt steps { name status attempts error } error }'
+
+export interface OperationStepView {
+  name: string
+  status: 'PENDING' | 'RUNNING' | 'COMPLETED' | 'FAILED' | 'COMPENSATED' | 'SKIPPED'
+  attempts: number
+  error: string | null
+}
+
+export interface OperationView {
+  id: string
+  scenario: string
+  status: 'RUNNING' | 'COMPLETED' | 'FAILED' | 'COMPENSATED'
+  startedAt: string
+  closedAt: string | null
+  steps: OperationStepView[]
+  error: string | null
+}
+
+/** A finished, successful run: COMPLETED, closed, no error, and exactly these steps, each COMPLETED after ≥ 1 attempt. */
+export function expectCompletedOperation(operation: OperationView, scenario: string, steps: readonly string[]): void {
+  expect(operation).toMatchObject({ scenario, status: 'COMPLETED', error: null })
+  expect(Date.parse(operation.startedAt)).not.toBeNaN()
+  expect(Date.parse(operation.closedAt as string)).toBeGreaterThanOrEqual(Date.parse(operation.startedAt))
+  expect(operation.steps.map((s) => s.name)).toEqual(steps)
+  for (const step of operation.steps) {
+    expect(step).toMatchObject({ status: 'COMPLETED', error: null })
+    expect(step.attempts).toBeGreaterThanOrEqual(1)
+  }
+}
+
+/** One step of a run, by name (fails the test when the run has no such step). */
+export function stepOf(operation: OperationView, name: string): OperationStepView {
+  const step = operation.steps.find((s) => s.name === name)
+  if (!step) throw new Error(`operation ${operation.id} has no step ${name}: ${JSON.stringify(operation.steps)}`)
+  return step
+}
+
+/** operation(id) as `token` sees it (null when the caller may not see it or it does not exist). */
+export async function operationOf(id: string, token?: string): Promise<OperationView | null> {
+  const d = await query<{ operation: OperationView | null }>(
+    `query ($id: ID!) { operation(id: $id) { id scenario status startedAt closedAt steps { name status attempts error } error } }`,
+    { id },
+    token,
+  )
+  return d.operation
+}
+
+/** Polls `read` until `done` holds (every `intervalMs`, at most `timeoutMs`); the last value otherwise fails the test. */
+export async function pollUntil<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  { timeoutMs = 30_000, intervalMs = 200, what = 'the condition' }: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await read()
+    if (done(value)) return value
+    if (Date.now() > deadline) throw new Error(`${what} did not hold within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`)
+    await new Promise((resolve) => setTimeout(resolve, intervalMs))
+  }
+}
+
+/** Waits until the run has closed (any status but RUNNING) and returns it, as `token` (a moderator by default) sees it. */
+export async function waitForOperation(id: string, token: string, timeoutMs = 30_000): Promise<OperationView> {
+  const operation = await pollUntil(() => operationOf(id, token), (op) => op !== null && op.status !== 'RUNNING', {
+    timeoutMs,
+    what: `operation ${id} closing`,
+  })
+  return operation as OperationView
+}
+
+let uniqueCounter = 0
+/** A username no other test uses: `<prefix>_<time><counter><random>`, at most 32 chars of [a-z0-9_]. */
+export function uniqueUsername(prefix = 't'): string {
+  uniqueCounter += 1
+  const tail = `${Date.now().toString(36)}${uniqueCounter.toString(36)}${Math.random().toString(36).slice(2, 6)}`
+  return `${prefix}_${tail}`.slice(0, 32)
+}
+
+export interface FreshUser {
+  id: string
+  username: string
+  password: string
+  token: string
+}
+
+/** A new CUSTOMER, registered through registerUser and signed in. */
+export async function registerFreshUser(prefix = 't', extra: { displayName?: string; avatarUrl?: string } = {}): Promise<FreshUser> {
+  const username = uniqueUsername(prefix)
+  const password = `pw-${username}`
+  const registered = await query<{ registerUser: { user: { id: string } | null } }>(
+    'mutation ($input: RegisterUserInput!) { registerUser(input: $input) { user { id } } }',
+    { input: { username, password, ...extra } },
+  )
+  const id = registered.registerUser.user?.id
+  if (!id) throw new Error(`registerUser ${username} returned no user`)
+  const token = await loginAs(username, password)
+  return { id, username, password, token }
+}
+
+/** A fresh token for any account (tokens carry the role at login time). */
+export async function loginAs(username: string, password: string): Promise<string> {
+  const d = await query<{ login: { token: string } }>(
+    'mutation ($u: String!, $p: String!) { login(username: $u, password: $p) { token } }',
+    { u: username, p: password },
+  )
+  return d.login.token
+}
+
+// Rows the scenario suites create in the shared stack. The read-path suites count the seed
+// (e.g. exactly 100 products), so each scenario suite removes what it created in its afterAll.
+const createdRows = { products: new Set<string>(), merchants: new Set<string>() }
+
+/** Remembers a product or store a test created, for `removeCreatedRows`. */
+export function trackCreated(kind: 'product' | 'merchant', id: string | null | undefined): void {
+  if (id) createdRows[kind === 'product' ? 'products' : 'merchants'].add(id)
+}
+
+let malloryStoreId: Promise<string> | undefined
+/** The first store of the seed's merchant, mallory. */
+export function malloryStore(): Promise<string> {
+  malloryStoreId ??= query<{ userByUsername: { merchants: { id: string }[] } }>('{ userByUsername(username: "mallory") { merchants { id } } }').then((d) => {
+    const store = d.userByUsername.merchants[0]
+    if (!store) throw new Error('mallory has no store')
+    return store.id
+  })
+  return malloryStoreId
+}
+
+/** A new product in mallory's store (createProduct through the gateway), tracked for clean-up. */
+export async function createFreshProduct(name = 'Scenario test product', price = { amount: 1999, currency: 'EUR' }): Promise<string> {
+  const d = await query<{ createProduct: { product: { id: string } | null } }>(
+    'mutation ($input: CreateProductInput!) { createProduct(input: $input) { product { id } } }',
+    { input: { merchantId: await malloryStore(), name, price } },
+    await loginSeedAccount('mallory'),
+  )
+  const id = d.createProduct.product?.id
+  if (!id) throw new Error('createProduct returned no product')
+  trackCreated('product', id)
+  return id
+}
+
+/** Runs `work` with a `pg` client on one service's database (the stack's Postgres). */
+export async function withDatabase<T>(service: ServiceName, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: stackUrls().postgres[service] })
+  await client.connect()
+  try {
+    return await work(client)
+  } finally {
+    await client.end()
+  }
+}
+
+/**
+ * Deletes the tracked products and stores, with their reviews, the reviews' moderation events and
+ * rating versions, and every comment about any of them: the seed looks as it did before the suite.
+ */
+export async function removeCreatedRows(): Promise<void> {
+  const products = [...createdRows.products]
+  const merchants = [...createdRows.merchants]
+  createdRows.products.clear()
+  createdRows.merchants.clear()
+  if (products.length === 0 && merchants.length === 0) return
+  const subjects = [...products, ...merchants]
+  const reviewIds = await withDatabase('reviews', async (db) => {
+    const { rows } = await db.query<{ id: string }>('SELECT id FROM reviews WHERE subject_id = ANY($1::uuid[])', [subjects])
+    const ids = rows.map((r) => r.id)
+    await db.query('DELETE FROM moderation_events WHERE review_id = ANY($1::uuid[])', [ids])
+    await db.query('DELETE FROM reviews WHERE id = ANY($1::uuid[])', [ids])
+    await db.query('DELETE FROM subject_versions WHERE subject_id = ANY($1::uuid[])', [subjects])
+    return ids
+  })
+  await withDatabase('comments', (db) => db.query('DELETE FROM comments WHERE subject_id = ANY($1::uuid[])', [[...subjects, ...reviewIds]]))
+  await withDatabase('catalog', (db) => db.query('DELETE FROM products WHERE id = ANY($1::uuid[])', [products]))
+  await withDatabase('merchants', (db) => db.query('DELETE FROM merchants WHERE id = ANY($1::uuid[])', [merchants]))
+}
