@@ -120,6 +120,7 @@ export class ResponseCache {
       for (const tag of rule(getArgumentValues(field, selection, variables))) tags.add(tag)
     }
     if (!collectTags(schema, queryType, plan.operation.selectionSet, data, plan.fragments, tags)) return
+    this.drop(key) // a re-stored key must not keep its old tags
     this.entries.set(key, { body, tags: [...tags], expires: Date.now() + this.options.ttlSeconds * 1000 })
     for (const tag of tags) {
       let keys = this.byTag.get(tag)
@@ -151,7 +152,11 @@ export class ResponseCache {
     const entry = this.entries.get(key)
     if (!entry) return
     this.entries.delete(key)
-    for (const tag of entry.tags) this.byTag.get(tag)?.delete(key)
+    for (const tag of entry.tags) {
+      const keys = this.byTag.get(tag)
+      keys?.delete(key)
+      if (keys?.size === 0) this.byTag.delete(tag)
+    }
   }
 
   private plan(query: string, operationName: unknown): Plan | null {
@@ -197,6 +202,8 @@ function onlyPublic(
     if ((selection.directives?.length ?? 0) > 0) return false // @skip/@include: keep it simple
     if (selection.kind === Kind.FIELD) {
       const name = selection.name.value
+      // tags are read from `id` in the data: an aliased id (or another field aliased as id) would hide them
+      if (selection.alias && (name === 'id' || selection.alias.value === 'id')) return false
       if (name === '__typename') continue
       if (!allowed.has(name)) return false
       if (name === 'id') selectsId = true
