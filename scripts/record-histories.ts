@@ -128,7 +128,8 @@ async function record(urls: StackUrls, client: Client): Promise<void> {
   }
 
   mkdirSync(HISTORIES, { recursive: true })
-  for (const file of readdirSync(HISTORIES)) if (file.endsWith('.json')) rmSync(join(HISTORIES, file))
+  // histories of older workflow versions (`<name>-v<N>.json`) stay: they keep the patched paths covered
+  for (const file of readdirSync(HISTORIES)) if (file.endsWith('.json') && !/-v\d+\.json$/.test(file)) rmSync(join(HISTORIES, file))
   console.log(`recording into ${HISTORIES}:`)
 
   const OP = 'operation { id status }'
@@ -191,8 +192,10 @@ async function record(urls: StackUrls, client: Client): Promise<void> {
   const rejected = await submit(other, { type: 'PRODUCT', id: product.id }, 1)
   await moderate(rejected.id, 'REJECT', 'Recorded rejection.')
   await save('moderateReview-reject', `moderate-review-${rejected.id}`)
-  await refused('CONFLICT', `mutation ($input: ModerateReviewInput!) { moderateReview(input: $input) { ${OP} } }`, { input: { reviewId: approved.id, decision: 'APPROVE' } }, moderator)
-  await save('moderateReview-conflict', `moderate-review-${approved.id}`)
+  // a decision the reviews service refuses (no such review): the run fails
+  const missing = '00000000-0000-4000-8000-000000000000'
+  await refused('NOT_FOUND', `mutation ($input: ModerateReviewInput!) { moderateReview(input: $input) { ${OP} } }`, { input: { reviewId: missing, decision: 'APPROVE' } }, moderator)
+  await save('moderateReview-refused', `moderate-review-${missing}`)
 
   const locked = await createProduct('Recorded locked product')
   const undone = await submit(other, { type: 'PRODUCT', id: locked.id }, 5)
@@ -202,7 +205,7 @@ async function record(urls: StackUrls, client: Client): Promise<void> {
     try {
       await db.query('SELECT id FROM products WHERE id = $1 FOR UPDATE', [locked.id])
       await moderate(undone.id, 'APPROVE')
-      await client.workflow.getHandle(`moderate-review-${undone.id}`).result()
+      await client.workflow.getHandle(`moderate-review-${undone.id}`).result().catch(() => undefined) // ends COMPENSATED
     } finally {
       await db.query('ROLLBACK')
     }

@@ -3,7 +3,7 @@
 // in-process copies, Redis), a read that starts after a mutation returned shows that mutation.
 import { gql, login } from '../support/client'
 import { stackUrls } from '../support/stack'
-import { COMMENTS_PAGE, query } from './helpers'
+import { COMMENTS_PAGE, createFreshProduct, query, removeCreatedRows } from './helpers'
 
 interface PageNode {
   id: string
@@ -20,30 +20,19 @@ interface Read {
   readonly nodes: readonly PageNode[]
 }
 
-async function freshProduct(token: string): Promise<string> {
-  const stores = await query<{ me: { merchants: { id: string }[] } }>('{ me { merchants { id } } }', {}, token)
-  const merchantId = stores.me.merchants[0]?.id
-  const res = await gql<{ createProduct: { product: { id: string } } }>(
-    'mutation ($m: ID!) { createProduct(input: { merchantId: $m, name: "Freshness probe", price: { amount: 100, currency: "EUR" } }) { product { id } } }',
-    { m: merchantId },
-    { token },
-  )
-  const id = res.data?.createProduct.product.id
-  if (!id) throw new Error(`createProduct failed: ${JSON.stringify(res.errors)}`)
-  return id
-}
-
 async function mutate<T>(text: string, variables: Record<string, unknown>, token: string): Promise<T> {
   const res = await gql<T>(text, variables, { token })
   if (res.errors || !res.data) throw new Error(`mutation failed: ${JSON.stringify(res.errors)}`)
   return res.data
 }
 
+// the read suites count the seed's products: remove the ones made here
+afterAll(removeCreatedRows)
+
 describe('no stale read after a mutation returned', () => {
   it('concurrent readers see every post, reply, edit, delete and rename made before they started', async () => {
-    const mallory = await login('mallory')
     const alice = await login('alice')
-    const product = await freshProduct(mallory)
+    const product = await createFreshProduct('Freshness probe')
     const subject = { type: 'PRODUCT', id: product }
     const alicesId = (await query<{ me: { id: string } }>('{ me { id } }', {}, alice)).me.id
 
@@ -116,8 +105,7 @@ describe('Redis down', () => {
     )
     expect(registered.errors).toBeUndefined()
     const token = (await gql<{ login: { token: string } }>('mutation ($u: String!) { login(username: $u, password: "a long password") { token } }', { u: username })).data?.login.token as string
-    const mallory = await login('mallory')
-    const product = await freshProduct(mallory)
+    const product = await createFreshProduct('Redis-down probe')
     await mutate('mutation ($s: SubjectRef!) { postComment(input: { subject: $s, body: "posted before Redis stopped" }) { comment { id } } }', { s: { type: 'PRODUCT', id: product } }, token)
 
     process.kill(pids.redis, 'SIGSTOP')

@@ -100,12 +100,10 @@ describe('idempotency: one decision per review', () => {
     expect(rating.stored).toEqual(rating.published)
   })
 
-  // Found by this suite: the façade starts scenarios with workflowIdReusePolicy ALLOW_DUPLICATE, so a
-  // refused repeat (CONFLICT) starts a NEW run under the closed run's id; that run fails, and
-  // operation(id) describes it instead of the decision that was taken: the moderator who approved
-  // now reads FAILED "This review is not pending". (workflows/src/facade/resolvers.ts, moderateReview
-  // and runScenario.) The same happens to submit-review-… and register-user-… ids, below.
-  it.failing("the approval's operation still reads COMPLETED after a refused second decision", async () => {
+  // A refused repeat must not start a new run under the finished run's id (an earlier version did,
+  // and operation(id) then showed that failed run instead of the decision taken). Same for
+  // submit-review-… and register-user-… ids, below.
+  it("the approval's operation still reads COMPLETED after a refused second decision", async () => {
     const productId = await createFreshProduct('Operation after conflict product')
     const author = await registerFreshUser('opconf')
     const reviewId = await submitReview(author, productId, 3)
@@ -118,7 +116,7 @@ describe('idempotency: one decision per review', () => {
     expect(after).toMatchObject({ status: 'COMPLETED', startedAt: done.startedAt, steps: done.steps })
   })
 
-  it.failing("a refused second registration of a username leaves the first registration's operation to its user", async () => {
+  it("a refused second registration of a username leaves the first registration's operation to its user", async () => {
     const user = await registerFreshUser('reuse')
     const id = `register-user-${user.username}`
     const done = await waitForOperation(id, user.token)

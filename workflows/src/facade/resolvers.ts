@@ -24,11 +24,16 @@ import { temporalClient } from './temporal'
 
 const facadeConfig = readFacadeConfig()
 
+// the ids this façade gives runs: anything else names no operation (and is not sent to Temporal)
+const isOperationId = (id: string): boolean => /^[a-z][a-z0-9_-]*$/.test(id) && id.length <= 200
+
 export function createLoaders({ config }: ContextDependencies<unknown>) {
   return {
+    // each id on its own: one failing lookup must not fail the others in the same request
     operation: new DataLoader<string, Operation | null>(async (ids) => {
       const client = await temporalClient(config.temporal)
-      return Promise.all(ids.map((id) => loadOperation(client, id)))
+      const settled = await Promise.allSettled(ids.map((id) => (isOperationId(id) ? loadOperation(client, id) : null)))
+      return settled.map((result) => (result.status === 'fulfilled' ? result.value : result.reason instanceof Error ? result.reason : new Error(String(result.reason))))
     }),
   }
 }
@@ -51,22 +56,31 @@ const optional = <T>(value: T | null | undefined, rule: (v: T) => T): T | null =
 async function runScenario<Name extends ScenarioName>(
   ctx: Context,
   name: Name,
-  workflowId: string,
+  preferredId: string,
   input: Parameters<Scenarios[Name]>[0],
 ): Promise<{ result: Awaited<ReturnType<Scenarios[Name]>> | null; operation: { id: string } }> {
+  let workflowId = preferredId
   const client = await temporalClient(ctx.config.temporal)
-  let handle
-  try {
-    handle = await client.workflow.start(name, {
+  const start = (id: string) =>
+    client.workflow.start(name, {
       taskQueue: SCENARIOS_TASK_QUEUE,
-      workflowId,
+      workflowId: id,
       args: [input],
       workflowIdConflictPolicy: 'FAIL',
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      // a finished run keeps its id (operation(id) keeps showing it); only a failed one is replaced
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
     })
+  let handle
+  try {
+    handle = await start(workflowId)
   } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) throw conflict('The same change is already under way.')
-    throw err
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err
+    const running = (await client.workflow.getHandle(workflowId).describe()).status.name === 'RUNNING'
+    if (running) throw conflict('The same change is already under way.')
+    // the id's run completed earlier (e.g. that username was registered, then renamed): a new
+    // run under its own id lets the service decide
+    workflowId = `${workflowId}-${randomUUID()}`
+    handle = await start(workflowId)
   }
   const operation = { id: workflowId }
   let timer: NodeJS.Timeout | undefined
@@ -179,7 +193,8 @@ export const resolvers: GraphQLResolverMap<Context> = {
         taskQueue: SCENARIOS_TASK_QUEUE,
         args: [{ reviewId, ratingDeadline: facadeConfig.ratingDeadline as never }],
         workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+        // a finished run (the review was moderated) stays; a failed or compensated one may be retried
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
       })
       try {
         const review = await client.workflow.executeUpdateWithStart('moderate', {
@@ -188,6 +203,7 @@ export const resolvers: GraphQLResolverMap<Context> = {
         })
         return { review: ref('Review', (review as { id: string }).id), operation: { id: workflowId } }
       } catch (err) {
+        if (err instanceof WorkflowExecutionAlreadyStartedError) throw conflict('This review has already been moderated.')
         throw toDomainError(err) ?? err
       }
     },

@@ -3,6 +3,7 @@ import {
   allHandlersFinished,
   condition,
   defineUpdate,
+  patched,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow'
@@ -88,6 +89,9 @@ export async function moderateReview(input: ModerateReviewInput): Promise<{ revi
       a.recordModerationEvent({ reviewId: input.reviewId, runId, moderatorId: request?.moderatorId ?? null, reason }),
     )
     run.markCompensated(reason)
+    // ends failed for Temporal, so that a later moderation of the (again PENDING) review may start
+    // a new run under the same id (patched: earlier runs ended completed)
+    if (patched('compensated-moderation-fails')) throw ApplicationFailure.create({ type: 'COMPENSATED', message: reason, nonRetryable: true })
   }
   return { reviewId: input.reviewId }
 }
