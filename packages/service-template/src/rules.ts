@@ -4,7 +4,8 @@ import { badUserInput, notFound } from './errors'
 import { isId } from './ids'
 
 const USERNAME = /^[a-z0-9_]{3,32}$/
-const CURRENCY = /^[A-Z]{3}$/
+// the ISO-4217 codes this runtime knows (Node's ICU data)
+const CURRENCIES = new Set(Intl.supportedValuesOf('currency'))
 
 function length(field: string, value: string, min: number, max: number, what = 'characters'): string {
   // Postgres text cannot hold NUL: refuse it here rather than fail (and retry) at the database
@@ -49,7 +50,7 @@ export function priceAmount(value: number, field = 'price.amount'): number {
 }
 
 export function currency(value: string, field = 'price.currency'): string {
-  if (!CURRENCY.test(value)) throw badUserInput(field, `${field} must be an ISO-4217 code such as "EUR".`)
+  if (!CURRENCIES.has(value)) throw badUserInput(field, `${field} must be an ISO-4217 code such as "EUR".`)
   return value
 }
 
