@@ -431,6 +431,12 @@ describe('docker-compose.yml', () => {
       for (const name of ROUTED) expect(gateway.dependsOn.get(name)).toBe('service_healthy')
     })
 
+    it('has Redis for its response cache (invalidations arrive through it), and waits for it', () => {
+      expect(gateway.environment.REDIS_URL).toBe('redis://redis:6379')
+      expect(gateway.environment.RESPONSE_CACHE).toBe('true')
+      expect(gateway.dependsOn.get('redis')).toBe('service_healthy')
+    })
+
     it('routes to nothing but the subgraphs of this file', () => {
       const routed = Object.keys(gateway.environment).filter((key) => /^SUBGRAPH_[A-Z0-9_]+_URL$/.test(key))
       expect(routed.sort()).toEqual(ROUTED.map((name) => `SUBGRAPH_${name.toUpperCase()}_URL`).sort())
