@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { getArgumentValues } from 'graphql/execution/values'
 import {
   Kind,
@@ -84,8 +85,11 @@ export class ResponseCache {
     return this.epoch
   }
 
+  /** A digest, not the text: keys stay small however long the query (memory per entry). */
   keyOf(query: string, operationName: unknown, variables: unknown): string {
-    return `${typeof operationName === 'string' ? operationName : ''}\u0000${JSON.stringify(variables ?? {})}\u0000${query}`
+    return createHash('sha256')
+      .update(`${typeof operationName === 'string' ? operationName : ''}\u0000${JSON.stringify(variables ?? {})}\u0000${query}`)
+      .digest('base64url')
   }
 
   get(key: string): string | undefined {

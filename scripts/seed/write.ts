@@ -172,6 +172,15 @@ async function insertAll(client: pg.Client, insert: TableInsert): Promise<void> 
   if (inFlight) await inFlight
 }
 
+// tables a service derives from what was loaded (kept by its writes afterwards)
+const DERIVED: Partial<Record<ServiceName, readonly string[]>> = {
+  comments: [
+    'truncate subject_comment_counts',
+    `insert into subject_comment_counts (subject_type, subject_id, top_level)
+       select subject_type, subject_id, count(*) from comments where parent_id is null group by subject_type, subject_id`,
+  ],
+}
+
 async function seedService(service: ServiceName, url: string, inserts: readonly TableInsert[], log: SeedLog): Promise<void> {
   await ensureDatabaseExists(url)
   const db = createDatabase<unknown>(url, 1)
@@ -194,6 +203,7 @@ async function seedService(service: ServiceName, url: string, inserts: readonly 
         await insertAll(client, insert)
         log(`${service}: ${insert.count} ${insert.table} in ${Math.round(performance.now() - started)} ms`)
       }
+      for (const statement of DERIVED[service] ?? []) await client.query(statement)
       await client.query('commit')
     } catch (err) {
       await client.query('rollback').catch(() => undefined)

@@ -101,6 +101,8 @@ class RedisCache implements Cache {
     private readonly log: Logger,
     private readonly metrics: Metrics,
   ) {
+    // sent once, then run by its SHA (EVALSHA), not re-sent with every fill
+    redis.defineCommand('setIfUnchanged', { lua: SET_IF_UNCHANGED })
     this.subscriber = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true })
     this.subscriber.on('error', (err: Error) => this.warn('redis subscriber error', err))
     this.subscriber.on('ready', () => {
@@ -145,7 +147,8 @@ class RedisCache implements Cache {
     const keys = entries.flatMap((e) => [e.key, e.guardKey])
     const args = [String(ttlSeconds), ...entries.flatMap((e) => [e.value, e.guardValue])]
     this.count()
-    await this.redis.eval(SET_IF_UNCHANGED, keys.length, ...keys, ...args).catch((err: Error) => this.warn('redis write failed', err))
+    const scripted = this.redis as unknown as { setIfUnchanged(numberOfKeys: number, ...keysAndArgs: string[]): Promise<unknown> }
+    await scripted.setIfUnchanged(keys.length, ...keys, ...args).catch((err: Error) => this.warn('redis write failed', err))
   }
 
   // failures propagate: an invalidation that did not happen must be retried by its scenario

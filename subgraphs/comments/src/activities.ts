@@ -46,9 +46,15 @@ export function createActivities({ db, cache }: ContextDependencies<CommentsData
           }
         }
         const inserted = await trx.insertInto('comments').values(row).onConflict((oc) => oc.column('id').doNothing()).returning('id').executeTakeFirst()
-        // only the insert that happened counts the reply: a retry adds nothing
+        // only the insert that happened counts: a retry adds nothing
         if (inserted && row.parent_id) {
           await trx.updateTable('comments').set({ reply_count: sql`reply_count + 1` }).where('id', '=', row.parent_id).execute()
+        } else if (inserted) {
+          await trx
+            .insertInto('subject_comment_counts')
+            .values({ subject_type: row.subject_type, subject_id: row.subject_id, top_level: 1 })
+            .onConflict((oc) => oc.columns(['subject_type', 'subject_id']).doUpdateSet({ top_level: sql`subject_comment_counts.top_level + 1` }))
+            .execute()
         }
       })
       return { id: row.id }

@@ -67,5 +67,20 @@ export function commentsPage(db: Kysely<CommentsDatabase>, list: CommentList, re
         return query.where('author_id', '=', list.authorId)
     }
   }
-  return tablePage(request, ORDER[list.kind], base, toComment)
+  const page = tablePage(request, ORDER[list.kind], base, toComment)
+  if (list.kind !== 'subject') return page
+  // a subject's top-level count is kept by the writes (see subject_comment_counts)
+  const { subject } = list
+  return page.then((connection) => ({
+    ...connection,
+    totalCount: async () =>
+      (
+        await db
+          .selectFrom('subject_comment_counts')
+          .select('top_level')
+          .where('subject_type', '=', subject.type)
+          .where('subject_id', '=', subject.id)
+          .executeTakeFirst()
+      )?.top_level ?? 0,
+  }))
 }

@@ -15,8 +15,15 @@ export interface CommentTable {
   edited_at: Date | null
 }
 
+export interface SubjectCommentCountTable {
+  subject_type: CommentSubjectType
+  subject_id: string
+  top_level: number
+}
+
 export interface CommentsDatabase {
   comments: CommentTable
+  subject_comment_counts: SubjectCommentCountTable
 }
 
 export type CommentRow = Selectable<CommentTable>
