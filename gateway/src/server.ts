@@ -23,6 +23,7 @@ import {
   type Logger,
 } from '@marketplace/service-template'
 import { composeSupergraph } from './compose'
+import { createSubgraphFetcher } from './fetcher'
 import { graphiqlPage } from './graphiql'
 import { aliasLimit, depthLimit } from './limits'
 import { ResponseCache } from './response-cache'
@@ -62,13 +63,13 @@ export async function startGateway(config: GatewayConfig = readGatewayConfig()):
   const log = createLogger('gateway', config.logLevel)
   const supergraph = readSupergraphConfig()
   const routing = new Map(supergraph.subgraphs.map((s) => [s.name, config.subgraphUrls[s.name] ?? s.routingUrl]))
+  const fetcher = createSubgraphFetcher()
   const gateway = new ApolloGateway({
     supergraphSdl: composeSupergraph(supergraph),
     buildService: ({ name, url }) =>
       new SignedCallerDataSource({
         url: routing.get(name) ?? url,
-        // Node's fetch (undici) keeps connections to subgraphs alive between requests
-        fetcher: fetch as never,
+        fetcher,
       }),
   })
   const apollo = new ApolloServer<GatewayContext>({

@@ -180,7 +180,7 @@ export function readGatewayConfig(env: Env = process.env): GatewayConfig {
     redisUrl: env.REDIS_URL || undefined,
     responseCache: readBool(env, 'RESPONSE_CACHE', true),
     responseCacheTtlSeconds: readInt(env, 'RESPONSE_CACHE_TTL_SECONDS', 300, 1, 86_400),
-    responseCacheEntries: readInt(env, 'RESPONSE_CACHE_ENTRIES', 50_000, 1, 10_000_000),
+    responseCacheEntries: readInt(env, 'RESPONSE_CACHE_ENTRIES', 20_000, 1, 10_000_000),
     workers: readInt(env, 'GATEWAY_WORKERS', 1, 1, 64),
   }
 }
