@@ -1,9 +1,6 @@
 // `npm run compose`: writes gateway/supergraph.graphql from supergraph.yaml.
 import { writeFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { composeSupergraph } from './compose'
-
-export const SUPERGRAPH_PATH = join(__dirname, '..', 'supergraph.graphql')
+import { COMPOSED_SUPERGRAPH_PATH as SUPERGRAPH_PATH, composeSupergraph } from './compose'
 
 async function main(): Promise<void> {
   const sdl = composeSupergraph()

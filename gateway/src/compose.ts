@@ -1,6 +1,10 @@
+import { join } from 'node:path'
 import { composeServices } from '@apollo/composition'
 import { parse } from 'graphql'
 import { readSupergraphConfig, type SupergraphConfig } from './supergraph-config'
+
+/** Where `npm run compose` writes the supergraph the gateway serves. */
+export const COMPOSED_SUPERGRAPH_PATH = join(__dirname, '..', 'supergraph.graphql')
 
 export class CompositionError extends Error {
   override readonly name = 'CompositionError'

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { existsSync, readFileSync } from 'node:fs'
 import type { GraphQLSchema } from 'graphql'
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway'
 import { ApolloServer } from '@apollo/server'
@@ -22,7 +23,7 @@ import {
   type GatewayConfig,
   type Logger,
 } from '@marketplace/service-template'
-import { composeSupergraph } from './compose'
+import { composeSupergraph, COMPOSED_SUPERGRAPH_PATH } from './compose'
 import { createSubgraphFetcher } from './fetcher'
 import { graphiqlPage } from './graphiql'
 import { aliasLimit, depthLimit } from './limits'
@@ -48,6 +49,16 @@ export function callerFromAuthorization(secret: string, header: string | undefin
   return (match?.[1] && verifyToken(secret, match[1])) || ANONYMOUS
 }
 
+/**
+ * The composed supergraph: the committed gateway/supergraph.graphql (kept up to date by
+ * `npm run compose`, checked by a test), or a composition of supergraph.yaml when it is missing.
+ * Composing at start would cost every gateway process its peak memory and a second.
+ */
+function loadSupergraphSdl(config: ReturnType<typeof readSupergraphConfig>): string {
+  const path = process.env.SUPERGRAPH_PATH ?? COMPOSED_SUPERGRAPH_PATH
+  return existsSync(path) ? readFileSync(path, 'utf8') : composeSupergraph(config)
+}
+
 export interface RunningGateway {
   readonly url: string
   readonly port: number
@@ -65,7 +76,7 @@ export async function startGateway(config: GatewayConfig = readGatewayConfig()):
   const routing = new Map(supergraph.subgraphs.map((s) => [s.name, config.subgraphUrls[s.name] ?? s.routingUrl]))
   const fetcher = createSubgraphFetcher()
   const gateway = new ApolloGateway({
-    supergraphSdl: composeSupergraph(supergraph),
+    supergraphSdl: loadSupergraphSdl(supergraph),
     buildService: ({ name, url }) =>
       new SignedCallerDataSource({
         url: routing.get(name) ?? url,
