@@ -413,3 +413,37 @@ export async function removeCreatedRows(): Promise<void> {
   await withDatabase('catalog', (db) => db.query('DELETE FROM products WHERE id = ANY($1::uuid[])', [products]))
   await withDatabase('merchants', (db) => db.query('DELETE FROM merchants WHERE id = ANY($1::uuid[])', [merchants]))
 }
+
+// ---------------------------------------------------------------------------------------------
+// Reviews and moderation, shared by the scenario suites
+
+export const mean = (values: readonly number[]): number | null => (values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length)
+
+/** A review of a product by `author`; it starts PENDING. */
+export async function submitProductReview(author: FreshUser, productId: string, rating: number): Promise<string> {
+  const d = await query(
+    'mutation ($input: SubmitReviewInput!) { submitReview(input: $input) { review { id status } } }',
+    { input: { subject: { type: 'PRODUCT', id: productId }, rating, body: `Worth ${rating} stars.` } },
+    author.token,
+  )
+  expect(d.submitReview.review.status).toBe('PENDING')
+  return d.submitReview.review.id
+}
+
+const MODERATE_REVIEW = `mutation ($input: ModerateReviewInput!) { moderateReview(input: $input) { review { id status } ${OPERATION_FIELDS} } }`
+
+export function moderateReview(reviewId: string, token: string, decision: 'APPROVE' | 'REJECT' = 'APPROVE', reason?: string) {
+  return gql<{ moderateReview: { review: { id: string; status: string }; operation: OperationView } }>(
+    MODERATE_REVIEW,
+    { input: { reviewId, decision, ...(reason ? { reason } : {}) } },
+    { token },
+  )
+}
+
+/** The product's stored rating next to the one its PUBLISHED reviews give (they must agree). */
+export async function ratingOf(productId: string) {
+  const d = await query('query ($id: ID!) { product(id: $id) { rating { count average } reviews(first: 100) { totalCount edges { node { id rating } } } } }', { id: productId })
+  const ratings: number[] = d.product.reviews.edges.map((e: any) => e.node.rating)
+  expect(d.product.reviews.totalCount).toBe(ratings.length)
+  return { stored: d.product.rating, published: { count: ratings.length, average: mean(ratings) }, reviewIds: d.product.reviews.edges.map((e: any) => e.node.id) as string[] }
+}

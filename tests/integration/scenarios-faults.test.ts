@@ -23,36 +23,23 @@ import {
   walk,
   withDatabase,
   type Connection,
-  type FreshUser,
   type OperationView,
+  moderateReview,
+  ratingOf,
+  submitProductReview,
 } from './helpers'
 
-const SUBMIT_REVIEW = 'mutation ($input: SubmitReviewInput!) { submitReview(input: $input) { review { id } } }'
-const MODERATE_REVIEW = `mutation ($input: ModerateReviewInput!) { moderateReview(input: $input) { review { id status } ${OPERATION_FIELDS} } }`
-const PRODUCT = 'query ($id: ID!) { product(id: $id) { rating { count average } reviews(first: 100) { totalCount edges { node { id rating } } } } }'
 const REVIEW = 'query ($id: ID!) { review(id: $id) { id status moderatedAt moderator { id } } }'
 
-const mean = (values: readonly number[]): number | null => (values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length)
 
-async function submitReview(author: FreshUser, productId: string, rating: number): Promise<string> {
-  return (await query(SUBMIT_REVIEW, { input: { subject: { type: 'PRODUCT', id: productId }, rating, body: `${rating} stars.` } }, author.token)).submitReview.review.id
-}
 
-const moderate = (reviewId: string, token: string) =>
-  gql<{ moderateReview: { review: { id: string; status: string }; operation: OperationView } }>(MODERATE_REVIEW, { input: { reviewId, decision: 'APPROVE' } }, { token })
 
 /** Approves and waits for the whole run (rating included). */
 async function approve(reviewId: string, token: string): Promise<void> {
-  expect((await moderate(reviewId, token)).data?.moderateReview.review.status).toBe('PUBLISHED')
+  expect((await moderateReview(reviewId, token)).data?.moderateReview.review.status).toBe('PUBLISHED')
   expectCompletedOperation(await waitForOperation(`moderate-review-${reviewId}`, token), 'moderateReview', ['publishReview', 'subjectStats', 'updateProductRating'])
 }
 
-/** The product's stored rating next to the one its PUBLISHED reviews give. */
-async function ratingOf(productId: string) {
-  const d = await query(PRODUCT, { id: productId })
-  const ratings: number[] = d.product.reviews.edges.map((e: any) => e.node.rating)
-  return { stored: d.product.rating, published: { count: ratings.length, average: mean(ratings) }, reviewIds: d.product.reviews.edges.map((e: any) => e.node.id) as string[] }
-}
 
 /** No step error and no run error shows SQL, a connection string or a stack frame. */
 function expectNoLeakIn(operation: OperationView): void {
@@ -77,16 +64,16 @@ describe('the moderation scenario, end to end', () => {
     const productId = await createFreshProduct('Paused catalog product')
     const [early, late] = await Promise.all([registerFreshUser('pause1'), registerFreshUser('pause2')])
     const moderator = await login('moderator')
-    await approve(await submitReview(early, productId, 1), moderator)
+    await approve(await submitProductReview(early, productId, 1), moderator)
     expect((await ratingOf(productId)).stored).toEqual({ count: 1, average: 1 })
-    const reviewId = await submitReview(late, productId, 4)
+    const reviewId = await submitProductReview(late, productId, 4)
     const operationId = `moderate-review-${reviewId}`
 
     const catalog = stackUrls().pids.catalog as number
     process.kill(catalog, 'SIGSTOP')
     try {
       const asked = Date.now()
-      const answer = await moderate(reviewId, moderator)
+      const answer = await moderateReview(reviewId, moderator)
       // the answer does not wait for the catalog
       expect(answer.errors).toBeUndefined()
       expect(answer.data?.moderateReview.review).toEqual({ id: reviewId, status: 'PUBLISHED' })
@@ -110,7 +97,7 @@ describe('the moderation scenario, end to end', () => {
       expect(stepOf(waiting, 'updateProductRating').status).not.toBe('COMPLETED')
 
       // a second decision meanwhile meets the running run: CONFLICT, and the run goes on
-      expectOneError(await moderate(reviewId, await login('admin')), 'CONFLICT')
+      expectOneError(await moderateReview(reviewId, await login('admin')), 'CONFLICT')
       expect((await operationOf(operationId, moderator))?.status).toBe('RUNNING')
     } finally {
       process.kill(catalog, 'SIGCONT')
@@ -131,10 +118,10 @@ describe('compensation: the rating cannot be written before the deadline', () =>
     const [early, late] = await Promise.all([registerFreshUser('comp1'), registerFreshUser('comp2')])
     const moderator = await login('moderator')
     const moderatorId = (await seedUser('moderator')).id
-    await approve(await submitReview(early, productId, 5), moderator)
+    await approve(await submitProductReview(early, productId, 5), moderator)
     const before = await ratingOf(productId)
     expect(before.stored).toEqual({ count: 1, average: 5 })
-    const reviewId = await submitReview(late, productId, 1)
+    const reviewId = await submitProductReview(late, productId, 1)
     const operationId = `moderate-review-${reviewId}`
 
     // hold the product's row: every UPDATE of it waits, then hits the services' statement_timeout
@@ -145,7 +132,7 @@ describe('compensation: the rating cannot be written before the deadline', () =>
       await lock.query('BEGIN')
       await lock.query('SELECT id FROM products WHERE id = $1 FOR UPDATE', [productId])
 
-      const answer = await moderate(reviewId, moderator)
+      const answer = await moderateReview(reviewId, moderator)
       expect(answer.errors).toBeUndefined()
       expect(answer.data?.moderateReview.review).toEqual({ id: reviewId, status: 'PUBLISHED' })
 

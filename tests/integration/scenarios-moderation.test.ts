@@ -3,7 +3,6 @@
 // rating counts every published review exactly once, whatever the interleaving.
 import { gql, login } from '../support/client'
 import {
-  OPERATION_FIELDS,
   createFreshProduct,
   expectCompletedOperation,
   expectOneError,
@@ -13,34 +12,17 @@ import {
   removeCreatedRows,
   uniqueUsername,
   waitForOperation,
-  type FreshUser,
-  type OperationView,
+  mean,
+  moderateReview,
+  ratingOf,
+  submitProductReview,
 } from './helpers'
 
-const SUBMIT_REVIEW = 'mutation ($input: SubmitReviewInput!) { submitReview(input: $input) { review { id status } } }'
-const MODERATE_REVIEW = `mutation ($input: ModerateReviewInput!) { moderateReview(input: $input) { review { id status } ${OPERATION_FIELDS} } }`
-const PRODUCT = 'query ($id: ID!) { product(id: $id) { rating { count average } reviews(first: 100) { totalCount edges { node { id rating status } } } } }'
 const REVIEW = 'query ($id: ID!) { review(id: $id) { id status moderator { id } rejectionReason } }'
 
-const mean = (values: readonly number[]): number | null => (values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length)
 
-async function submitReview(author: FreshUser, productId: string, rating: number): Promise<string> {
-  const d = await query(SUBMIT_REVIEW, { input: { subject: { type: 'PRODUCT', id: productId }, rating, body: `Worth ${rating} stars.` } }, author.token)
-  expect(d.submitReview.review.status).toBe('PENDING')
-  return d.submitReview.review.id
-}
 
-function moderate(reviewId: string, token: string, decision: 'APPROVE' | 'REJECT' = 'APPROVE', reason?: string) {
-  return gql<{ moderateReview: { review: { id: string; status: string }; operation: OperationView } }>(MODERATE_REVIEW, { input: { reviewId, decision, ...(reason ? { reason } : {}) } }, { token })
-}
 
-/** The product's stored rating, and the rating its PUBLISHED reviews give (they must agree). */
-async function ratingOf(productId: string) {
-  const d = await query(PRODUCT, { id: productId })
-  const ratings: number[] = d.product.reviews.edges.map((e: any) => e.node.rating)
-  expect(d.product.reviews.totalCount).toBe(ratings.length)
-  return { stored: d.product.rating, published: { count: ratings.length, average: mean(ratings) }, reviewIds: d.product.reviews.edges.map((e: any) => e.node.id) as string[] }
-}
 
 afterAll(removeCreatedRows)
 
@@ -53,18 +35,18 @@ describe('idempotency: one decision per review', () => {
   it('the same approval twice, after the first run completed: the second is CONFLICT and the rating counts the review once', async () => {
     const productId = await createFreshProduct('Idempotency product')
     const author = await registerFreshUser('idem')
-    const reviewId = await submitReview(author, productId, 4)
-    const first = await moderate(reviewId, moderator)
+    const reviewId = await submitProductReview(author, productId, 4)
+    const first = await moderateReview(reviewId, moderator)
     expect(first.errors).toBeUndefined()
     expect(first.data?.moderateReview.review).toEqual({ id: reviewId, status: 'PUBLISHED' })
     const firstRun = await waitForOperation(`moderate-review-${reviewId}`, moderator)
     expectCompletedOperation(firstRun, 'moderateReview', ['publishReview', 'subjectStats', 'updateProductRating'])
     expect((await ratingOf(productId)).stored).toEqual({ count: 1, average: 4 })
 
-    const second = await moderate(reviewId, moderator)
+    const second = await moderateReview(reviewId, moderator)
     expectOneError(second, 'CONFLICT')
     expect(second.data?.moderateReview ?? null).toBeNull()
-    const byAdmin = await moderate(reviewId, await login('admin'))
+    const byAdmin = await moderateReview(reviewId, await login('admin'))
     expectOneError(byAdmin, 'CONFLICT')
 
     const rating = await ratingOf(productId)
@@ -77,10 +59,10 @@ describe('idempotency: one decision per review', () => {
   it('REJECT after APPROVE is CONFLICT: the review stays PUBLISHED, without a rejection reason', async () => {
     const productId = await createFreshProduct('Approve then reject product')
     const author = await registerFreshUser('flip')
-    const reviewId = await submitReview(author, productId, 2)
-    expect((await moderate(reviewId, moderator)).data?.moderateReview.review.status).toBe('PUBLISHED')
+    const reviewId = await submitProductReview(author, productId, 2)
+    expect((await moderateReview(reviewId, moderator)).data?.moderateReview.review.status).toBe('PUBLISHED')
     await waitForOperation(`moderate-review-${reviewId}`, moderator)
-    expectOneError(await moderate(reviewId, moderator, 'REJECT', 'Second thoughts.'), 'CONFLICT')
+    expectOneError(await moderateReview(reviewId, moderator, 'REJECT', 'Second thoughts.'), 'CONFLICT')
     expect((await query(REVIEW, { id: reviewId }, moderator)).review).toMatchObject({ status: 'PUBLISHED', rejectionReason: null })
     expect((await ratingOf(productId)).stored).toEqual({ count: 1, average: 2 })
   })
@@ -88,8 +70,8 @@ describe('idempotency: one decision per review', () => {
   it('two approvals of the same review at the same moment: exactly one PUBLISHED answer, one CONFLICT; counted once', async () => {
     const productId = await createFreshProduct('Double click product')
     const author = await registerFreshUser('dbl')
-    const reviewId = await submitReview(author, productId, 5)
-    const answers = await Promise.all([moderate(reviewId, moderator), moderate(reviewId, await login('admin'))])
+    const reviewId = await submitProductReview(author, productId, 5)
+    const answers = await Promise.all([moderateReview(reviewId, moderator), moderateReview(reviewId, await login('admin'))])
     const published = answers.filter((a) => a.data?.moderateReview?.review.status === 'PUBLISHED')
     const conflicts = answers.filter((a) => a.errors?.[0]?.extensions?.code === 'CONFLICT')
     expect({ published: published.length, conflicts: conflicts.length }).toEqual({ published: 1, conflicts: 1 })
@@ -106,12 +88,12 @@ describe('idempotency: one decision per review', () => {
   it("the approval's operation still reads COMPLETED after a refused second decision", async () => {
     const productId = await createFreshProduct('Operation after conflict product')
     const author = await registerFreshUser('opconf')
-    const reviewId = await submitReview(author, productId, 3)
-    await moderate(reviewId, moderator)
+    const reviewId = await submitProductReview(author, productId, 3)
+    await moderateReview(reviewId, moderator)
     const id = `moderate-review-${reviewId}`
     const done = await waitForOperation(id, moderator)
     expectCompletedOperation(done, 'moderateReview', ['publishReview', 'subjectStats', 'updateProductRating'])
-    expectOneError(await moderate(reviewId, moderator), 'CONFLICT')
+    expectOneError(await moderateReview(reviewId, moderator), 'CONFLICT')
     const after = await waitForOperation(id, moderator)
     expect(after).toMatchObject({ status: 'COMPLETED', startedAt: done.startedAt, steps: done.steps })
   })
@@ -133,7 +115,7 @@ describe('a double submit never runs a scenario twice (deterministic workflow id
   it('the same review submitted twice at the same moment: one review, the other answer CONFLICT', async () => {
     const productId = await createFreshProduct('Double submit product')
     const author = await registerFreshUser('dblsub')
-    const submit = () => gql(SUBMIT_REVIEW, { input: { subject: { type: 'PRODUCT', id: productId }, rating: 3, body: 'Clicked twice.' } }, { token: author.token })
+    const submit = () => gql('mutation ($input: SubmitReviewInput!) { submitReview(input: $input) { review { id status } } }', { input: { subject: { type: 'PRODUCT', id: productId }, rating: 3, body: 'Clicked twice.' } }, { token: author.token })
     const answers = await Promise.all([submit(), submit()])
     const created = answers.filter((a) => a.data?.submitReview?.review?.status === 'PENDING')
     const conflicts = answers.filter((a) => a.errors?.[0]?.extensions?.code === 'CONFLICT')
@@ -161,12 +143,12 @@ describe('concurrency: 20 approvals of 20 reviews of one product at once', () =>
     const authors = await Promise.all(Array.from({ length: 20 }, (_, i) => registerFreshUser(`conc${i}`)))
     // ratings 1..5 four times over, in an order that makes the mean not a round number
     const ratings = authors.map((_, i) => ((i * 7) % 5) + 1).map((r, i) => (i === 0 ? 5 : r))
-    const reviewIds = await Promise.all(authors.map((author, i) => submitReview(author, productId, ratings[i] as number)))
+    const reviewIds = await Promise.all(authors.map((author, i) => submitProductReview(author, productId, ratings[i] as number)))
     expect(new Set(reviewIds).size).toBe(20)
 
     const moderator = await login('moderator')
     const admin = await login('admin')
-    const answers = await Promise.all(reviewIds.map((id, i) => moderate(id, i % 2 === 0 ? moderator : admin)))
+    const answers = await Promise.all(reviewIds.map((id, i) => moderateReview(id, i % 2 === 0 ? moderator : admin)))
     for (const [i, res] of answers.entries()) {
       expect(res.errors).toBeUndefined()
       expect(res.data?.moderateReview.review).toEqual({ id: reviewIds[i], status: 'PUBLISHED' })
