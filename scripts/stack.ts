@@ -18,7 +18,7 @@ import Redis from 'ioredis'
 import { freePort, httpOk, waitFor } from './lib/ports'
 import { startEmbeddedPostgres } from './lib/postgres'
 import { commandExists, openLog, startProcess, type ManagedProcess } from './lib/processes'
-import { MIGRATIONS, ROOT, entryOf } from './lib/services'
+import { MIGRATIONS, ROOT, nodeArgsOf } from './lib/services'
 import { devServerArgs, ensureTemporalCli, temporalAnswers } from './lib/temporal'
 import { isSeeded, seedDatabases } from './seed/write'
 
@@ -206,7 +206,7 @@ async function main(): Promise<void> {
     const subgraphUrls = {} as Record<SubgraphName, string>
     const gatewayEnv: NodeJS.ProcessEnv = { ...common }
     processes.push(
-      startProcess('workflow-worker', process.execPath, ['--import', 'tsx', entryOf('workflow-worker')], common, {
+      startProcess('workflow-worker', process.execPath, nodeArgsOf('workflow-worker'), common, {
         logTo: logTo('workflow-worker'),
         onExit: (code) => fail('workflow-worker', code),
       }),
@@ -220,7 +220,7 @@ async function main(): Promise<void> {
           startProcess(
             service,
             process.execPath,
-            ['--import', 'tsx', entryOf(service)],
+            nodeArgsOf(service),
             { ...common, PORT: String(servicePort), ...(service === 'facade' ? {} : { DATABASE_URL: databaseUrls[service] }) },
             { logTo: logTo(service), onExit: (code) => fail(service, code) },
           ),
@@ -230,7 +230,7 @@ async function main(): Promise<void> {
     )
     const gatewayPort = await port(readInt(env, 'GATEWAY_PORT', DEFAULT_PORTS.gateway, 0, 65535))
     processes.push(
-      startProcess('gateway', process.execPath, ['--import', 'tsx', entryOf('gateway')], { ...gatewayEnv, PORT: String(gatewayPort) }, {
+      startProcess('gateway', process.execPath, nodeArgsOf('gateway'), { ...gatewayEnv, PORT: String(gatewayPort) }, {
         logTo: logTo('gateway'),
         onExit: (code) => fail('gateway', code),
       }),

@@ -8,7 +8,7 @@ import { readSupergraphConfig } from '../../gateway/src/supergraph-config'
 import { SERVICE_NAMES, type ServiceName, type SubgraphName } from '../../packages/service-template/src/config'
 import { freePort, httpOk, waitFor } from '../../scripts/lib/ports'
 import { commandExists, openLog, startProcess, type ManagedProcess } from '../../scripts/lib/processes'
-import { ROOT, entryOf } from '../../scripts/lib/services'
+import { ROOT, nodeArgsOf } from '../../scripts/lib/services'
 import { devServerArgs, ensureTemporalCli, temporalAnswers } from '../../scripts/lib/temporal'
 import { onCleanup, trackChild } from './cleanup'
 import type { VariantSpec } from './variants'
@@ -188,7 +188,7 @@ export async function startSubgraphs(
         PORT: String(port),
         ...(name === 'facade' ? {} : { DATABASE_URL: ctx.databaseUrls[name] }),
       }
-      const started = set.start(name, [...nodeArgs, '--import', 'tsx', entryOf(name)], processEnv)
+      const started = set.start(name, [...nodeArgs, ...nodeArgsOf(name)], processEnv)
       pids[name] = started.child.pid ?? 0
       urls[name] = `http://127.0.0.1:${port}/graphql`
       await waitFor(name, async () => {
@@ -230,7 +230,7 @@ export async function startVariant(spec: VariantSpec, ctx: StackContext, { profi
     const subgraphs = await startSubgraphs(set, ctx, which, spec.subgraphEnv)
     const pids: Record<string, number> = { ...subgraphs.pids }
     if (mix) {
-      const worker = set.start('workflow-worker', ['--import', 'tsx', entryOf('workflow-worker')], commonEnv(ctx))
+      const worker = set.start('workflow-worker', nodeArgsOf('workflow-worker'), commonEnv(ctx))
       pids['workflow-worker'] = worker.child.pid ?? 0
     }
     const routing: Record<string, string> = {}
@@ -245,7 +245,7 @@ export async function startVariant(spec: VariantSpec, ctx: StackContext, { profi
       env.GATEWAY_WORKERS = String(spec.gateway.workers)
       const profile = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []
       if (profileDir) await mkdir(profileDir, { recursive: true })
-      pids.gateway = set.start('gateway', [...profile, '--import', 'tsx', entryOf('gateway')], env).child.pid ?? 0
+      pids.gateway = set.start('gateway', [...profile, ...nodeArgsOf('gateway')], env).child.pid ?? 0
       ready = httpOk(`http://127.0.0.1:${gatewayPort}/health`)
     } else {
       const file = join(ctx.logDir, `supergraph-${spec.name}.graphql`)

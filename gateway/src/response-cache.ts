@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { gunzipSync, gzipSync } from 'node:zlib'
 import { getArgumentValues } from 'graphql/execution/values'
 import {
   Kind,
@@ -12,7 +13,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql'
-import { RESPONSE_INVALIDATION_CHANNEL, type Cache, type Metrics } from '@marketplace/service-template'
+import type { Cache, Metrics } from '@marketplace/service-template'
 
 /**
  * What may be served from the cache: fields whose answer is the same for every caller, and how
@@ -39,67 +40,85 @@ const ROOT_TAGS: Readonly<Record<string, (args: Record<string, unknown>) => stri
   comment: (args) => [`Comment:${String(args.id).toLowerCase()}`],
 }
 
+const cached = (gzipped: Buffer): CachedResponse => ({ gzipped, plain: () => gunzipSync(gzipped) })
+
 interface Plan {
   readonly operation: OperationDefinitionNode
   readonly fragments: ReadonlyMap<string, FragmentDefinitionNode>
 }
 
-interface Entry {
-  readonly body: string
-  readonly tags: readonly string[]
-  readonly expires: number
+/** A cached response: its body gzipped (sent as is to clients that accept gzip). */
+export interface CachedResponse {
+  readonly gzipped: Buffer
+  /** the body as a client that does not accept gzip gets it */
+  plain(): Buffer
+}
+
+export interface Lookup {
+  readonly hit: CachedResponse | undefined
+  /** the epoch to store the computed response under, on a miss */
+  readonly epoch: string
 }
 
 export interface ResponseCacheOptions {
-  readonly maxEntries: number
   readonly ttlSeconds: number
+  /** told once if Redis may evict keys: then the cache turns itself off */
+  readonly onUnsafeRedis?: (policy: string) => void
 }
 
 /**
- * The gateway's cache of whole responses to public queries, kept in this process, keyed by query,
- * operation name and variables, and tagged by the entities and lists each response shows. Writes
- * invalidate tags through the shared cache's channel and wait for every gateway process to drop
- * them, so a mutation's answer means the next read is fresh.
+ * The gateway's cache of whole responses to public queries, kept in Redis (shared by every gateway
+ * process, nothing per entry in this one), keyed by a digest of query, operation name and
+ * variables, and tagged by the entities and lists each response shows. Writes drop the tagged
+ * responses and move an epoch in one Redis script before the mutation returns; a response whose
+ * computation overlapped an invalidation is not stored. Bodies are kept gzipped.
  */
 export class ResponseCache {
-  private readonly entries = new Map<string, Entry>()
-  private readonly byTag = new Map<string, Set<string>>()
   private readonly plans = new Map<string, Plan | null>()
-  private epoch = 0
+  private policy: 'unchecked' | 'checking' | 'safe' | 'unsafe' = 'unchecked'
 
   constructor(
     private readonly schema: () => GraphQLSchema,
     private readonly cache: Cache,
     private readonly metrics: Metrics,
     private readonly options: ResponseCacheOptions,
-  ) {
-    cache.subscribe(RESPONSE_INVALIDATION_CHANNEL, (message) => this.invalidate((message as { tags: string[] }).tags), () => this.clear())
-  }
+  ) {}
 
-  /** Usable only while the invalidation channel is up (a missed invalidation would serve stale data). */
+  /**
+   * Usable only while Redis answers, and only if Redis never evicts keys: an evicted tag set would
+   * let its responses outlive an invalidation (checked once, with CONFIG GET, where Redis allows it).
+   */
   get enabled(): boolean {
-    return this.cache.healthy
+    if (!this.cache.healthy || this.policy === 'unsafe') return false
+    if (this.policy === 'unchecked') {
+      this.policy = 'checking'
+      this.cache.evictionPolicy().then(
+        (policy) => {
+          this.policy = policy === null || policy === 'noeviction' ? 'safe' : 'unsafe'
+          if (policy && this.policy === 'unsafe') this.options.onUnsafeRedis?.(policy)
+        },
+        () => (this.policy = 'unchecked'),
+      )
+    }
+    return true
   }
 
-  get currentEpoch(): number {
-    return this.epoch
-  }
-
-  /** A digest, not the text: keys stay small however long the query (memory per entry). */
+  /** A digest, not the text: keys stay small however long the query. */
   keyOf(query: string, operationName: unknown, variables: unknown): string {
     return createHash('sha256')
       .update(`${typeof operationName === 'string' ? operationName : ''}\u0000${JSON.stringify(variables ?? {})}\u0000${query}`)
       .digest('base64url')
   }
 
-  get(key: string): string | undefined {
-    const entry = this.entries.get(key)
-    if (!entry || entry.expires <= Date.now()) {
-      this.metrics.increment('response_cache_misses_total')
-      return undefined
+  /** The cached response, if any, and the epoch; null when the cache cannot answer right now. */
+  async lookup(key: string): Promise<Lookup | null> {
+    const found = await this.cache.getResponse(key)
+    if (!found) {
+      this.metrics.increment('response_cache_unavailable_total')
+      return null
     }
-    this.metrics.increment('response_cache_hits_total')
-    return entry.body
+    this.metrics.increment(found.body ? 'response_cache_hits_total' : 'response_cache_misses_total')
+    return { hit: found.body ? cached(found.body) : undefined, epoch: found.epoch }
   }
 
   /** Whether this query is cacheable at all (decided once per query text). */
@@ -107,60 +126,36 @@ export class ResponseCache {
     return this.plan(query, operationName) !== null
   }
 
-  /** Stores a successful response, unless an invalidation happened while it was being computed. */
-  store(key: string, query: string, operationName: unknown, variables: Record<string, unknown>, body: string, data: unknown, epochAtStart: number): void {
-    if (epochAtStart !== this.epoch || !this.enabled) return
+  /** The tags of a response: its root fields' lists and every entity in its data; null if it cannot be tagged. */
+  tagsOf(query: string, operationName: unknown, variables: Record<string, unknown>, data: unknown): string[] | null {
     const plan = this.plan(query, operationName)
-    if (!plan) return
+    if (!plan) return null
     const tags = new Set<string>()
     const schema = this.schema()
     const queryType = schema.getQueryType()
-    if (!queryType) return
+    if (!queryType) return null
     for (const selection of plan.operation.selectionSet.selections) {
-      if (selection.kind !== Kind.FIELD) return
+      if (selection.kind !== Kind.FIELD) return null
       const field = queryType.getFields()[selection.name.value]
       const rule = ROOT_TAGS[selection.name.value]
-      if (!field || !rule) return
+      if (!field || !rule) return null
       for (const tag of rule(getArgumentValues(field, selection, variables))) tags.add(tag)
     }
-    if (!collectTags(schema, queryType, plan.operation.selectionSet, data, plan.fragments, tags)) return
-    this.drop(key) // a re-stored key must not keep its old tags
-    this.entries.set(key, { body, tags: [...tags], expires: Date.now() + this.options.ttlSeconds * 1000 })
-    for (const tag of tags) {
-      let keys = this.byTag.get(tag)
-      if (!keys) this.byTag.set(tag, (keys = new Set()))
-      keys.add(key)
-    }
-    if (this.entries.size > this.options.maxEntries) {
-      const oldest = this.entries.keys().next().value
-      if (oldest !== undefined) this.drop(oldest)
-    }
+    return collectTags(schema, queryType, plan.operation.selectionSet, data, plan.fragments, tags) ? [...tags] : null
   }
 
-  invalidate(tags: readonly string[]): void {
-    this.epoch++
-    for (const tag of tags) {
-      for (const key of this.byTag.get(tag) ?? []) this.drop(key)
-      this.byTag.delete(tag)
-    }
-    this.metrics.increment('response_cache_invalidations_total')
+  /** Stores a successful response, unless an invalidation happened since `epoch` was read. */
+  async store(key: string, query: string, operationName: unknown, variables: Record<string, unknown>, body: string, data: unknown, epoch: string): Promise<boolean> {
+    const tags = this.tagsOf(query, operationName, variables, data)
+    if (!tags) return false
+    const stored = await this.cache.putResponse(key, gzipSync(body, { level: 1 }), tags, epoch, this.options.ttlSeconds)
+    this.metrics.increment(stored ? 'response_cache_stores_total' : 'response_cache_stores_skipped_total')
+    return stored
   }
 
-  clear(): void {
-    this.epoch++
-    this.entries.clear()
-    this.byTag.clear()
-  }
-
-  private drop(key: string): void {
-    const entry = this.entries.get(key)
-    if (!entry) return
-    this.entries.delete(key)
-    for (const tag of entry.tags) {
-      const keys = this.byTag.get(tag)
-      keys?.delete(key)
-      if (keys?.size === 0) this.byTag.delete(tag)
-    }
+  /** Drops the responses showing these tags (what the scenarios' invalidation steps do). */
+  invalidate(tags: readonly string[]): Promise<void> {
+    return this.cache.invalidateResponses(tags)
   }
 
   private plan(query: string, operationName: unknown): Plan | null {

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { existsSync, readFileSync } from 'node:fs'
+import { gunzipSync } from 'node:zlib'
 import type { GraphQLSchema } from 'graphql'
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway'
 import { ApolloServer } from '@apollo/server'
@@ -25,7 +26,7 @@ import {
 } from '@marketplace/service-template'
 import { composeSupergraph, COMPOSED_SUPERGRAPH_PATH } from './compose'
 import { createSubgraphFetcher } from './fetcher'
-import { graphiqlPage } from './graphiql'
+import { GraphiqlPage } from './graphiql'
 import { aliasLimit, depthLimit } from './limits'
 import { ResponseCache } from './response-cache'
 import { readSupergraphConfig } from './supergraph-config'
@@ -66,6 +67,10 @@ export interface RunningGateway {
   stop(): Promise<void>
 }
 
+const HIT_HEADERS = { 'content-type': 'application/json; charset=utf-8', vary: 'accept-encoding' } as const
+
+const acceptsGzip = (req: IncomingMessage): boolean => /\bgzip\b/.test(req.headers['accept-encoding'] ?? '')
+
 const wantsHtml = (req: IncomingMessage): boolean =>
   req.method === 'GET' && (req.headers.accept ?? '').includes('text/html') && !(req.url ?? '').includes('query=')
 
@@ -94,14 +99,15 @@ export async function startGateway(config: GatewayConfig = readGatewayConfig()):
   let apiSchema: GraphQLSchema | undefined
   gateway.onSchemaLoadOrUpdate(({ apiSchema: schema }) => (apiSchema = schema))
   await apollo.start()
-  const page = graphiqlPage('/graphql')
+  const page = new GraphiqlPage('/graphql')
   const metrics = new Metrics()
   const sharedCache = config.responseCache && config.redisUrl ? createCache(config.redisUrl, log, metrics) : null
-  if (config.responseCache && !sharedCache) log.warn('REDIS_URL is not set: the response cache is off (it needs Redis to hear about writes)')
+  if (config.responseCache && !sharedCache) log.warn('REDIS_URL is not set: the response cache is off (it keeps responses in Redis)')
   const responseCache = sharedCache
     ? new ResponseCache(() => apiSchema as GraphQLSchema, sharedCache, metrics, {
-        maxEntries: config.responseCacheEntries,
         ttlSeconds: config.responseCacheTtlSeconds,
+        onUnsafeRedis: (policy) =>
+          log.error('the response cache is off: Redis may evict keys (maxmemory-policy must be noeviction)', { maxmemoryPolicy: policy }),
       })
     : null
 
@@ -124,30 +130,40 @@ export async function startGateway(config: GatewayConfig = readGatewayConfig()):
     }
     const variables = (request.variables ?? {}) as Record<string, unknown>
     const key = responseCache.keyOf(request.query, request.operationName, variables)
-    const hit = responseCache.get(key)
-    if (hit !== undefined) {
-      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(hit) })
-      res.end(hit)
+    const lookup = await responseCache.lookup(key)
+    if (lookup?.hit) {
+      const gzip = acceptsGzip(req)
+      const body = gzip ? lookup.hit.gzipped : lookup.hit.plain()
+      res.writeHead(200, gzip ? { ...HIT_HEADERS, 'content-encoding': 'gzip', 'content-length': body.length } : { ...HIT_HEADERS, 'content-length': body.length })
+      res.end(body)
       return
     }
-    const epoch = responseCache.currentEpoch
     const result = await executeGraphQL(apollo, req, res, context, parsed)
-    if (result?.status !== 200) return
+    if (!lookup || result?.status !== 200) return
     const json = JSON.parse(result.body) as { data?: unknown; errors?: unknown }
-    if (json.data && !json.errors) responseCache.store(key, request.query, request.operationName, variables, result.body, json.data, epoch)
+    if (json.data && !json.errors) await responseCache.store(key, request.query, request.operationName, variables, result.body, json.data, lookup.epoch)
   }
 
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]
     if (path === '/graphql' && wantsHtml(req)) {
-      const gzip = (req.headers['accept-encoding'] ?? '').includes('gzip')
-      const body = gzip ? page.gzipped : page.html
-      res.writeHead(200, {
-        'content-type': 'text/html; charset=utf-8',
-        'content-length': body.length,
-        ...(gzip ? { 'content-encoding': 'gzip' } : {}),
-      })
-      res.end(body)
+      const gzip = acceptsGzip(req)
+      page.gzipped().then(
+        (gzipped) => {
+          const body = gzip ? gzipped : gunzipSync(gzipped)
+          res.writeHead(200, {
+            'content-type': 'text/html; charset=utf-8',
+            'content-length': body.length,
+            ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+          })
+          res.end(body)
+        },
+        (err: unknown) => {
+          log.error('GraphiQL page could not be rendered', { error: err })
+          res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' })
+          res.end('GraphiQL is unavailable right now; POST GraphQL requests to this URL still work.')
+        },
+      )
     } else if (path === '/graphql') {
       handleGraphQL(req, res).catch((err: unknown) => {
         log.error('request failed', { error: err })

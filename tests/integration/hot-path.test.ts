@@ -2,7 +2,11 @@
 // not cached costs the comments subgraph two SQL queries (the page and its count) and the users
 // subgraph ONE batched `_entities` call, answered from its caches or by ONE SQL query for all the
 // authors it has not cached. A page the gateway has cached costs the subgraphs nothing.
+import { request } from 'node:http'
+import { gunzipSync } from 'node:zlib'
+import { parseMetrics } from '../../packages/service-template/src/metrics'
 import { gql } from '../support/client'
+import { stackUrls } from '../support/stack'
 import { COMMENTS_PAGE, SERVICES, hotProduct, metricsOf, query, type Connection, type ServiceName } from './helpers'
 
 
@@ -95,6 +99,35 @@ describe('the comments page (the contract README query, verbatim)', () => {
     const { result, cost } = await measure(() => gql(COMMENTS_PAGE, { subject: { type: 'PRODUCT', id } }), costsNothing)
     expect(result).toEqual(first)
     for (const s of SERVICES) expect(cost[s]).toEqual(NOTHING)
+  })
+
+  it('a cached page is sent gzipped to a client that accepts gzip, as it is to one that does not (both are cache hits)', async () => {
+    const { id } = await hotProduct()
+    const body = JSON.stringify({ query: renamed('GzipPage'), variables: { subject: { type: 'PRODUCT', id } } })
+    const post = (headers: Record<string, string>) =>
+      new Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
+        const req = request(stackUrls().gateway, { method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+          const chunks: Buffer[] = []
+          res.on('data', (c: Buffer) => chunks.push(c))
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }))
+        })
+        req.on('error', reject)
+        req.end(body)
+      })
+    const gatewayMetrics = async () => parseMetrics(await (await fetch(new URL('/metrics', stackUrls().gateway))).text())
+    const first = await post({})
+    expect(first.status).toBe(200)
+    const before = await gatewayMetrics()
+    const plain = await post({})
+    const gzipped = await post({ 'accept-encoding': 'gzip, deflate, br' })
+    const after = await gatewayMetrics()
+    expect(plain.headers['content-encoding']).toBeUndefined()
+    expect(plain.body.toString('utf8')).toBe(first.body.toString('utf8'))
+    expect(gzipped.headers['content-encoding']).toBe('gzip')
+    expect(gzipped.headers.vary).toBe('accept-encoding')
+    expect(gunzipSync(gzipped.body).toString('utf8')).toBe(first.body.toString('utf8'))
+    expect(gzipped.body.length).toBeLessThan(first.body.length)
+    expect((after.response_cache_hits_total ?? 0) - (before.response_cache_hits_total ?? 0)).toBeGreaterThanOrEqual(2)
   })
 
   it("a page whose authors users has seen is answered from users' in-process cache: no SQL, no Redis", async () => {

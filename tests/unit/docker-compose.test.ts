@@ -2,6 +2,7 @@
 // Postgres init script). No Docker engine is needed: the files are parsed and cross-checked
 // against what the code expects (service names, ports, environment variables).
 
+import { GATEWAY_MAX_OLD_SPACE_MB } from '../../scripts/lib/services'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
@@ -329,6 +330,17 @@ describe('docker-compose.yml', () => {
       expect(redis.image).toMatch(/^redis:7(\.|-|$)/)
       expect(redis.healthcheck).toMatch(/redis-cli\s+ping/)
     })
+
+    it('is a cache: no persistence (no snapshot, no AOF, no volume) and no eviction', () => {
+      const redis = service('redis')
+      const args = asStringList(redis.raw.command)
+      const option = (name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined)
+      expect(args[0]).toBe('redis-server')
+      expect(option('--save')).toBe('')
+      expect(option('--appendonly')).toBe('no')
+      expect(option('--maxmemory-policy')).toBe('noeviction')
+      expect(redis.volumes).toEqual([])
+    })
   })
 
   describe('temporal', () => {
@@ -413,6 +425,8 @@ describe('docker-compose.yml', () => {
 
     it('runs the gateway entry point from the shared image', () => {
       expect(gateway.command).toBe('npx tsx gateway/src/index.ts')
+      // the same heap cap as npm start (scripts/lib/services.ts)
+      expect(gateway.environment.NODE_OPTIONS).toBe(`--max-old-space-size=${GATEWAY_MAX_OLD_SPACE_MB}`)
       expect(gateway.hasBuild).toBe(true)
     })
 

@@ -1,8 +1,9 @@
+import { gunzipSync, gzipSync } from 'node:zlib'
 import { Supergraph } from '@apollo/federation-internals'
 import type { GraphQLSchema } from 'graphql'
 import { composeSupergraph } from '../../gateway/src/compose'
 import { ResponseCache, type ResponseCacheOptions } from '../../gateway/src/response-cache'
-import { createCache, RESPONSE_INVALIDATION_CHANNEL, type Cache } from '../../packages/service-template/src/cache'
+import { createCache, type Cache, type ResponseLookup } from '../../packages/service-template/src/cache'
 import { createLogger } from '../../packages/service-template/src/logger'
 import { Metrics } from '../../packages/service-template/src/metrics'
 
@@ -41,43 +42,56 @@ const pageData = (nodes = [node(COMMENT_1, ALICE, 'alice'), node(COMMENT_2, BOB,
   },
 })
 
+/** Lets pending promise callbacks (the eviction-policy check) run. */
+const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
+
 let schema: GraphQLSchema
 beforeAll(() => {
   schema = Supergraph.build(composeSupergraph()).apiSchema().toGraphQLJSSchema()
 })
 
-/** A Cache whose health can be switched and whose subscription callbacks are kept (a stand-in for Redis). */
+/**
+ * A stand-in for Redis: health can be switched, and the response methods are mocks whose answers
+ * each test chooses (by default: an empty cache at epoch "0" that stores everything).
+ */
 class FakeCache implements Cache {
   readonly kind = 'redis'
   healthy = true
-  readonly handlers = new Map<string, { onMessage: (message: unknown) => void; onReset: () => void }>()
+  readonly getResponse = jest.fn(async (_key: string): Promise<ResponseLookup | null> => ({ body: null, epoch: '0' }))
+  readonly putResponse = jest.fn(async (_key: string, _gzipped: Buffer, _tags: readonly string[], _epoch: string, _ttlSeconds: number): Promise<boolean> => true)
+  readonly invalidateResponses = jest.fn(async (_tags: readonly string[]): Promise<void> => undefined)
+  readonly evictionPolicy = jest.fn(async (): Promise<string | null> => 'noeviction')
   async getMany(keys: readonly string[]): Promise<(string | null)[]> {
     return keys.map(() => null)
   }
   async setIfUnchanged(): Promise<void> {}
   async invalidate(): Promise<void> {}
-  async broadcast(channel: string, message: unknown): Promise<void> {
-    this.handlers.get(channel)?.onMessage(message)
-  }
-  subscribe(channel: string, onMessage: (message: unknown) => void, onReset: () => void): void {
-    this.handlers.set(channel, { onMessage, onReset })
-  }
+  async broadcast(): Promise<void> {}
+  subscribe(): void {}
   async close(): Promise<void> {}
 }
 
 function setup(options: Partial<ResponseCacheOptions> = {}, cache?: Cache) {
   const metrics = new Metrics()
   const shared = cache ?? createCache(undefined, createLogger('test', 'silent'), metrics)
-  const responses = new ResponseCache(() => schema, shared, metrics, { maxEntries: 100, ttlSeconds: 60, ...options })
-  /** Stores the comments page of `subject` as the gateway does after a successful execution; returns its key. */
-  const storePage = (subject = PRODUCT, data: unknown = pageData(), query = COMMENTS_PAGE, operationName: unknown = 'CommentsPage') => {
-    const variables = pageVariables(subject)
+  const responses = new ResponseCache(() => schema, shared, metrics, { ttlSeconds: 60, ...options })
+  /** The epoch a lookup would answer now (read from the shared cache directly: counts nothing). */
+  const epochNow = async (key: string): Promise<string> => {
+    const found = await shared.getResponse(key)
+    if (!found) throw new Error('the cache did not answer')
+    return found.epoch
+  }
+  /** The cached response for `key`, if any (a lookup: counts a hit or a miss). */
+  const get = async (key: string) => (await responses.lookup(key))?.hit
+  /** Stores a response as the gateway does after a successful execution; returns its key. */
+  const storeQuery = async (query: string, operationName: unknown, variables: Record<string, unknown>, data: unknown) => {
     const key = responses.keyOf(query, operationName, variables)
-    const epoch = responses.currentEpoch
-    responses.store(key, query, operationName, variables, JSON.stringify({ data }), data, epoch)
+    await responses.store(key, query, operationName, variables, JSON.stringify({ data }), data, await epochNow(key))
     return key
   }
-  return { metrics, shared, responses, storePage }
+  /** Stores the comments page of `subject`; returns its key. */
+  const storePage = (subject = PRODUCT, data: unknown = pageData()) => storeQuery(COMMENTS_PAGE, 'CommentsPage', pageVariables(subject), data)
+  return { metrics, shared, responses, epochNow, get, storeQuery, storePage }
 }
 
 describe('ResponseCache.isCacheable', () => {
@@ -167,48 +181,107 @@ describe('ResponseCache.isCacheable', () => {
   })
 })
 
-describe('ResponseCache get/store', () => {
-  it('misses, then hits after store, counting both', () => {
+describe('ResponseCache lookup/store', () => {
+  it('misses, then hits after store, counting both and the store', async () => {
     const { responses, metrics } = setup()
     const variables = pageVariables()
     const key = responses.keyOf(COMMENTS_PAGE, 'CommentsPage', variables)
-    expect(responses.get(key)).toBeUndefined()
+    const miss = await responses.lookup(key)
+    expect(miss).toEqual({ hit: undefined, epoch: '0' })
     const body = JSON.stringify({ data: pageData() })
-    responses.store(key, COMMENTS_PAGE, 'CommentsPage', variables, body, pageData(), responses.currentEpoch)
-    expect(responses.get(key)).toBe(body)
+    await expect(responses.store(key, COMMENTS_PAGE, 'CommentsPage', variables, body, pageData(), miss?.epoch ?? '')).resolves.toBe(true)
+    const found = await responses.lookup(key)
+    expect(found?.epoch).toBe('0')
+    expect(found?.hit?.plain().toString('utf8')).toBe(body)
     expect(metrics.get('response_cache_misses_total')).toBe(1)
     expect(metrics.get('response_cache_hits_total')).toBe(1)
+    expect(metrics.get('response_cache_stores_total')).toBe(1)
+    expect(metrics.get('response_cache_stores_skipped_total')).toBe(0)
+    expect(metrics.get('response_cache_unavailable_total')).toBe(0)
   })
 
-  it('refuses to store when an invalidation happened while the request ran (epoch changed)', () => {
-    const { responses } = setup()
+  it('keeps the body gzipped: sent as is to clients that accept gzip; plain() is the body', async () => {
+    const { get, storeQuery } = setup()
+    const data = pageData(Array.from({ length: 10 }, (_, i) => node(`c0000000-0000-4000-8000-00000000000${i}`, ALICE, 'alice')))
+    const body = JSON.stringify({ data })
+    const hit = await get(await storeQuery(COMMENTS_PAGE, 'CommentsPage', pageVariables(), data))
+    expect(hit).toBeDefined()
+    expect(Buffer.isBuffer(hit?.gzipped)).toBe(true)
+    expect(hit && gunzipSync(hit.gzipped).toString('utf8')).toBe(body)
+    expect(hit?.gzipped.length).toBeLessThan(Buffer.byteLength(body) / 2)
+    expect(hit?.plain().equals(Buffer.from(body, 'utf8'))).toBe(true)
+    // a non-ASCII body comes back byte for byte
+    const unicode = pageData([{ ...node(COMMENT_1, ALICE, 'alice'), body: 'crème brûlée ✓ 日本語 🎉' }])
+    const again = await get(await storeQuery(COMMENTS_PAGE, 'CommentsPage', pageVariables(OTHER_PRODUCT), unicode))
+    expect(again?.plain().toString('utf8')).toBe(JSON.stringify({ data: unicode }))
+  })
+
+  it('refuses to store when an invalidation happened while the request ran (epoch moved), and counts it', async () => {
+    const { responses, metrics, get } = setup()
     const variables = pageVariables()
     const key = responses.keyOf(COMMENTS_PAGE, 'CommentsPage', variables)
-    const epoch = responses.currentEpoch
-    responses.invalidate(['User:someone-else'])
-    expect(responses.currentEpoch).not.toBe(epoch)
-    responses.store(key, COMMENTS_PAGE, 'CommentsPage', variables, '{"data":{}}', pageData(), epoch)
-    expect(responses.get(key)).toBeUndefined()
+    const before = await responses.lookup(key)
+    // any invalidation moves the epoch, even one of a tag this response does not show
+    await responses.invalidate(['User:someone-else'])
+    const after = await responses.lookup(key)
+    expect(after?.epoch).not.toBe(before?.epoch)
+    await expect(responses.store(key, COMMENTS_PAGE, 'CommentsPage', variables, '{"data":{}}', pageData(), before?.epoch ?? '')).resolves.toBe(false)
+    expect(metrics.get('response_cache_stores_skipped_total')).toBe(1)
+    expect(metrics.get('response_cache_stores_total')).toBe(0)
+    expect(await get(key)).toBeUndefined()
+    // the next request, which read the new epoch, may store
+    await expect(responses.store(key, COMMENTS_PAGE, 'CommentsPage', variables, '{"data":{}}', pageData(), after?.epoch ?? '')).resolves.toBe(true)
+    expect(await get(key)).toBeDefined()
   })
 
-  it('does not store a query that is not cacheable', () => {
-    const { responses } = setup()
+  it('does not store a query that is not cacheable (and counts nothing)', async () => {
+    const { responses, metrics, get } = setup()
     const query = '{ me { id } }'
     const key = responses.keyOf(query, undefined, {})
-    responses.store(key, query, undefined, {}, '{"data":{"me":null}}', { me: null }, responses.currentEpoch)
-    expect(responses.get(key)).toBeUndefined()
+    await expect(responses.store(key, query, undefined, {}, '{"data":{"me":null}}', { me: null }, '0')).resolves.toBe(false)
+    expect(await get(key)).toBeUndefined()
+    expect(metrics.get('response_cache_stores_total')).toBe(0)
+    expect(metrics.get('response_cache_stores_skipped_total')).toBe(0)
   })
 
-  it('entries expire after ttlSeconds', () => {
+  it('does not store a response whose data cannot be tagged', async () => {
+    const fake = new FakeCache()
+    const { responses } = setup({}, fake)
+    const variables = pageVariables()
+    const key = responses.keyOf(COMMENTS_PAGE, 'CommentsPage', variables)
+    const bad = { comments: { totalCount: 1, edges: ['not an edge'], pageInfo: { hasNextPage: false, endCursor: null } } }
+    await expect(responses.store(key, COMMENTS_PAGE, 'CommentsPage', variables, JSON.stringify({ data: bad }), bad, '0')).resolves.toBe(false)
+    expect(fake.putResponse).not.toHaveBeenCalled()
+  })
+
+  it('hands the cache the key, the gzipped body, the tags, the epoch read and the TTL', async () => {
+    const fake = new FakeCache()
+    const { responses } = setup({ ttlSeconds: 42 }, fake)
+    const variables = pageVariables()
+    const key = responses.keyOf(COMMENTS_PAGE, 'CommentsPage', variables)
+    const body = JSON.stringify({ data: pageData() })
+    await responses.store(key, COMMENTS_PAGE, 'CommentsPage', variables, body, pageData(), '17')
+    expect(fake.putResponse).toHaveBeenCalledTimes(1)
+    const [putKey, gzipped, tags, epoch, ttl] = fake.putResponse.mock.calls[0] ?? []
+    expect(putKey).toBe(key)
+    expect(gzipped && gunzipSync(gzipped).toString('utf8')).toBe(body)
+    expect([...(tags ?? [])].sort()).toEqual(
+      [`comments:PRODUCT:${PRODUCT}`, `Comment:${COMMENT_1}`, `Comment:${COMMENT_2}`, `User:${ALICE}`, `User:${BOB}`].sort(),
+    )
+    expect(epoch).toBe('17')
+    expect(ttl).toBe(42)
+  })
+
+  it('entries expire after ttlSeconds', async () => {
     const now = jest.spyOn(Date, 'now')
     try {
       now.mockReturnValue(5_000_000)
-      const { responses, storePage } = setup({ ttlSeconds: 10 })
-      const key = storePage()
+      const { get, storePage } = setup({ ttlSeconds: 10 })
+      const key = await storePage()
       now.mockReturnValue(5_000_000 + 9_999)
-      expect(responses.get(key)).toBeDefined()
+      expect(await get(key)).toBeDefined()
       now.mockReturnValue(5_000_000 + 10_000)
-      expect(responses.get(key)).toBeUndefined()
+      expect(await get(key)).toBeUndefined()
     } finally {
       now.mockRestore()
     }
@@ -225,53 +298,40 @@ describe('ResponseCache get/store', () => {
     expect(responses.keyOf(`${COMMENTS_PAGE} `, 'CommentsPage', pageVariables())).not.toBe(base)
     // no variables and empty variables are the same request
     expect(responses.keyOf('{ x }', undefined, undefined)).toBe(responses.keyOf('{ x }', undefined, {}))
-  })
-
-  it('keeps at most maxEntries, evicting the oldest', () => {
-    const { responses, storePage } = setup({ maxEntries: 2 })
-    const first = storePage(PRODUCT)
-    const second = storePage(OTHER_PRODUCT)
-    const third = storePage('33333333-3333-4333-8333-333333333333')
-    expect(responses.get(first)).toBeUndefined()
-    expect(responses.get(second)).toBeDefined()
-    expect(responses.get(third)).toBeDefined()
-  })
-
-  it('an evicted entry leaves no tag behind that would drop a later one', () => {
-    const { responses, storePage } = setup({ maxEntries: 1 })
-    storePage(PRODUCT)
-    const second = storePage(OTHER_PRODUCT, pageData([node(COMMENT_2, BOB, 'bob')]))
-    responses.invalidate([`comments:PRODUCT:${PRODUCT}`, `User:${ALICE}`])
-    expect(responses.get(second)).toBeDefined()
-  })
-
-  // The tag index must shrink with the entries (an earlier version kept every tag ever stored).
-  // Reads the private index, as nothing public shows it.
-  it('the tag index stays bounded by what the kept entries show', () => {
-    const { responses, storePage } = setup({ maxEntries: 1 })
-    for (let i = 0; i < 50; i++) {
-      const id = `c0000000-0000-4000-8000-${String(i).padStart(12, '0')}`
-      storePage(id.replace(/^c/, 'b'), pageData([node(id, id.replace(/^c/, 'a'), 'someone')]))
-    }
-    const index = (responses as unknown as { byTag: Map<string, Set<string>> }).byTag
-    expect(index).toBeInstanceOf(Map)
-    // the one entry kept shows 3 tags: its list, its comment and that comment's author
-    expect(index.size).toBeLessThanOrEqual(3)
+    // a digest: short and safe in a Redis key whatever the query
+    expect(base).toMatch(/^[A-Za-z0-9_-]{43}$/)
   })
 })
 
 describe('ResponseCache tags', () => {
+  it('tags a comments page by its list and every comment and author it shows', () => {
+    const { responses } = setup()
+    const tags = responses.tagsOf(COMMENTS_PAGE, 'CommentsPage', pageVariables(), pageData())
+    expect([...(tags ?? [])].sort()).toEqual(
+      [`comments:PRODUCT:${PRODUCT}`, `Comment:${COMMENT_1}`, `Comment:${COMMENT_2}`, `User:${ALICE}`, `User:${BOB}`].sort(),
+    )
+    // an empty page still shows its list
+    expect(responses.tagsOf(COMMENTS_PAGE, 'CommentsPage', pageVariables(OTHER_PRODUCT), pageData([]))).toEqual([`comments:PRODUCT:${OTHER_PRODUCT}`])
+  })
+
+  it('has no tags (null) for a query that is not cacheable or data of the wrong shape', () => {
+    const { responses } = setup()
+    expect(responses.tagsOf('{ me { id } }', undefined, {}, { me: null })).toBeNull()
+    expect(responses.tagsOf(COMMENTS_PAGE, 'CommentsPage', pageVariables(), { comments: { edges: [42] } })).toBeNull()
+    expect(responses.tagsOf(COMMENTS_PAGE, 'CommentsPage', pageVariables(), { comments: 'oops' })).toBeNull()
+  })
+
   it.each([
     ['the author of a comment on it', `User:${BOB}`],
     ['a comment on it', `Comment:${COMMENT_1}`],
     ["the subject's list", `comments:PRODUCT:${PRODUCT}`],
-  ])('a comments page is dropped by an invalidation of %s', (_what, tag) => {
-    const { responses, storePage } = setup()
-    const key = storePage()
-    const other = storePage(OTHER_PRODUCT, pageData([]))
-    responses.invalidate([tag])
-    expect(responses.get(key)).toBeUndefined()
-    expect(responses.get(other)).toBeDefined() // a page that does not show it stays
+  ])('a comments page is dropped by an invalidation of %s', async (_what, tag) => {
+    const { responses, storePage, get } = setup()
+    const key = await storePage()
+    const other = await storePage(OTHER_PRODUCT, pageData([]))
+    await responses.invalidate([tag])
+    expect(await get(key)).toBeUndefined()
+    expect(await get(other)).toBeDefined() // a page that does not show it stays
   })
 
   it.each([
@@ -280,53 +340,52 @@ describe('ResponseCache tags', () => {
     ["another subject's list", `comments:PRODUCT:${OTHER_PRODUCT}`],
     ['the same id as another kind of subject', `comments:MERCHANT:${PRODUCT}`],
     ['the same id as another type', `Comment:${ALICE}`],
-  ])('a comments page survives an invalidation of %s', (_what, tag) => {
-    const { responses, storePage } = setup()
-    const key = storePage()
-    responses.invalidate([tag])
-    expect(responses.get(key)).toBeDefined()
+  ])('a comments page survives an invalidation of %s', async (_what, tag) => {
+    const { responses, storePage, get } = setup()
+    const key = await storePage()
+    await responses.invalidate([tag])
+    expect(await get(key)).toBeDefined()
   })
 
-  it('lower-cases the ids in tags (data and variables)', () => {
-    const { responses, storePage } = setup()
+  it('lower-cases the ids in tags (data and variables)', async () => {
+    const { responses, storePage, get } = setup()
     const upper = pageData([node(COMMENT_1.toUpperCase(), ALICE.toUpperCase(), 'alice')])
-    const byUser = storePage(PRODUCT.toUpperCase(), upper)
-    responses.invalidate([`User:${ALICE}`])
-    expect(responses.get(byUser)).toBeUndefined()
-    const byComment = storePage(PRODUCT.toUpperCase(), upper)
-    responses.invalidate([`Comment:${COMMENT_1}`])
-    expect(responses.get(byComment)).toBeUndefined()
-    const byList = storePage(PRODUCT.toUpperCase(), upper)
-    responses.invalidate([`comments:PRODUCT:${PRODUCT}`])
-    expect(responses.get(byList)).toBeUndefined()
+    expect([...(responses.tagsOf(COMMENTS_PAGE, 'CommentsPage', pageVariables(PRODUCT.toUpperCase()), upper) ?? [])].sort()).toEqual(
+      [`comments:PRODUCT:${PRODUCT}`, `Comment:${COMMENT_1}`, `User:${ALICE}`].sort(),
+    )
+    const byUser = await storePage(PRODUCT.toUpperCase(), upper)
+    await responses.invalidate([`User:${ALICE}`])
+    expect(await get(byUser)).toBeUndefined()
+    const byComment = await storePage(PRODUCT.toUpperCase(), upper)
+    await responses.invalidate([`Comment:${COMMENT_1}`])
+    expect(await get(byComment)).toBeUndefined()
+    const byList = await storePage(PRODUCT.toUpperCase(), upper)
+    await responses.invalidate([`comments:PRODUCT:${PRODUCT}`])
+    expect(await get(byList)).toBeUndefined()
   })
 
-  it('tags a single comment by its root argument, even when it is null', () => {
-    const { responses } = setup()
+  it('tags a single comment by its root argument, even when it is null', async () => {
+    const { responses, storeQuery, get } = setup()
     const query = 'query One($id: ID!) { comment(id: $id) { id body } }'
     const variables = { id: COMMENT_1.toUpperCase() }
-    const key = responses.keyOf(query, 'One', variables)
-    responses.store(key, query, 'One', variables, '{"data":{"comment":null}}', { comment: null }, responses.currentEpoch)
-    expect(responses.get(key)).toBeDefined()
-    responses.invalidate([`Comment:${COMMENT_1}`])
-    expect(responses.get(key)).toBeUndefined()
+    expect(responses.tagsOf(query, 'One', variables, { comment: null })).toEqual([`Comment:${COMMENT_1}`])
+    const key = await storeQuery(query, 'One', variables, { comment: null })
+    expect(await get(key)).toBeDefined()
+    await responses.invalidate([`Comment:${COMMENT_1}`])
+    expect(await get(key)).toBeUndefined()
   })
 
-  it('tags through an aliased root field, named fragments and a literal subject', () => {
-    const { responses } = setup()
+  it('tags through an aliased root field, named fragments and a literal subject', async () => {
+    const { responses, storeQuery, get } = setup()
     const query = `{ page: comments(subject: { type: PRODUCT, id: "${PRODUCT}" }) { edges { node { ...C } } } }
       fragment C on Comment { id author { ... on User { id username } } }`
     const data = { page: { edges: [{ node: { id: COMMENT_1, author: { id: ALICE, username: 'alice' } } }] } }
-    const store = () => {
-      const key = responses.keyOf(query, undefined, {})
-      responses.store(key, query, undefined, {}, JSON.stringify({ data }), data, responses.currentEpoch)
-      expect(responses.get(key)).toBeDefined()
-      return key
-    }
+    expect([...(responses.tagsOf(query, undefined, {}, data) ?? [])].sort()).toEqual([`comments:PRODUCT:${PRODUCT}`, `Comment:${COMMENT_1}`, `User:${ALICE}`].sort())
     for (const tag of [`User:${ALICE}`, `Comment:${COMMENT_1}`, `comments:PRODUCT:${PRODUCT}`]) {
-      const key = store()
-      responses.invalidate([tag])
-      expect(responses.get(key)).toBeUndefined()
+      const key = await storeQuery(query, undefined, {}, data)
+      expect(await get(key)).toBeDefined()
+      await responses.invalidate([tag])
+      expect(await get(key)).toBeUndefined()
     }
   })
 
@@ -343,54 +402,155 @@ describe('ResponseCache tags', () => {
 })
 
 describe('ResponseCache and the shared cache', () => {
-  it('is enabled only while the cache is healthy, and does not store while not', () => {
+  it('is enabled only while the cache is healthy', async () => {
     const fake = new FakeCache()
-    const { responses, storePage } = setup({}, fake)
+    fake.healthy = false
+    const { responses } = setup({}, fake)
+    expect(responses.enabled).toBe(false)
+    // the eviction policy is not asked while Redis does not answer
+    expect(fake.evictionPolicy).not.toHaveBeenCalled()
+    fake.healthy = true
+    expect(responses.enabled).toBe(true)
+    await settle()
     expect(responses.enabled).toBe(true)
     fake.healthy = false
     expect(responses.enabled).toBe(false)
-    const key = storePage()
     fake.healthy = true
     expect(responses.enabled).toBe(true)
-    expect(responses.get(key)).toBeUndefined()
   })
 
-  it('subscribes to the response channel; its reset clears everything and moves the epoch', () => {
+  it('the memory cache is healthy and never evicts: enabled', async () => {
+    const { responses } = setup()
+    expect(responses.enabled).toBe(true)
+    await settle()
+    expect(responses.enabled).toBe(true)
+  })
+
+  it.each(['allkeys-lru', 'volatile-lru', 'allkeys-random', 'volatile-ttl'])(
+    'turns itself off once it learns Redis may evict keys (%s), telling onUnsafeRedis once',
+    async (policy) => {
+      const fake = new FakeCache()
+      fake.evictionPolicy.mockResolvedValue(policy)
+      const onUnsafeRedis = jest.fn()
+      const { responses } = setup({ onUnsafeRedis }, fake)
+      // the check runs in the background: usable until it answers
+      expect(responses.enabled).toBe(true)
+      expect(fake.evictionPolicy).toHaveBeenCalledTimes(1)
+      await settle()
+      expect(responses.enabled).toBe(false)
+      expect(onUnsafeRedis).toHaveBeenCalledTimes(1)
+      expect(onUnsafeRedis).toHaveBeenCalledWith(policy)
+      // for good: not asked again, not told again, even while healthy
+      for (let i = 0; i < 3; i++) expect(responses.enabled).toBe(false)
+      await settle()
+      expect(fake.evictionPolicy).toHaveBeenCalledTimes(1)
+      expect(onUnsafeRedis).toHaveBeenCalledTimes(1)
+    },
+  )
+
+  it('without onUnsafeRedis, an unsafe policy still turns it off', async () => {
     const fake = new FakeCache()
-    const { responses, storePage } = setup({}, fake)
-    const handler = fake.handlers.get(RESPONSE_INVALIDATION_CHANNEL)
-    expect(handler).toBeDefined()
-    const first = storePage(PRODUCT)
-    const second = storePage(OTHER_PRODUCT)
-    const epoch = responses.currentEpoch
-    handler?.onReset()
-    expect(responses.currentEpoch).not.toBe(epoch)
-    expect(responses.get(first)).toBeUndefined()
-    expect(responses.get(second)).toBeUndefined()
-    // tags were cleared too: a new entry is not dropped by an old tag index, only by its own
-    const again = storePage(OTHER_PRODUCT, pageData([]))
-    responses.invalidate([`User:${ALICE}`])
-    expect(responses.get(again)).toBeDefined()
+    fake.evictionPolicy.mockResolvedValue('allkeys-lru')
+    const { responses } = setup({}, fake)
+    expect(responses.enabled).toBe(true)
+    await settle()
+    expect(responses.enabled).toBe(false)
   })
 
-  it('a broadcast on the response channel (memory cache) drops the tagged entries, and counts', async () => {
-    const { responses, storePage, shared, metrics } = setup()
-    expect(shared.kind).toBe('memory')
-    const key = storePage()
-    const other = storePage(OTHER_PRODUCT, pageData([]))
-    await shared.broadcast(RESPONSE_INVALIDATION_CHANNEL, { tags: [`User:${ALICE}`] })
-    expect(responses.get(key)).toBeUndefined()
-    expect(responses.get(other)).toBeDefined()
-    expect(metrics.get('response_cache_invalidations_total')).toBe(1)
+  it.each([
+    ['noeviction', 'noeviction'],
+    ['a policy that cannot be read (null)', null],
+  ])('stays enabled with %s, asking only once', async (_what, policy) => {
+    const fake = new FakeCache()
+    fake.evictionPolicy.mockResolvedValue(policy)
+    const onUnsafeRedis = jest.fn()
+    const { responses } = setup({ onUnsafeRedis }, fake)
+    expect(responses.enabled).toBe(true)
+    await settle()
+    for (let i = 0; i < 3; i++) expect(responses.enabled).toBe(true)
+    await settle()
+    expect(fake.evictionPolicy).toHaveBeenCalledTimes(1)
+    expect(onUnsafeRedis).not.toHaveBeenCalled()
   })
 
-  it('a broadcast during a request keeps its response out of the cache', async () => {
-    const { responses, shared } = setup()
+  it('asks only once while the check is under way', async () => {
+    const fake = new FakeCache()
+    let answer: (policy: string) => void = () => undefined
+    fake.evictionPolicy.mockReturnValue(new Promise<string>((resolve) => (answer = resolve)))
+    const { responses } = setup({}, fake)
+    for (let i = 0; i < 5; i++) expect(responses.enabled).toBe(true)
+    expect(fake.evictionPolicy).toHaveBeenCalledTimes(1)
+    answer('allkeys-lfu')
+    await settle()
+    expect(responses.enabled).toBe(false)
+  })
+
+  it('asks again on the next use when the check itself failed', async () => {
+    const fake = new FakeCache()
+    fake.evictionPolicy.mockRejectedValueOnce(new Error('connection lost')).mockResolvedValueOnce('allkeys-lru')
+    const onUnsafeRedis = jest.fn()
+    const { responses } = setup({ onUnsafeRedis }, fake)
+    expect(responses.enabled).toBe(true)
+    await settle()
+    expect(responses.enabled).toBe(true) // still unknown: asks again
+    expect(fake.evictionPolicy).toHaveBeenCalledTimes(2)
+    await settle()
+    expect(responses.enabled).toBe(false)
+    expect(onUnsafeRedis).toHaveBeenCalledWith('allkeys-lru')
+  })
+
+  it('a lookup the cache cannot answer is null (not a miss), and counted as unavailable', async () => {
+    const fake = new FakeCache()
+    fake.getResponse.mockResolvedValue(null)
+    const { responses, metrics } = setup({}, fake)
+    await expect(responses.lookup('some-key')).resolves.toBeNull()
+    expect(fake.getResponse).toHaveBeenCalledWith('some-key')
+    expect(metrics.get('response_cache_unavailable_total')).toBe(1)
+    expect(metrics.get('response_cache_misses_total')).toBe(0)
+    expect(metrics.get('response_cache_hits_total')).toBe(0)
+  })
+
+  it('a lookup passes on the epoch the cache read with the body', async () => {
+    const fake = new FakeCache()
+    const { responses, metrics } = setup({}, fake)
+    fake.getResponse.mockResolvedValueOnce({ body: null, epoch: '41' })
+    await expect(responses.lookup('k')).resolves.toEqual({ hit: undefined, epoch: '41' })
+    const body = '{"data":{"comment":null}}'
+    fake.getResponse.mockResolvedValueOnce({ body: gzipSync(body), epoch: '42' })
+    const found = await responses.lookup('k')
+    expect(found?.epoch).toBe('42')
+    expect(found?.hit?.plain().toString('utf8')).toBe(body)
+    expect(metrics.get('response_cache_misses_total')).toBe(1)
+    expect(metrics.get('response_cache_hits_total')).toBe(1)
+  })
+
+  it('a store the cache refuses (its epoch moved) answers false and is counted as skipped', async () => {
+    const fake = new FakeCache()
+    fake.putResponse.mockResolvedValue(false)
+    const { responses, metrics } = setup({}, fake)
     const variables = pageVariables()
     const key = responses.keyOf(COMMENTS_PAGE, 'CommentsPage', variables)
-    const epoch = responses.currentEpoch
-    await shared.broadcast(RESPONSE_INVALIDATION_CHANNEL, { tags: [`comments:PRODUCT:${PRODUCT}`] })
-    responses.store(key, COMMENTS_PAGE, 'CommentsPage', variables, '{}', pageData(), epoch)
-    expect(responses.get(key)).toBeUndefined()
+    await expect(responses.store(key, COMMENTS_PAGE, 'CommentsPage', variables, '{}', pageData(), '3')).resolves.toBe(false)
+    expect(fake.putResponse).toHaveBeenCalledTimes(1)
+    expect(metrics.get('response_cache_stores_skipped_total')).toBe(1)
+    expect(metrics.get('response_cache_stores_total')).toBe(0)
+  })
+
+  it('invalidate hands the tags to the shared cache, and its failure to the caller', async () => {
+    const fake = new FakeCache()
+    const { responses } = setup({}, fake)
+    await responses.invalidate([`User:${ALICE}`, `Comment:${COMMENT_1}`])
+    expect(fake.invalidateResponses).toHaveBeenCalledWith([`User:${ALICE}`, `Comment:${COMMENT_1}`])
+    fake.invalidateResponses.mockRejectedValueOnce(new Error('redis is down'))
+    await expect(responses.invalidate([`User:${BOB}`])).rejects.toThrow('redis is down')
+  })
+
+  it('an invalidation through the shared cache (as a subgraph does it) drops the tagged responses', async () => {
+    const { shared, storePage, get } = setup()
+    const key = await storePage()
+    const other = await storePage(OTHER_PRODUCT, pageData([]))
+    await shared.invalidateResponses([`User:${ALICE}`])
+    expect(await get(key)).toBeUndefined()
+    expect(await get(other)).toBeDefined()
   })
 })

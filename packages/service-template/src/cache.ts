@@ -28,8 +28,32 @@ export interface Cache {
   broadcast(channel: string, message: unknown): Promise<void>
   /** `onReset` runs when the channel was interrupted (messages may have been missed). */
   subscribe(channel: string, onMessage: (message: unknown) => void, onReset: () => void): void
+  /**
+   * A cached gateway response (gzipped) and the response cache's epoch, read together; null when
+   * the cache cannot answer (Redis down or slow: the gateway computes the response instead).
+   */
+  getResponse(key: string): Promise<ResponseLookup | null>
+  /**
+   * Stores a response under its tags, unless the epoch moved since `epoch` was read: an invalidation
+   * ran while the response was computed, and it may show what that invalidation dropped. True if stored.
+   */
+  putResponse(key: string, gzipped: Buffer, tags: readonly string[], epoch: string, ttlSeconds: number): Promise<boolean>
+  /** Moves the epoch, then drops every response stored under one of these tags. Throws when not applied. */
+  invalidateResponses(tags: readonly string[]): Promise<void>
+  /** Redis' maxmemory-policy (null when it cannot be read); the response cache needs "noeviction". */
+  evictionPolicy(): Promise<string | null>
   close(): Promise<void>
 }
+
+export interface ResponseLookup {
+  readonly body: Buffer | null
+  readonly epoch: string
+}
+
+// the response cache's keys: one per response, one set per tag (the responses showing it), one epoch
+const RESPONSE_EPOCH_KEY = 'resp:epoch'
+const responseKey = (key: string): string => `resp:b:${key}`
+const responseTagKey = (tag: string): string => `resp:t:${tag}`
 
 class MemoryCache implements Cache {
   readonly kind = 'memory'
@@ -70,8 +94,43 @@ class MemoryCache implements Cache {
     this.listeners.set(channel, [...(this.listeners.get(channel) ?? []), onMessage])
   }
 
+  // the response cache's data, with the same rules as the Redis scripts below
+  private readonly responses = new Map<string, { body: Buffer; expires: number }>()
+  private readonly responseTags = new Map<string, Set<string>>()
+  private responseEpoch = 0
+
+  async getResponse(key: string): Promise<ResponseLookup> {
+    const entry = this.responses.get(key)
+    return { body: entry && entry.expires > Date.now() ? entry.body : null, epoch: String(this.responseEpoch) }
+  }
+
+  async putResponse(key: string, gzipped: Buffer, tags: readonly string[], epoch: string, ttlSeconds: number): Promise<boolean> {
+    if (epoch !== String(this.responseEpoch)) return false
+    this.responses.set(key, { body: gzipped, expires: Date.now() + ttlSeconds * 1000 })
+    for (const tag of tags) {
+      let keys = this.responseTags.get(tag)
+      if (!keys) this.responseTags.set(tag, (keys = new Set()))
+      keys.add(key)
+    }
+    return true
+  }
+
+  async invalidateResponses(tags: readonly string[]): Promise<void> {
+    this.responseEpoch++
+    for (const tag of tags) {
+      for (const key of this.responseTags.get(tag) ?? []) this.responses.delete(key)
+      this.responseTags.delete(tag)
+    }
+  }
+
+  async evictionPolicy(): Promise<string> {
+    return 'noeviction'
+  }
+
   async close(): Promise<void> {
     this.entries.clear()
+    this.responses.clear()
+    this.responseTags.clear()
   }
 }
 
@@ -81,6 +140,29 @@ local ttl = ARGV[1]
 for i = 1, #KEYS / 2 do
   local guard = redis.call('GET', KEYS[2 * i]) or ''
   if guard == ARGV[2 * i + 1] then redis.call('SET', KEYS[2 * i - 1], ARGV[2 * i], 'EX', ttl) end
+end
+return 1`
+
+// KEYS: the epoch, the response, its tag sets. ARGV: the epoch read before computing it, the body, the TTL.
+// A tag set lives as long as the longest-lived response in it: a store only ever pushes its expiry
+// out (gateways with different TTLs must not shorten it under a response that outlives it).
+const PUT_RESPONSE = `
+if (redis.call('GET', KEYS[1]) or '0') ~= ARGV[1] then return 0 end
+local ttl = tonumber(ARGV[3])
+redis.call('SET', KEYS[2], ARGV[2], 'EX', ttl)
+for i = 3, #KEYS do
+  redis.call('SADD', KEYS[i], KEYS[2])
+  if redis.call('TTL', KEYS[i]) < ttl then redis.call('EXPIRE', KEYS[i], ttl) end
+end
+return 1`
+
+// KEYS: the epoch, the tag sets. The epoch moves first: if anything after fails, no response
+// computed before this invalidation can be stored any more, and the caller retries.
+const INVALIDATE_RESPONSES = `
+redis.call('INCR', KEYS[1])
+for i = 2, #KEYS do
+  for _, key in ipairs(redis.call('SMEMBERS', KEYS[i])) do redis.call('DEL', key) end
+  redis.call('DEL', KEYS[i])
 end
 return 1`
 
@@ -103,6 +185,8 @@ class RedisCache implements Cache {
   ) {
     // sent once, then run by its SHA (EVALSHA), not re-sent with every fill
     redis.defineCommand('setIfUnchanged', { lua: SET_IF_UNCHANGED })
+    redis.defineCommand('putResponse', { lua: PUT_RESPONSE })
+    redis.defineCommand('invalidateResponses', { lua: INVALIDATE_RESPONSES })
     this.subscriber = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true })
     this.subscriber.on('error', (err: Error) => this.warn('redis subscriber error', err))
     this.subscriber.on('ready', () => {
@@ -182,6 +266,51 @@ class RedisCache implements Cache {
     this.subscriber.subscribe(channel).catch((err: Error) => this.warn('redis subscribe failed', err))
   }
 
+  async getResponse(key: string): Promise<ResponseLookup | null> {
+    if (this.redis.status !== 'ready') return null
+    this.count()
+    try {
+      const [epoch, body] = await this.redis.mgetBuffer(RESPONSE_EPOCH_KEY, responseKey(key))
+      return { body: body ?? null, epoch: epoch ? epoch.toString('latin1') : '0' }
+    } catch (err) {
+      this.warn('redis read failed: computing the response instead', err as Error)
+      return null
+    }
+  }
+
+  async putResponse(key: string, gzipped: Buffer, tags: readonly string[], epoch: string, ttlSeconds: number): Promise<boolean> {
+    if (this.redis.status !== 'ready') return false
+    this.count()
+    const scripted = this.redis as unknown as { putResponse(numberOfKeys: number, ...keysAndArgs: (string | Buffer)[]): Promise<number> }
+    const keys = [RESPONSE_EPOCH_KEY, responseKey(key), ...tags.map(responseTagKey)]
+    try {
+      return (await scripted.putResponse(keys.length, ...keys, epoch, gzipped, String(ttlSeconds))) === 1
+    } catch (err) {
+      this.warn('redis write failed', err as Error)
+      return false
+    }
+  }
+
+  // failures propagate: an invalidation that did not happen must be retried by its scenario
+  async invalidateResponses(tags: readonly string[]): Promise<void> {
+    this.count()
+    const scripted = this.redis as unknown as { invalidateResponses(numberOfKeys: number, ...keys: string[]): Promise<number> }
+    const keys = [RESPONSE_EPOCH_KEY, ...tags.map(responseTagKey)]
+    await scripted.invalidateResponses(keys.length, ...keys)
+  }
+
+  // null only when Redis refuses CONFIG (managed services disable it); a timeout or a lost
+  // connection rejects, so that the caller asks again later instead of assuming the answer
+  async evictionPolicy(): Promise<string | null> {
+    try {
+      const reply = (await this.redis.config('GET', 'maxmemory-policy')) as unknown as string[]
+      return reply[1] ?? null
+    } catch (err) {
+      if (/unknown command|NOPERM|no permissions|not allowed/i.test((err as Error).message)) return null
+      throw err
+    }
+  }
+
   private async deliver(channel: string, raw: string): Promise<void> {
     const handler = this.handlers.get(channel)
     if (!handler) return
@@ -208,14 +337,11 @@ export function createCache(redisUrl: string | undefined, log: Logger, metrics: 
   return new RedisCache(redis, redisUrl, log, metrics)
 }
 
-/** The channel on which gateways hear which cached responses a write made stale. */
-export const RESPONSE_INVALIDATION_CHANNEL = 'invalidate:responses'
-
 /**
- * Drops every cached gateway response that contains one of these entities (tags like
- * "User:<id>" or "Comment:<id>") or list ("comments:PRODUCT:<id>"); returns once every gateway
- * process has. Without Redis no gateway caches responses, so there is nothing to do.
+ * Drops every cached gateway response that shows one of these entities (tags like "User:<id>"
+ * or "Comment:<id>") or lists ("comments:PRODUCT:<id>"), in Redis where the gateways keep them;
+ * returns once it is done. Without Redis no gateway caches responses.
  */
 export async function invalidateResponses(cache: Cache, tags: readonly string[]): Promise<void> {
-  if (cache.kind === 'redis' && tags.length > 0) await cache.broadcast(RESPONSE_INVALIDATION_CHANNEL, { tags })
+  if (tags.length > 0) await cache.invalidateResponses(tags)
 }

@@ -155,7 +155,6 @@ export interface GatewayConfig {
   /** whole responses to public queries, cached in each gateway process (needs Redis for invalidation) */
   readonly responseCache: boolean
   readonly responseCacheTtlSeconds: number
-  readonly responseCacheEntries: number
   /** gateway processes sharing the port (node:cluster); 1: no cluster */
   readonly workers: number
 }
@@ -180,7 +179,6 @@ export function readGatewayConfig(env: Env = process.env): GatewayConfig {
     redisUrl: env.REDIS_URL || undefined,
     responseCache: readBool(env, 'RESPONSE_CACHE', true),
     responseCacheTtlSeconds: readInt(env, 'RESPONSE_CACHE_TTL_SECONDS', 300, 1, 86_400),
-    responseCacheEntries: readInt(env, 'RESPONSE_CACHE_ENTRIES', 20_000, 1, 10_000_000),
     workers: readInt(env, 'GATEWAY_WORKERS', 1, 1, 64),
   }
 }

@@ -69,8 +69,10 @@ export async function executeGraphQL<Context extends BaseContext>(
   for (const [key, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value)
   }
-  const url = new URL(req.url ?? '/', 'http://localhost')
-  const httpGraphQLRequest: HTTPGraphQLRequest = { method: req.method ?? 'GET', headers, search: url.search, body: request.body }
+  const target = req.url ?? '/'
+  const query = target.indexOf('?')
+  const search = query === -1 ? '' : target.slice(query)
+  const httpGraphQLRequest: HTTPGraphQLRequest = { method: req.method ?? 'GET', headers, search, body: request.body }
   const response = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context })
   const outHeaders: Record<string, string> = {}
   for (const [key, value] of response.headers) outHeaders[key] = value

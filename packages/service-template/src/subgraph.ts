@@ -9,7 +9,7 @@ import { sql, type Kysely, type Migration } from 'kysely'
 import { startActivityWorker, type Activities, type ActivityWorker } from './activity-worker'
 import { createCache, type Cache } from './cache'
 import { readServiceConfig, type ServiceConfig, type SubgraphName } from './config'
-import { callerFromHeaders, type ContextDependencies, type RequestContext } from './context'
+import { CallerVerifier, type ContextDependencies, type RequestContext } from './context'
 import { createDatabase, ensureDatabaseExists, migrateToLatest } from './database'
 import { createErrorFormatter, ErrorCode } from './errors'
 import { closeServer, executeGraphQL, listen, sendJson } from './http'
@@ -47,13 +47,20 @@ export interface RunningSubgraph<DB> {
 
 const FEDERATION_FIELDS = new Set(['_entities', '_service'])
 
+// Apollo Server hands the same parsed document to every request with the same query text (its
+// document store): the answer is worked out once per document, not per request
+const federationFieldChecks = new WeakMap<DocumentNode, boolean>()
+
 function selectsFederationField(document: DocumentNode): boolean {
+  const known = federationFieldChecks.get(document)
+  if (known !== undefined) return known
   let found = false
   visit(document, {
     Field(node) {
       if (FEDERATION_FIELDS.has(node.name.value)) found = true
     },
   })
+  federationFieldChecks.set(document, found)
   return found
 }
 
@@ -109,12 +116,13 @@ export async function startSubgraph<DB, Loaders>(
   })
   await apollo.start()
 
+  const callers = new CallerVerifier(config.gatewaySecret)
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]
     if (path === '/graphql') {
       metrics.increment('http_requests_total')
       const context = async (): Promise<RequestContext<DB, Loaders>> => ({
-        ...callerFromHeaders(config.gatewaySecret, req.headers),
+        ...callers.fromHeaders(req.headers),
         ...deps,
         loaders: definition.createLoaders(deps),
       })

@@ -10,6 +10,7 @@ import {
   verifyToken,
   type Caller,
 } from '../../../packages/service-template/src/auth'
+import { CallerVerifier } from '../../../packages/service-template/src/context'
 
 const SECRET = 'gateway-secret-for-unit-tests'
 const OTHER_SECRET = 'another-secret-for-unit-tests'
@@ -194,5 +195,52 @@ describe('isModerator', () => {
 
   it('ANONYMOUS is frozen', () => {
     expect(Object.isFrozen(ANONYMOUS)).toBe(true)
+  })
+})
+
+describe('CallerVerifier (the subgraphs: the caller of a request)', () => {
+  const headers = (value: string | undefined) => (value === undefined ? {} : { [CALLER_HEADER]: value })
+
+  afterEach(() => jest.restoreAllMocks())
+
+  it('answers the signed caller, and anonymous/not-from-gateway for a missing, forged or stale header', () => {
+    const verifier = new CallerVerifier(SECRET)
+    expect(verifier.fromHeaders(headers(signCaller(SECRET, USER)))).toEqual({ caller: USER, fromGateway: true })
+    expect(verifier.fromHeaders(headers(undefined))).toEqual({ caller: ANONYMOUS, fromGateway: false })
+    expect(verifier.fromHeaders(headers(signCaller('another-secret', USER)))).toEqual({ caller: ANONYMOUS, fromGateway: false })
+    expect(verifier.fromHeaders(headers(signCaller(SECRET, USER, Date.now() - 301_000)))).toEqual({ caller: ANONYMOUS, fromGateway: false })
+  })
+
+  it('a forged header is refused every time (refusals are not remembered as anything else)', () => {
+    const verifier = new CallerVerifier(SECRET)
+    const forged = signCaller('another-secret', USER)
+    for (let i = 0; i < 3; i++) expect(verifier.fromHeaders(headers(forged)).fromGateway).toBe(false)
+  })
+
+  it('remembers a verified header for one second only: after that it is verified again (and may have gone stale)', () => {
+    const now = jest.spyOn(Date, 'now')
+    const signedAt = 1_700_000_000_000
+    const header = signCaller(SECRET, USER, signedAt)
+    const verifier = new CallerVerifier(SECRET)
+    // verified at the last moment it is valid
+    now.mockReturnValue(signedAt + 300_000)
+    expect(verifier.fromHeaders(headers(header)).fromGateway).toBe(true)
+    // remembered within the second
+    now.mockReturnValue(signedAt + 300_900)
+    expect(verifier.fromHeaders(headers(header)).fromGateway).toBe(true)
+    // then verified again: stale now
+    now.mockReturnValue(signedAt + 301_100)
+    expect(verifier.fromHeaders(headers(header)).fromGateway).toBe(false)
+  })
+
+  it('keeps a bounded number of headers and still answers correctly past the bound', () => {
+    const verifier = new CallerVerifier(SECRET)
+    const base = Date.now()
+    for (let i = 0; i < 3000; i++) {
+      const caller = { userId: `u${i}`, role: 'CUSTOMER' as const }
+      expect(verifier.fromHeaders(headers(signCaller(SECRET, caller, base)))).toEqual({ caller, fromGateway: true })
+    }
+    const kept = (verifier as unknown as { verified: Map<string, unknown> }).verified
+    expect(kept.size).toBeLessThanOrEqual(1024)
   })
 })

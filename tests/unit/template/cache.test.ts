@@ -1,4 +1,4 @@
-import { createCache, invalidateResponses, RESPONSE_INVALIDATION_CHANNEL, type Cache, type GuardedEntry } from '../../../packages/service-template/src/cache'
+import { createCache, invalidateResponses, type Cache, type GuardedEntry } from '../../../packages/service-template/src/cache'
 import { createLogger } from '../../../packages/service-template/src/logger'
 import { Metrics } from '../../../packages/service-template/src/metrics'
 
@@ -125,35 +125,151 @@ describe('createCache without REDIS_URL (in-memory)', () => {
   })
 })
 
-describe('invalidateResponses', () => {
-  it('does nothing without Redis (the memory cache): no broadcast on the response channel', async () => {
-    const cache = memoryCache()
-    const listener = jest.fn()
-    cache.subscribe(RESPONSE_INVALIDATION_CHANNEL, listener, () => undefined)
-    await invalidateResponses(cache, ['User:abc'])
-    expect(listener).not.toHaveBeenCalled()
+describe('the memory cache: gateway responses', () => {
+  const gzipped = (text: string): Buffer => Buffer.from(text, 'utf8')
+
+  it('answers no body and epoch "0" for an unknown key', async () => {
+    await expect(memoryCache().getResponse('nope')).resolves.toEqual({ body: null, epoch: '0' })
   })
 
-  it('broadcasts the tags on the response channel with Redis, and nothing for no tags', async () => {
-    const broadcast = jest.fn(async (_channel: string, _message: unknown): Promise<void> => undefined)
-    const fake: Cache = {
+  it('stores a response at the current epoch and answers the same bytes', async () => {
+    const cache = memoryCache()
+    const body = Buffer.from([0x1f, 0x8b, 0x00, 0xff, 0x10, 0x80])
+    await expect(cache.putResponse('k', body, ['User:a'], '0', 60)).resolves.toBe(true)
+    const found = await cache.getResponse('k')
+    expect(found?.epoch).toBe('0')
+    expect(found?.body?.equals(body)).toBe(true)
+    expect(await cache.getResponse('other')).toEqual({ body: null, epoch: '0' })
+  })
+
+  it('overwrites a response stored again under the same key', async () => {
+    const cache = memoryCache()
+    await cache.putResponse('k', gzipped('one'), ['User:a'], '0', 60)
+    await cache.putResponse('k', gzipped('two'), ['User:a'], '0', 60)
+    expect((await cache.getResponse('k'))?.body?.toString('utf8')).toBe('two')
+  })
+
+  it('every invalidation moves the epoch (1, 2, ...), even of tags nothing is stored under', async () => {
+    const cache = memoryCache()
+    await cache.invalidateResponses(['User:nobody'])
+    expect((await cache.getResponse('k'))?.epoch).toBe('1')
+    await cache.invalidateResponses(['User:nobody', 'Comment:none'])
+    expect((await cache.getResponse('k'))?.epoch).toBe('2')
+  })
+
+  it('refuses a response computed before an invalidation (stale epoch), and stores nothing', async () => {
+    const cache = memoryCache()
+    const { epoch } = (await cache.getResponse('k')) ?? { epoch: '' }
+    await cache.invalidateResponses(['User:someone-else'])
+    await expect(cache.putResponse('k', gzipped('stale'), ['User:a'], epoch, 60)).resolves.toBe(false)
+    expect(await cache.getResponse('k')).toEqual({ body: null, epoch: '1' })
+    // the stale store left no tag behind: an invalidation of its tag drops nothing stored since
+    await expect(cache.putResponse('j', gzipped('fresh'), ['User:b'], '1', 60)).resolves.toBe(true)
+    await cache.invalidateResponses(['User:a'])
+    expect((await cache.getResponse('j'))?.body?.toString('utf8')).toBe('fresh')
+    // an epoch from the future is refused too
+    await expect(cache.putResponse('k', gzipped('x'), ['User:a'], '99', 60)).resolves.toBe(false)
+  })
+
+  it('an invalidation drops exactly the responses stored under its tags', async () => {
+    const cache = memoryCache()
+    await cache.putResponse('alice-page', gzipped('A'), ['User:alice', 'comments:PRODUCT:p'], '0', 60)
+    await cache.putResponse('bob-page', gzipped('B'), ['User:bob', 'comments:PRODUCT:q'], '0', 60)
+    await cache.putResponse('both-page', gzipped('AB'), ['User:alice', 'User:bob'], '0', 60)
+    await cache.invalidateResponses(['User:alice'])
+    expect((await cache.getResponse('alice-page'))?.body).toBeNull()
+    expect((await cache.getResponse('both-page'))?.body).toBeNull()
+    expect((await cache.getResponse('bob-page'))?.body?.toString('utf8')).toBe('B')
+    // any one of a response's tags drops it
+    await cache.invalidateResponses(['comments:PRODUCT:q'])
+    expect((await cache.getResponse('bob-page'))?.body).toBeNull()
+  })
+
+  it('a tag is emptied by its invalidation: a response stored under it later is dropped only by a later one', async () => {
+    const cache = memoryCache()
+    await cache.putResponse('k', gzipped('old'), ['User:a'], '0', 60)
+    await cache.invalidateResponses(['User:a'])
+    await cache.putResponse('k', gzipped('new'), ['User:a'], '1', 60)
+    expect((await cache.getResponse('k'))?.body?.toString('utf8')).toBe('new')
+    await cache.invalidateResponses(['User:a'])
+    expect((await cache.getResponse('k'))?.body).toBeNull()
+  })
+
+  it('responses expire after their TTL', async () => {
+    const cache = memoryCache()
+    const now = jest.spyOn(Date, 'now')
+    try {
+      now.mockReturnValue(2_000_000)
+      await cache.putResponse('k', gzipped('v'), ['User:a'], '0', 10)
+      now.mockReturnValue(2_000_000 + 9_999)
+      expect((await cache.getResponse('k'))?.body?.toString('utf8')).toBe('v')
+      now.mockReturnValue(2_000_000 + 10_000)
+      expect(await cache.getResponse('k')).toEqual({ body: null, epoch: '0' })
+    } finally {
+      now.mockRestore()
+    }
+  })
+
+  it('never evicts (the response cache may use it)', async () => {
+    await expect(memoryCache().evictionPolicy()).resolves.toBe('noeviction')
+  })
+
+  it('close drops every response', async () => {
+    const cache = memoryCache()
+    await cache.putResponse('k', gzipped('v'), ['User:a'], '0', 60)
+    await cache.close()
+    expect((await cache.getResponse('k'))?.body).toBeNull()
+  })
+})
+
+describe('invalidateResponses', () => {
+  /** A cache whose invalidateResponses is a mock (the rest does nothing). */
+  function fakeCache(invalidate: (tags: readonly string[]) => Promise<void>): Cache {
+    return {
       kind: 'redis',
       healthy: true,
       getMany: async (keys) => keys.map(() => null),
       setIfUnchanged: async () => undefined,
       invalidate: async () => undefined,
-      broadcast,
+      broadcast: async () => undefined,
       subscribe: () => undefined,
+      getResponse: async () => ({ body: null, epoch: '0' }),
+      putResponse: async () => true,
+      invalidateResponses: invalidate,
+      evictionPolicy: async () => 'noeviction',
       close: async () => undefined,
     }
-    await invalidateResponses(fake, [])
-    expect(broadcast).not.toHaveBeenCalled()
-    await invalidateResponses(fake, ['User:abc', 'Comment:def'])
-    expect(broadcast).toHaveBeenCalledTimes(1)
-    expect(broadcast).toHaveBeenCalledWith(RESPONSE_INVALIDATION_CHANNEL, { tags: ['User:abc', 'Comment:def'] })
+  }
+
+  it("hands the tags to the cache's invalidateResponses, once, and nothing for no tags", async () => {
+    const invalidate = jest.fn(async (_tags: readonly string[]): Promise<void> => undefined)
+    const cache = fakeCache(invalidate)
+    await invalidateResponses(cache, [])
+    expect(invalidate).not.toHaveBeenCalled()
+    await invalidateResponses(cache, ['User:abc', 'Comment:def'])
+    expect(invalidate).toHaveBeenCalledTimes(1)
+    expect(invalidate).toHaveBeenCalledWith(['User:abc', 'Comment:def'])
   })
 
-  it('uses the channel name the gateways subscribe to', () => {
-    expect(RESPONSE_INVALIDATION_CHANNEL).toBe('invalidate:responses')
+  it('resolves only once the cache has applied it, and passes its failure on (the scenario retries)', async () => {
+    let applied = false
+    await invalidateResponses(
+      fakeCache(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 5))
+        applied = true
+      }),
+      ['User:abc'],
+    )
+    expect(applied).toBe(true)
+    await expect(invalidateResponses(fakeCache(() => Promise.reject(new Error('redis is down'))), ['User:abc'])).rejects.toThrow('redis is down')
+  })
+
+  it('drops the tagged responses of the memory cache', async () => {
+    const cache = memoryCache()
+    await cache.putResponse('k', Buffer.from('v'), ['User:abc'], '0', 60)
+    await cache.putResponse('j', Buffer.from('w'), ['User:xyz'], '0', 60)
+    await invalidateResponses(cache, ['User:abc'])
+    expect(await cache.getResponse('k')).toEqual({ body: null, epoch: '1' })
+    expect((await cache.getResponse('j'))?.body?.toString()).toBe('w')
   })
 })

@@ -49,6 +49,10 @@ function spiedMemoryCache() {
     invalidate,
     broadcast,
     subscribe: (channel, onMessage, onReset) => inner.subscribe(channel, onMessage, onReset),
+    getResponse: (key) => inner.getResponse(key),
+    putResponse: (key, gzipped, tags, epoch, ttl) => inner.putResponse(key, gzipped, tags, epoch, ttl),
+    invalidateResponses: (tags) => inner.invalidateResponses(tags),
+    evictionPolicy: () => inner.evictionPolicy(),
     close: () => inner.close(),
   }
   return { cache, getMany, setIfUnchanged, invalidate, broadcast }
@@ -86,6 +90,17 @@ class FakeCache implements Cache {
   readonly broadcast = jest.fn(async (channel: string, message: unknown): Promise<void> => this.handlers.get(channel)?.onMessage(message))
   subscribe(channel: string, onMessage: (message: unknown) => void, onReset: () => void): void {
     this.handlers.set(channel, { onMessage, onReset })
+  }
+  // the response cache's methods are not the entity cache's business
+  async getResponse(): Promise<null> {
+    return null
+  }
+  async putResponse(): Promise<boolean> {
+    return false
+  }
+  async invalidateResponses(): Promise<void> {}
+  async evictionPolicy(): Promise<string> {
+    return 'noeviction'
   }
   async close(): Promise<void> {}
 }

@@ -91,7 +91,24 @@ describe('Metrics', () => {
     const parsed = parseMetrics(text)
     expect(parsed).toMatchObject({ alpha_cache_hits_total: 10, 'mid:ratio': 0.5, zeta_total: 2 })
     expect(parsed.process_resident_memory_bytes).toBeGreaterThan(0)
-    expect(Object.keys(parsed).sort()).toEqual(['alpha_cache_hits_total', 'mid:ratio', 'process_resident_memory_bytes', 'zeta_total'])
+    expect(Object.keys(parsed).sort()).toEqual([
+      'alpha_cache_hits_total',
+      'mid:ratio',
+      'nodejs_external_memory_bytes',
+      'nodejs_heap_used_bytes',
+      'process_resident_memory_bytes',
+      'zeta_total',
+    ])
+  })
+
+  it('renders gauges as read at render time, typed gauge, and get() reads them', () => {
+    const metrics = new Metrics()
+    let size = 3
+    metrics.gauge('things_in_cache', () => size)
+    expect(metrics.render()).toContain('# TYPE things_in_cache gauge\nthings_in_cache 3\n')
+    size = 5
+    expect(parseMetrics(metrics.render()).things_in_cache).toBe(5)
+    expect(metrics.get('things_in_cache')).toBe(5)
   })
 
   it('parseMetrics ignores comments, blank and malformed lines', () => {

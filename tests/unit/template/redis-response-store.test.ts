@@ -1,0 +1,309 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { tmpdir } from 'node:os'
+import { gunzipSync, gzipSync } from 'node:zlib'
+import Redis from 'ioredis'
+import { createCache, type Cache } from '../../../packages/service-template/src/cache'
+import { createLogger } from '../../../packages/service-template/src/logger'
+import { Metrics } from '../../../packages/service-template/src/metrics'
+import { freePort, waitFor } from '../../../scripts/lib/ports'
+
+// The Redis side of the gateway's response cache (RedisCache's getResponse, putResponse,
+// invalidateResponses and evictionPolicy), against a real redis-server started here.
+
+jest.setTimeout(20_000)
+
+interface RedisServer {
+  readonly url: string
+  readonly process: ChildProcess
+  /** a plain client, to look at the keys and change the configuration */
+  readonly raw: Redis
+  stop(): Promise<void>
+}
+
+/** Starts a throwaway redis-server (no persistence), on a free port unless told; resolves once it answers PING. */
+async function startRedis(port?: number): Promise<RedisServer> {
+  port ??= await freePort()
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', tmpdir()], {
+    stdio: 'ignore',
+  })
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  const failed = new Promise<never>((_, reject) => child.once('error', reject))
+  const raw = new Redis(port, '127.0.0.1', { maxRetriesPerRequest: 1, retryStrategy: () => 50 })
+  raw.on('error', () => undefined) // refused until the server listens
+  // once only: ioredis keeps a 2 s timer alive when a client whose socket is already closed is disconnected
+  let stopped: Promise<void> | undefined
+  const stop = (): Promise<void> =>
+    (stopped ??= (async () => {
+      raw.disconnect()
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL')
+        await exited
+      }
+    })())
+  try {
+    await Promise.race([failed, waitFor('redis-server', async () => (await raw.ping()) === 'PONG', { timeoutMs: 10_000, intervalMs: 50 })])
+  } catch (err) {
+    await stop()
+    throw err
+  }
+  return { url: `redis://127.0.0.1:${port}`, process: child, raw, stop }
+}
+
+/** A RedisCache on `url` (silent logger), once it is healthy. */
+async function connect(url: string): Promise<Cache> {
+  const cache = createCache(url, createLogger('test', 'silent'), new Metrics())
+  await waitFor('the cache to be healthy', async () => cache.healthy, { timeoutMs: 10_000, intervalMs: 20 })
+  return cache
+}
+
+/** What a gateway stores: a gzipped JSON body. */
+const gzippedJson = (value: unknown): Buffer => gzipSync(JSON.stringify(value))
+const bodyOf = async (cache: Cache, key: string): Promise<Buffer | null | undefined> => (await cache.getResponse(key))?.body
+
+let server: RedisServer
+let cache: Cache
+
+beforeAll(async () => {
+  server = await startRedis()
+  cache = await connect(server.url)
+})
+
+afterAll(async () => {
+  await cache?.close()
+  await server?.stop()
+})
+
+beforeEach(async () => {
+  await server.raw.flushall()
+})
+
+describe('RedisCache: gateway responses', () => {
+  it('is the redis kind, and healthy once connected', () => {
+    expect(cache.kind).toBe('redis')
+    expect(cache.healthy).toBe(true)
+  })
+
+  it('answers no body and epoch "0" for an unknown key', async () => {
+    await expect(cache.getResponse('unknown')).resolves.toEqual({ body: null, epoch: '0' })
+  })
+
+  it('stores a response and answers exactly the same bytes', async () => {
+    const data = { data: { comment: { id: 'c1', body: 'crème brûlée ✓ 日本語' } } }
+    const gzipped = gzippedJson(data)
+    await expect(cache.putResponse('k', gzipped, ['Comment:c1'], '0', 60)).resolves.toBe(true)
+    const found = await cache.getResponse('k')
+    expect(found?.epoch).toBe('0')
+    expect(Buffer.isBuffer(found?.body)).toBe(true)
+    expect(found?.body?.equals(gzipped)).toBe(true)
+    expect(found?.body && JSON.parse(gunzipSync(found.body).toString('utf8'))).toEqual(data)
+  })
+
+  it('is binary safe: every byte value, NULs and invalid UTF-8 survive', async () => {
+    const bytes = Buffer.from(Array.from({ length: 512 }, (_, i) => (i * 7) % 256))
+    await cache.putResponse('bin', bytes, ['User:a'], '0', 60)
+    const body = await bodyOf(cache, 'bin')
+    expect(body?.length).toBe(512)
+    expect(body?.equals(bytes)).toBe(true)
+  })
+
+  it('keeps the response and its tag sets under the resp: prefix, with the TTL', async () => {
+    await cache.putResponse('k', gzippedJson({}), ['User:a', 'comments:PRODUCT:p'], '0', 60)
+    expect((await server.raw.keys('*')).sort()).toEqual(['resp:b:k', 'resp:t:User:a', 'resp:t:comments:PRODUCT:p'])
+    expect(await server.raw.smembers('resp:t:User:a')).toEqual(['resp:b:k'])
+    for (const key of ['resp:b:k', 'resp:t:User:a', 'resp:t:comments:PRODUCT:p']) {
+      const ttl = await server.raw.ttl(key)
+      expect(ttl).toBeGreaterThan(55)
+      expect(ttl).toBeLessThanOrEqual(60)
+    }
+  })
+
+  it('each store pushes the expiry of its tag sets out', async () => {
+    await cache.putResponse('old', gzippedJson(1), ['User:a'], '0', 30)
+    await cache.putResponse('new', gzippedJson(2), ['User:a'], '0', 600)
+    expect(await server.raw.ttl('resp:t:User:a')).toBeGreaterThan(590)
+    expect((await server.raw.smembers('resp:t:User:a')).sort()).toEqual(['resp:b:new', 'resp:b:old'])
+  })
+
+  it('every invalidation moves the epoch (1, 2, ...), which never expires', async () => {
+    await cache.invalidateResponses(['User:nobody'])
+    expect((await cache.getResponse('k'))?.epoch).toBe('1')
+    await cache.invalidateResponses(['User:nobody', 'Comment:none'])
+    expect((await cache.getResponse('k'))?.epoch).toBe('2')
+    expect(await server.raw.ttl('resp:epoch')).toBe(-1)
+  })
+
+  it('refuses a response computed before an invalidation (stale epoch), and stores nothing', async () => {
+    const before = await cache.getResponse('k')
+    expect(before?.epoch).toBe('0')
+    await cache.invalidateResponses(['User:someone-else'])
+    await expect(cache.putResponse('k', gzippedJson('stale'), ['User:a'], before?.epoch ?? '', 60)).resolves.toBe(false)
+    expect(await cache.getResponse('k')).toEqual({ body: null, epoch: '1' })
+    // not the response, nor its tag set
+    expect(await server.raw.keys('resp:b:*')).toEqual([])
+    expect(await server.raw.keys('resp:t:*')).toEqual([])
+    // a response computed after it, at the new epoch, is stored
+    await expect(cache.putResponse('k', gzippedJson('fresh'), ['User:a'], '1', 60)).resolves.toBe(true)
+    expect(await bodyOf(cache, 'k')).not.toBeNull()
+  })
+
+  it('refuses a response whose epoch was never current ("0" after a move, or one from the future)', async () => {
+    await expect(cache.putResponse('k', gzippedJson('x'), ['User:a'], '5', 60)).resolves.toBe(false)
+    await cache.invalidateResponses(['User:a'])
+    await expect(cache.putResponse('k', gzippedJson('x'), ['User:a'], '0', 60)).resolves.toBe(false)
+    expect(await bodyOf(cache, 'k')).toBeNull()
+  })
+
+  it('an invalidation of one tag drops exactly the responses stored under it', async () => {
+    await cache.putResponse('alice-1', gzippedJson('a1'), ['User:alice'], '0', 60)
+    await cache.putResponse('alice-2', gzippedJson('a2'), ['User:alice', 'comments:PRODUCT:p'], '0', 60)
+    await cache.putResponse('bob', gzippedJson('b'), ['User:bob', 'comments:PRODUCT:q'], '0', 60)
+    await cache.invalidateResponses(['User:alice'])
+    expect(await bodyOf(cache, 'alice-1')).toBeNull()
+    expect(await bodyOf(cache, 'alice-2')).toBeNull()
+    expect((await bodyOf(cache, 'bob'))?.equals(gzippedJson('b'))).toBe(true)
+    expect(await server.raw.exists('resp:t:User:bob', 'resp:t:comments:PRODUCT:q')).toBe(2)
+  })
+
+  it('a response under several tags is dropped by any one of them', async () => {
+    const tags = ['comments:PRODUCT:p', 'Comment:c1', 'User:alice']
+    for (const tag of tags) {
+      await server.raw.flushall()
+      await cache.putResponse('page', gzippedJson('page'), tags, '0', 60)
+      await cache.putResponse('unrelated', gzippedJson('other'), ['User:bob'], '0', 60)
+      await cache.invalidateResponses([tag])
+      expect(await bodyOf(cache, 'page')).toBeNull()
+      expect(await bodyOf(cache, 'unrelated')).not.toBeNull()
+    }
+  })
+
+  it('an invalidation of several tags drops the responses of each', async () => {
+    await cache.putResponse('a', gzippedJson('a'), ['User:a'], '0', 60)
+    await cache.putResponse('b', gzippedJson('b'), ['User:b'], '0', 60)
+    await cache.putResponse('c', gzippedJson('c'), ['User:c'], '0', 60)
+    await cache.invalidateResponses(['User:a', 'User:b', 'User:nobody'])
+    expect(await bodyOf(cache, 'a')).toBeNull()
+    expect(await bodyOf(cache, 'b')).toBeNull()
+    expect(await bodyOf(cache, 'c')).not.toBeNull()
+    expect((await cache.getResponse('c'))?.epoch).toBe('1') // one move for the whole invalidation
+  })
+
+  it('an invalidation deletes the tag sets it emptied', async () => {
+    await cache.putResponse('k', gzippedJson('k'), ['User:a', 'Comment:c'], '0', 60)
+    expect(await server.raw.exists('resp:t:User:a')).toBe(1)
+    await cache.invalidateResponses(['User:a'])
+    expect(await server.raw.exists('resp:t:User:a')).toBe(0)
+    // a response stored later under the tag is dropped only by a later invalidation
+    await cache.putResponse('k', gzippedJson('again'), ['User:a'], '1', 60)
+    expect(await server.raw.smembers('resp:t:User:a')).toEqual(['resp:b:k'])
+  })
+
+  it('a shorter TTL never shortens a tag set under a response that lives longer (gateways with different TTLs)', async () => {
+    await cache.putResponse('long', gzippedJson('long'), ['User:a'], '0', 600)
+    await cache.putResponse('short', gzippedJson('short'), ['User:a'], '0', 1)
+    expect(await server.raw.ttl('resp:t:User:a')).toBeGreaterThan(590)
+    await new Promise((resolve) => setTimeout(resolve, 1_500))
+    await cache.invalidateResponses(['User:a'])
+    expect(await bodyOf(cache, 'long')).toBeNull()
+  })
+
+  it('responses and tag sets expire after their TTL', async () => {
+    await cache.putResponse('k', gzippedJson('k'), ['User:a'], '0', 1)
+    expect(await bodyOf(cache, 'k')).not.toBeNull()
+    await new Promise((resolve) => setTimeout(resolve, 1_500))
+    expect(await cache.getResponse('k')).toEqual({ body: null, epoch: '0' })
+    expect(await server.raw.exists('resp:b:k', 'resp:t:User:a')).toBe(0)
+  })
+
+  it("reads Redis' eviction policy: noeviction by default, and what CONFIG SET made it", async () => {
+    await expect(cache.evictionPolicy()).resolves.toBe('noeviction')
+    await server.raw.config('SET', 'maxmemory-policy', 'allkeys-lru')
+    try {
+      await expect(cache.evictionPolicy()).resolves.toBe('allkeys-lru')
+    } finally {
+      await server.raw.config('SET', 'maxmemory-policy', 'noeviction')
+    }
+    await expect(cache.evictionPolicy()).resolves.toBe('noeviction')
+  })
+})
+
+describe('RedisCache responses without Redis', () => {
+  const elapsed = async <T>(run: () => Promise<T>): Promise<{ value: T; ms: number }> => {
+    const start = Date.now()
+    const value = await run()
+    return { value, ms: Date.now() - start }
+  }
+
+  it('nothing listening: reads answer null at once, stores false, invalidations reject', async () => {
+    const cache = createCache(`redis://127.0.0.1:${await freePort()}`, createLogger('test', 'silent'), new Metrics())
+    try {
+      expect(cache.healthy).toBe(false)
+      const read = await elapsed(() => cache.getResponse('k'))
+      expect(read.value).toBeNull()
+      expect(read.ms).toBeLessThan(1_000)
+      const write = await elapsed(() => cache.putResponse('k', gzippedJson('x'), ['User:a'], '0', 60))
+      expect(write.value).toBe(false)
+      expect(write.ms).toBeLessThan(1_000)
+      await expect(cache.invalidateResponses(['User:a'])).rejects.toThrow()
+      // not "CONFIG is disabled" (null, taken as safe for good): the gateway asks again later
+      await expect(cache.evictionPolicy()).rejects.toThrow()
+    } finally {
+      await cache.close()
+    }
+  })
+
+  it('the server stopped: reads answer null at once, stores false, invalidations reject; back when it is', async () => {
+    const own = await startRedis()
+    const port = Number(new URL(own.url).port)
+    const cache = await connect(own.url)
+    let again: RedisServer | undefined
+    try {
+      await expect(cache.putResponse('k', gzippedJson('x'), ['User:a'], '0', 60)).resolves.toBe(true)
+      await own.stop()
+      await waitFor('the cache to notice', async () => !cache.healthy, { timeoutMs: 5_000, intervalMs: 10 })
+      const read = await elapsed(() => cache.getResponse('k'))
+      expect(read.value).toBeNull()
+      expect(read.ms).toBeLessThan(1_000)
+      const write = await elapsed(() => cache.putResponse('k', gzippedJson('y'), ['User:a'], '0', 60))
+      expect(write.value).toBe(false)
+      expect(write.ms).toBeLessThan(1_000)
+      await expect(cache.invalidateResponses(['User:a'])).rejects.toThrow()
+      // back once a server listens again (an empty one: nothing survived)
+      again = await startRedis(port)
+      await waitFor('the cache to reconnect', async () => cache.healthy, { timeoutMs: 10_000, intervalMs: 20 })
+      await expect(cache.getResponse('k')).resolves.toEqual({ body: null, epoch: '0' })
+      await expect(cache.putResponse('k', gzippedJson('z'), ['User:a'], '0', 60)).resolves.toBe(true)
+      await expect(cache.invalidateResponses(['User:a'])).resolves.toBeUndefined()
+    } finally {
+      // closed once, while connected: ioredis keeps a 2 s timer alive for a client closed while reconnecting
+      await cache.close()
+      await own.stop()
+      await again?.stop()
+    }
+  })
+
+  it('the server hung (SIGSTOP): reads answer null within the command timeout, stores false', async () => {
+    const own = await startRedis()
+    const cache = await connect(own.url)
+    try {
+      await expect(cache.putResponse('k', gzippedJson('x'), ['User:a'], '0', 60)).resolves.toBe(true)
+      own.process.kill('SIGSTOP')
+      try {
+        const read = await elapsed(() => cache.getResponse('k'))
+        expect(read.value).toBeNull()
+        expect(read.ms).toBeLessThan(1_000)
+        const write = await elapsed(() => cache.putResponse('j', gzippedJson('y'), ['User:a'], '0', 60))
+        expect(write.value).toBe(false)
+        expect(write.ms).toBeLessThan(1_000)
+        // a timeout is not an answer: an evicting Redis must not pass for a safe one
+        await expect(cache.evictionPolicy()).rejects.toThrow()
+      } finally {
+        own.process.kill('SIGCONT')
+      }
+      // answers again once the server does
+      await waitFor('a read to answer', async () => (await cache.getResponse('k'))?.body != null, { timeoutMs: 5_000, intervalMs: 20 })
+    } finally {
+      await cache.close()
+      await own.stop()
+    }
+  })
+})
