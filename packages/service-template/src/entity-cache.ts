@@ -53,14 +53,20 @@ export class EntityCache<T extends { readonly id: string }> {
       })
       metrics.increment(`${this.options.name}_cache_local_hits_total`, ids.length - wanted.length)
     }
+    // what this load adds to the local layer: not its local hits (re-inserting each hit to keep an
+    // LRU order made a 100,000-entry Map the users subgraph's largest cost; eviction is oldest-first)
+    const loaded = new Map<string, T>()
     if (wanted.length > 0) {
       // values and their versions in one round trip
       const raw = await this.cache.getMany([...wanted.map(this.key), ...wanted.map(this.guardKey)])
       const missing: { id: string; version: string }[] = []
       wanted.forEach((id, i) => {
         const value = raw[i]
-        if (value) found.set(id, this.options.fromJson(JSON.parse(value) as Record<string, unknown>) as T)
-        else missing.push({ id, version: raw[wanted.length + i] ?? '' })
+        if (value) {
+          const entity = this.options.fromJson(JSON.parse(value) as Record<string, unknown>) as T
+          found.set(id, entity)
+          loaded.set(id, entity)
+        } else missing.push({ id, version: raw[wanted.length + i] ?? '' })
       })
       metrics.increment(`${this.options.name}_cache_shared_hits_total`, wanted.length - missing.length)
       metrics.increment(`${this.options.name}_cache_misses_total`, missing.length)
@@ -71,12 +77,13 @@ export class EntityCache<T extends { readonly id: string }> {
           const row = byId.get(id)
           if (!row) return []
           found.set(id, row)
+          loaded.set(id, row)
           return [{ key: this.key(id), value: JSON.stringify(row), guardKey: this.guardKey(id), guardValue: version }]
         })
         await this.cache.setIfUnchanged(fills, this.options.ttlSeconds)
       }
     }
-    if (useLocal && this.epoch === epoch) for (const [id, value] of found) this.remember(id, value)
+    if (useLocal && this.epoch === epoch) for (const [id, value] of loaded) this.remember(id, value)
     return ids.map((id) => found.get(id) ?? null)
   }
 
@@ -88,7 +95,7 @@ export class EntityCache<T extends { readonly id: string }> {
   }
 
   private remember(id: string, value: T): void {
-    this.local.delete(id)
+    this.local.delete(id) // a reload goes to the back of the queue
     this.local.set(id, value)
     if (this.local.size > this.options.localEntries) {
       const oldest = this.local.keys().next().value

@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server'
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled'
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled'
 import { buildSubgraphSchema } from '@apollo/subgraph'
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper'
 import { GraphQLError, parse, visit, type DocumentNode } from 'graphql'
@@ -112,7 +116,14 @@ export async function startSubgraph<DB, Loaders>(
     ]),
     formatError: createErrorFormatter(log),
     includeStacktraceInErrorResponses: false,
-    plugins: [gatewayOnlyFederationFields(metrics, config.gatewaySignature) as ApolloServerPlugin<RequestContext<DB, Loaders>>, ApolloServerPluginLandingPageDisabled()],
+    // no cache-control hints (nothing reads them: the gateway's response cache has its own rules)
+    // and no federated tracing (no usage reporting): per-field work on every request otherwise
+    plugins: [
+      gatewayOnlyFederationFields(metrics, config.gatewaySignature) as ApolloServerPlugin<RequestContext<DB, Loaders>>,
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+    ],
   })
   await apollo.start()
 

@@ -310,18 +310,30 @@ describe('EntityCache local layer', () => {
     expect(db.fetch).toHaveBeenCalledTimes(1)
   })
 
-  it('evicts the least recently used (a local hit refreshes an entry)', async () => {
+  // Oldest-first, not LRU: moving every hit to the back of a 100,000-entry Map was the users
+  // subgraph's largest cost under load (bench --users-only --profile).
+  it('evicts the oldest entry; a local hit does not move it', async () => {
     const { entities, db, getMany } = setup({ localEntries: 2 })
     await entities.load([A], db.fetch)
     await entities.load([B], db.fetch)
-    await entities.load([A], db.fetch) // A is now the most recent
-    await entities.load([C], db.fetch) // evicts B
+    await entities.load([A], db.fetch) // a local hit: A stays the oldest
+    await entities.load([C], db.fetch) // evicts A
     getMany.mockClear()
-    await entities.load([A], db.fetch)
+    await entities.load([B, C], db.fetch)
     expect(getMany).not.toHaveBeenCalled()
-    await entities.load([B], db.fetch)
-    expect(getMany).toHaveBeenCalledWith([`user:${B}`, `user:v:${B}`])
-    expect(db.fetch).toHaveBeenCalledTimes(3) // A, B, C once each
+    await entities.load([A], db.fetch)
+    expect(getMany).toHaveBeenCalledWith([`user:${A}`, `user:v:${A}`])
+  })
+
+  it('a local hit is not written back to the local layer', async () => {
+    const { entities, db } = setup({ localEntries: 10 })
+    await entities.load([A, B], db.fetch)
+    const local = (entities as unknown as { local: Map<string, unknown> }).local
+    const set = jest.spyOn(local, 'set')
+    await entities.load([A, B], db.fetch)
+    expect(set).not.toHaveBeenCalled()
+    await entities.load([A, C], db.fetch)
+    expect(set).toHaveBeenCalledTimes(1) // C only
   })
 
   it('is not used while the cache is unhealthy (neither read nor filled)', async () => {
