@@ -153,11 +153,6 @@ export class ResponseCache {
     return stored
   }
 
-  /** Drops the responses showing these tags (what the scenarios' invalidation steps do). */
-  invalidate(tags: readonly string[]): Promise<void> {
-    return this.cache.invalidateResponses(tags)
-  }
-
   private plan(query: string, operationName: unknown): Plan | null {
     const cacheKey = `${typeof operationName === 'string' ? operationName : ''}\u0000${query}`
     if (this.plans.has(cacheKey)) return this.plans.get(cacheKey) ?? null

@@ -1,28 +1,19 @@
 /** Counters a process exposes at `GET /metrics` in Prometheus' text format. */
 export class Metrics {
   private readonly counters = new Map<string, number>()
-  private readonly gauges = new Map<string, () => number>()
 
   increment(name: string, by = 1): void {
     this.counters.set(name, (this.counters.get(name) ?? 0) + by)
   }
 
-  /** A value read when the metrics are rendered (sizes, memory). */
-  gauge(name: string, read: () => number): void {
-    this.gauges.set(name, read)
-  }
-
   get(name: string): number {
-    return this.counters.get(name) ?? this.gauges.get(name)?.() ?? 0
+    return this.counters.get(name) ?? 0
   }
 
   render(): string {
     const lines: string[] = []
     for (const [name, value] of [...this.counters.entries()].sort(([a], [b]) => a.localeCompare(b))) {
       lines.push(`# TYPE ${name} counter`, `${name} ${value}`)
-    }
-    for (const [name, read] of [...this.gauges.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-      lines.push(`# TYPE ${name} gauge`, `${name} ${read()}`)
     }
     const memory = process.memoryUsage()
     lines.push('# TYPE process_resident_memory_bytes gauge', `process_resident_memory_bytes ${memory.rss}`)

@@ -101,16 +101,6 @@ describe('Metrics', () => {
     ])
   })
 
-  it('renders gauges as read at render time, typed gauge, and get() reads them', () => {
-    const metrics = new Metrics()
-    let size = 3
-    metrics.gauge('things_in_cache', () => size)
-    expect(metrics.render()).toContain('# TYPE things_in_cache gauge\nthings_in_cache 3\n')
-    size = 5
-    expect(parseMetrics(metrics.render()).things_in_cache).toBe(5)
-    expect(metrics.get('things_in_cache')).toBe(5)
-  })
-
   it('parseMetrics ignores comments, blank and malformed lines', () => {
     expect(parseMetrics('# HELP x y\n# TYPE x counter\nx 3\n\n1bad 4\nspaced out line\ny  7\n')).toEqual({ x: 3, y: 7 })
   })
