@@ -1,6 +1,6 @@
 // The embedded stack: Postgres, Redis and Temporal, the five services, the façade, the workflow
 // worker and the gateway, one command.
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import {
@@ -248,7 +248,11 @@ async function main(): Promise<void> {
       pids: { ...infrastructurePids, ...Object.fromEntries(processes.map((p) => [p.name, p.child.pid ?? 0])) },
       dataDir,
     }
-    if (options.readyFile) await writeFile(options.readyFile, JSON.stringify(urls, null, 2))
+    if (options.readyFile) {
+      // written whole, then renamed: whoever polls for the file never reads half of it
+      await writeFile(`${options.readyFile}.partial`, JSON.stringify(urls, null, 2))
+      await rename(`${options.readyFile}.partial`, options.readyFile)
+    }
     console.log(
       [
         '',
