@@ -1,9 +1,11 @@
 // Shared helpers of the integration suites: they only talk HTTP to the real stack, like a client.
-import { gql, type GraphQLResponse } from '../support/client'
+import { gql, login as loginSeedAccount, type GraphQLResponse } from '../support/client'
 import { stackUrls } from '../support/stack'
 import { parseMetrics } from '../../packages/service-template/src/metrics'
 import { signCaller, type Caller, type Role } from '../../packages/service-template/src/auth'
 import { DEV_GATEWAY_SECRET } from '../../packages/service-template/src/config'
+import pg from 'pg'
+import { COMMENTS_PAGE_QUERY } from '../../bench/lib/verify'
 
 export type ServiceName = 'users' | 'comments' | 'reviews' | 'catalog' | 'merchants'
 export const SERVICES: readonly ServiceName[] = ['users', 'comments', 'reviews', 'catalog', 'merchants']
@@ -205,23 +207,14 @@ export function hotProduct(): Promise<{ id: string; topLevelComments: number }> 
   return hot
 }
 
-/** The contract's comments page query, verbatim from shared/contract/README.md. */
-export const COMMENTS_PAGE = `query CommentsPage($subject: SubjectRef!, $after: String) {
-  comments(subject: $subject, first: 10, after: $after) {
-    totalCount
-    edges { cursor node { id body createdAt replyCount author { id username avatarUrl } } }
-    pageInfo { hasNextPage endCursor }
-  }
-}`
+/** The contract's comments page query, verbatim from shared/contract/README.md (tests/unit/bench-verify.test.ts checks it). */
+export const COMMENTS_PAGE = COMMENTS_PAGE_QUERY
 
 /** A cursor-shaped string the API never issued: base64url of "<ms>:<id>". */
 export const forgeCursor = (raw: string): string => Buffer.from(raw).toString('base64url')
 
 // ---------------------------------------------------------------------------------------------
 // Scenarios: mutations run as durable workflows (used by the scenarios-* suites)
-
-import pg from 'pg'
-import { login as loginSeedAccount } from '../support/client'
 
 /** The payload's `operation` selection, as the contract shows it. */
 export const OPERATION_FIELDS = 'operation { id scenario status startedAt closedAt steps { name status attempts error } error }'
