@@ -1,5 +1,6 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { createWriteStream, type WriteStream } from 'node:fs'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { accessSync, constants, createWriteStream, statSync, type WriteStream } from 'node:fs'
+import { delimiter, isAbsolute, join } from 'node:path'
 
 export interface ManagedProcess {
   readonly name: string
@@ -7,9 +8,25 @@ export interface ManagedProcess {
   stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<void>
 }
 
-export function commandExists(command: string): string | null {
-  const found = spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' })
-  return found.status === 0 ? found.stdout.trim() : null
+/** The path of the first executable file named `command` in `env.PATH` (as `command -v` finds it), else null. */
+export function commandExists(command: string, env: NodeJS.ProcessEnv = process.env): string | null {
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    if (!dir || !isAbsolute(dir)) continue
+    const candidate = join(dir, command)
+    if (isExecutableFile(candidate)) return candidate
+  }
+  return null
+}
+
+/** True when `path` is a regular file (or a link to one) that we may execute. */
+export function isExecutableFile(path: string): boolean {
+  try {
+    if (!statSync(path).isFile()) return false
+    accessSync(path, constants.X_OK)
+    return true
+  } catch {
+    return false
+  }
 }
 
 /**
