@@ -17,15 +17,16 @@ import {
 import Redis from 'ioredis'
 import { freePort, httpOk, waitFor } from './lib/ports'
 import { startEmbeddedPostgres } from './lib/postgres'
-import { commandExists, openLog, startProcess, type ManagedProcess } from './lib/processes'
+import { findRedisServer } from './lib/prerequisites'
+import { openLog, startProcess, type ManagedProcess } from './lib/processes'
 import { MIGRATIONS, ROOT, nodeArgsOf } from './lib/services'
 import { devServerArgs, ensureTemporalCli, temporalAnswers } from './lib/temporal'
 import { isSeeded, seedDatabases } from './seed/write'
 
 const USAGE = `Usage: npm start [-- options]
 
-Starts embedded Postgres, Redis (when redis-server is on PATH), the Temporal dev server, the five
-subgraphs, the façade, the workflow worker and the gateway.
+Starts embedded Postgres, Redis (REDIS_SERVER_PATH or redis-server on PATH, when there is one),
+the Temporal dev server, the five subgraphs, the façade, the workflow worker and the gateway.
 
 Options:
   --data-dir DIR     where Postgres keeps its data (default: .data, or DATA_DIR)
@@ -154,7 +155,7 @@ async function main(): Promise<void> {
     // Redis, when the machine has it
     const infrastructurePids: Record<string, number> = {}
     let redisUrl: string | null = env.REDIS_URL ?? null
-    const redisServer = redisUrl ? null : commandExists('redis-server')
+    const redisServer = redisUrl ? null : findRedisServer(env)
     if (redisServer) {
       const redisPort = await port(readInt(env, 'EMBEDDED_REDIS_PORT', 63790, 1, 65535))
       const redis = startProcess(
@@ -170,7 +171,7 @@ async function main(): Promise<void> {
       await waitFor('redis', () => pingRedis(redisPort), { timeoutMs: 10_000 })
       console.log(`redis      ready at ${redisUrl}`)
     } else if (!redisUrl) {
-      console.log('redis      not found (no redis-server on PATH, no REDIS_URL): caching is in-process only')
+      console.log('redis      not found (no REDIS_SERVER_PATH, no redis-server on PATH, no REDIS_URL): caching is in-process only')
     }
 
     // Temporal: the dev server, its state in the data folder so runs survive a restart

@@ -7,7 +7,8 @@ import { composeSupergraph } from '../../gateway/src/compose'
 import { readSupergraphConfig } from '../../gateway/src/supergraph-config'
 import { SERVICE_NAMES, type ServiceName, type SubgraphName } from '../../packages/service-template/src/config'
 import { freePort, httpOk, waitFor } from '../../scripts/lib/ports'
-import { commandExists, openLog, startProcess, type ManagedProcess } from '../../scripts/lib/processes'
+import { findRedisServer } from '../../scripts/lib/prerequisites'
+import { openLog, startProcess, type ManagedProcess } from '../../scripts/lib/processes'
 import { ROOT, nodeArgsOf } from '../../scripts/lib/services'
 import { devServerArgs, ensureTemporalCli, temporalAnswers } from '../../scripts/lib/temporal'
 import { onCleanup, trackChild } from './cleanup'
@@ -71,9 +72,9 @@ export interface RedisServer {
 }
 
 export async function startRedis(logDir: string): Promise<RedisServer> {
-  const binary = commandExists('redis-server')
+  const binary = findRedisServer()
   if (!binary) {
-    throw new Error('redis-server is not on PATH: the benchmark needs a real Redis (e.g. `apt-get install redis-server` or `brew install redis`).')
+    throw new Error('redis-server is not on PATH and REDIS_SERVER_PATH is not set: the benchmark needs a real Redis (e.g. `apt-get install redis-server` or `brew install redis`).')
   }
   const port = await freePort()
   const set = new ProcessSet(logDir)

@@ -207,7 +207,7 @@ export function hotProduct(): Promise<{ id: string; topLevelComments: number }> 
   return hot
 }
 
-/** The contract's comments page query, verbatim from shared/contract/README.md (tests/unit/bench-verify.test.ts checks it). */
+/** The contract's comments page query, verbatim from contract/README.md (tests/unit/bench-verify.test.ts checks it). */
 export const COMMENTS_PAGE = COMMENTS_PAGE_QUERY
 
 /** A cursor-shaped string the API never issued: base64url of "<ms>:<id>". */

@@ -10,7 +10,7 @@ const page = (n: number, extra: Record<string, unknown> = {}) =>
 
 describe('bench response checks', () => {
   it('sends the contract README\'s CommentsPage query verbatim', () => {
-    const readme = join(__dirname, '..', '..', '..', 'shared', 'contract', 'README.md')
+    const readme = join(__dirname, '..', '..', 'contract', 'README.md')
     expect(readFileSync(readme, 'utf8')).toContain(COMMENTS_PAGE_QUERY)
   })
 

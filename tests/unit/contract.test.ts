@@ -4,9 +4,9 @@ import { Supergraph } from '@apollo/federation-internals'
 import { buildSchema, findBreakingChanges } from 'graphql'
 import { composeSupergraph } from '../../gateway/src/compose'
 
-const contractPath = join(__dirname, '..', '..', '..', 'shared', 'contract', 'schema.graphql')
+const contractPath = join(__dirname, '..', '..', 'contract', 'schema.graphql')
 
-describe('the composed API schema against shared/contract/schema.graphql', () => {
+describe('the composed API schema against contract/schema.graphql', () => {
   const api = Supergraph.build(composeSupergraph()).apiSchema().toGraphQLJSSchema()
   const contract = buildSchema(readFileSync(contractPath, 'utf8'))
 

@@ -7,7 +7,7 @@ import { createCache, invalidateResponses, type Cache, type ResponseLookup } fro
 import { createLogger } from '../../packages/service-template/src/logger'
 import { Metrics } from '../../packages/service-template/src/metrics'
 
-// the contract's comments page (shared/contract/README.md)
+// the contract's comments page (contract/README.md)
 const COMMENTS_PAGE = `
 query CommentsPage($subject: SubjectRef!, $after: String) {
   comments(subject: $subject, first: 10, after: $after) {
@@ -64,6 +64,7 @@ class FakeCache implements Cache {
   async getMany(keys: readonly string[]): Promise<(string | null)[]> {
     return keys.map(() => null)
   }
+  async put(): Promise<void> {}
   async setIfUnchanged(): Promise<void> {}
   async invalidate(): Promise<void> {}
   async broadcast(): Promise<void> {}

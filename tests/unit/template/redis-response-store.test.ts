@@ -6,9 +6,11 @@ import { createCache, type Cache } from '../../../packages/service-template/src/
 import { createLogger } from '../../../packages/service-template/src/logger'
 import { Metrics } from '../../../packages/service-template/src/metrics'
 import { freePort, waitFor } from '../../../scripts/lib/ports'
+import { findRedisServer } from '../../../scripts/lib/prerequisites'
 
 // The Redis side of the gateway's response cache (RedisCache's getResponse, putResponse,
-// invalidateResponses and evictionPolicy), against a real redis-server started here.
+// invalidateResponses and evictionPolicy), against a real redis-server started here
+// (REDIS_SERVER_PATH, else on PATH: `npm test` installs it first, see scripts/test-prerequisites.ts).
 
 jest.setTimeout(20_000)
 
@@ -23,7 +25,9 @@ interface RedisServer {
 /** Starts a throwaway redis-server (no persistence), on a free port unless told; resolves once it answers PING. */
 async function startRedis(port?: number): Promise<RedisServer> {
   port ??= await freePort()
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', tmpdir()], {
+  const binary = findRedisServer()
+  if (!binary) throw new Error('redis-server not found: set REDIS_SERVER_PATH or put it on PATH (`npx tsx scripts/test-prerequisites.ts` installs it)')
+  const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', tmpdir()], {
     stdio: 'ignore',
   })
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
