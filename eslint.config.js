@@ -23,6 +23,14 @@ module.exports = tseslint.config(
     languageOptions: { globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly' } },
   },
   {
+    // the GraphiQL page's own script runs in the browser (gateway/src/graphiql.ts inlines it after React's and GraphiQL's UMD builds)
+    files: ['gateway/src/graphiql/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: { window: 'readonly', document: 'readonly', sessionStorage: 'readonly', localStorage: 'readonly', fetch: 'readonly', console: 'readonly', React: 'readonly', ReactDOM: 'readonly', GraphiQL: 'readonly' },
+    },
+  },
+  {
     files: ['workflows/src/scenarios/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
