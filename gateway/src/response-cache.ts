@@ -14,6 +14,7 @@ import {
   type SelectionSetNode,
 } from 'graphql'
 import type { Cache, Metrics } from '@marketplace/service-template'
+import { sha256Hex } from './graphql-request'
 
 /**
  * What may be served from the cache: fields whose answer is the same for every caller, and how
@@ -105,8 +106,16 @@ export class ResponseCache {
 
   /** A digest, not the text: keys stay small however long the query. */
   keyOf(query: string, operationName: unknown, variables: unknown): string {
+    return this.keyOfHash(sha256Hex(query), operationName, variables)
+  }
+
+  /**
+   * The key from the query's sha256 (hex), as an automatic persisted query names it: a hash-only
+   * request and a request with the full text share one entry.
+   */
+  keyOfHash(queryHash: string, operationName: unknown, variables: unknown): string {
     return createHash('sha256')
-      .update(`${typeof operationName === 'string' ? operationName : ''}\u0000${JSON.stringify(variables ?? {})}\u0000${query}`)
+      .update(`${typeof operationName === 'string' ? operationName : ''}\u0000${JSON.stringify(variables ?? {})}\u0000${queryHash}`)
       .digest('base64url')
   }
 
@@ -121,14 +130,20 @@ export class ResponseCache {
     return { hit: found.body ? cached(found.body) : undefined, epoch: found.epoch }
   }
 
-  /** Whether this query is cacheable at all (decided once per query text). */
-  isCacheable(query: string, operationName: unknown): boolean {
-    return this.plan(query, operationName) !== null
+  /** Whether this query is cacheable at all (decided once per query). */
+  isCacheable(query: string, operationName: unknown, queryHash = sha256Hex(query)): boolean {
+    return this.plan(queryHash, operationName, query) !== null
+  }
+
+  /** Whether the query with this hash is cacheable, if it has been seen already (a hash-only request). */
+  knownCacheable(queryHash: string, operationName: unknown): boolean | undefined {
+    const plan = this.plans.get(planKey(queryHash, operationName))
+    return plan === undefined ? undefined : plan !== null
   }
 
   /** The tags of a response: its root fields' lists and every entity in its data; null if it cannot be tagged. */
-  tagsOf(query: string, operationName: unknown, variables: Record<string, unknown>, data: unknown): string[] | null {
-    const plan = this.plan(query, operationName)
+  tagsOf(query: string, operationName: unknown, variables: Record<string, unknown>, data: unknown, queryHash = sha256Hex(query)): string[] | null {
+    const plan = this.plan(queryHash, operationName, query)
     if (!plan) return null
     const tags = new Set<string>()
     const schema = this.schema()
@@ -145,17 +160,27 @@ export class ResponseCache {
   }
 
   /** Stores a successful response, unless an invalidation happened since `epoch` was read. */
-  async store(key: string, query: string, operationName: unknown, variables: Record<string, unknown>, body: string, data: unknown, epoch: string): Promise<boolean> {
-    const tags = this.tagsOf(query, operationName, variables, data)
+  async store(
+    key: string,
+    query: string,
+    operationName: unknown,
+    variables: Record<string, unknown>,
+    body: string,
+    data: unknown,
+    epoch: string,
+    queryHash = sha256Hex(query),
+  ): Promise<boolean> {
+    const tags = this.tagsOf(query, operationName, variables, data, queryHash)
     if (!tags) return false
     const stored = await this.cache.putResponse(key, gzipSync(body, { level: 1 }), tags, epoch, this.options.ttlSeconds)
     this.metrics.increment(stored ? 'response_cache_stores_total' : 'response_cache_stores_skipped_total')
     return stored
   }
 
-  private plan(query: string, operationName: unknown): Plan | null {
-    const cacheKey = `${typeof operationName === 'string' ? operationName : ''}\u0000${query}`
-    if (this.plans.has(cacheKey)) return this.plans.get(cacheKey) ?? null
+  private plan(queryHash: string, operationName: unknown, query: string): Plan | null {
+    const key = planKey(queryHash, operationName)
+    const known = this.plans.get(key)
+    if (known !== undefined) return known
     let plan: Plan | null = null
     try {
       plan = makePlan(this.schema(), query, operationName)
@@ -163,10 +188,12 @@ export class ResponseCache {
       plan = null // not parseable: Apollo reports it; nothing to cache
     }
     if (this.plans.size > 10_000) this.plans.clear()
-    this.plans.set(cacheKey, plan)
+    this.plans.set(key, plan)
     return plan
   }
 }
+
+const planKey = (queryHash: string, operationName: unknown): string => `${typeof operationName === 'string' ? operationName : ''}\u0000${queryHash}`
 
 function makePlan(schema: GraphQLSchema, query: string, operationName: unknown): Plan | null {
   const document = parse(query)

@@ -26,8 +26,11 @@ import {
 } from '@marketplace/service-template'
 import { composeSupergraph, COMPOSED_SUPERGRAPH_PATH } from './compose'
 import { createSubgraphFetcher } from './fetcher'
+import { useCors } from './cors'
 import { GraphiqlPage } from './graphiql'
+import { passesCsrfPrevention, readGraphQLRequest } from './graphql-request'
 import { aliasLimit, depthLimit } from './limits'
+import { PersistedQueryStore } from './persisted-queries'
 import { ResponseCache } from './response-cache'
 import { readSupergraphConfig } from './supergraph-config'
 
@@ -67,7 +70,7 @@ export interface RunningGateway {
   stop(): Promise<void>
 }
 
-const HIT_HEADERS = { 'content-type': 'application/json; charset=utf-8', vary: 'accept-encoding' } as const
+const HIT_HEADERS = { 'content-type': 'application/json; charset=utf-8', vary: 'accept-encoding, origin' } as const
 
 const acceptsGzip = (req: IncomingMessage): boolean => /\bgzip\b/.test(req.headers['accept-encoding'] ?? '')
 
@@ -88,6 +91,10 @@ export async function startGateway(config: GatewayConfig = readGatewayConfig()):
         fetcher,
       }),
   })
+  const metrics = new Metrics()
+  const sharedCache = config.redisUrl ? createCache(config.redisUrl, log, metrics) : null
+  // without Redis, Apollo keeps persisted queries in this process's memory
+  const persistedQueries = sharedCache ? new PersistedQueryStore(sharedCache, config.persistedQueryTtlSeconds) : null
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError: createErrorFormatter(log),
@@ -95,15 +102,15 @@ export async function startGateway(config: GatewayConfig = readGatewayConfig()):
     validationRules: [depthLimit(config.maxDepth), aliasLimit(config.maxAliases)],
     parseOptions: { maxTokens: config.maxTokens },
     plugins: [ApolloServerPluginLandingPageDisabled()],
+    ...(persistedQueries ? { persistedQueries: { cache: persistedQueries, ttl: config.persistedQueryTtlSeconds } } : {}),
   })
   let apiSchema: GraphQLSchema | undefined
   gateway.onSchemaLoadOrUpdate(({ apiSchema: schema }) => (apiSchema = schema))
   await apollo.start()
   const page = new GraphiqlPage('/graphql')
-  const metrics = new Metrics()
-  const sharedCache = config.responseCache && config.redisUrl ? createCache(config.redisUrl, log, metrics) : null
+  const cors = useCors({ origins: config.corsOrigins, maxAgeSeconds: config.corsMaxAgeSeconds })
   if (config.responseCache && !sharedCache) log.warn('REDIS_URL is not set: the response cache is off (it keeps responses in Redis)')
-  const responseCache = sharedCache
+  const responseCache = sharedCache && config.responseCache
     ? new ResponseCache(() => apiSchema as GraphQLSchema, sharedCache, metrics, {
         ttlSeconds: config.responseCacheTtlSeconds,
         onUnsafeRedis: (policy) =>
@@ -118,18 +125,20 @@ export async function startGateway(config: GatewayConfig = readGatewayConfig()):
     }
     metrics.increment('http_requests_total')
     const parsed = await readJsonBody(req)
-    const request = parsed.ok ? (parsed.body as { query?: unknown; variables?: unknown; operationName?: unknown } | undefined) : undefined
-    const cacheable =
-      responseCache?.enabled &&
-      typeof request?.query === 'string' &&
-      (req.headers['content-type'] ?? '').includes('application/json') &&
-      responseCache.isCacheable(request.query, request.operationName)
-    if (!responseCache || !cacheable || typeof request?.query !== 'string') {
+    // POST with the text, GET with query-string parameters, or a persisted query's hash alone:
+    // the same key, the same publicness rules
+    const request = responseCache?.enabled && parsed.ok && passesCsrfPrevention(req.headers) ? readGraphQLRequest(req, parsed.body) : null
+    if (!responseCache || !request) {
       await executeGraphQL(apollo, req, res, context, parsed)
       return
     }
-    const variables = (request.variables ?? {}) as Record<string, unknown>
-    const key = responseCache.keyOf(request.query, request.operationName, variables)
+    const { queryHash, operationName, variables } = request
+    const known = request.query === undefined ? responseCache.knownCacheable(queryHash, operationName) : undefined
+    if (known === false || (request.query !== undefined && !responseCache.isCacheable(request.query, operationName, queryHash))) {
+      await executeGraphQL(apollo, req, res, context, parsed)
+      return
+    }
+    const key = responseCache.keyOfHash(queryHash, operationName, variables)
     const lookup = await responseCache.lookup(key)
     if (lookup?.hit) {
       const gzip = acceptsGzip(req)
@@ -138,10 +147,12 @@ export async function startGateway(config: GatewayConfig = readGatewayConfig()):
       res.end(body)
       return
     }
+    // a miss on a hash alone: the registered text tells whether (and how) the answer can be stored
+    const query = request.query ?? (await persistedQueries?.queryOf(queryHash))
     const result = await executeGraphQL(apollo, req, res, context, parsed)
-    if (!lookup || result?.status !== 200) return
+    if (!lookup || result?.status !== 200 || query === undefined || !responseCache.isCacheable(query, operationName, queryHash)) return
     const json = JSON.parse(result.body) as { data?: unknown; errors?: unknown }
-    if (json.data && !json.errors) await responseCache.store(key, request.query, request.operationName, variables, result.body, json.data, lookup.epoch)
+    if (json.data && !json.errors) await responseCache.store(key, query, operationName, variables, result.body, json.data, lookup.epoch, queryHash)
   }
 
   const server: Server = createServer((req, res) => {
@@ -165,6 +176,7 @@ export async function startGateway(config: GatewayConfig = readGatewayConfig()):
         },
       )
     } else if (path === '/graphql') {
+      if (cors(req, res)) return
       handleGraphQL(req, res).catch((err: unknown) => {
         log.error('request failed', { error: err })
         if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] })

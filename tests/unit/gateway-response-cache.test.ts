@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { gunzipSync, gzipSync } from 'node:zlib'
 import { Supergraph } from '@apollo/federation-internals'
 import type { GraphQLSchema } from 'graphql'
@@ -303,6 +304,25 @@ describe('ResponseCache lookup/store', () => {
     expect(responses.keyOf('{ x }', undefined, undefined)).toBe(responses.keyOf('{ x }', undefined, {}))
     // a digest: short and safe in a Redis key whatever the query
     expect(base).toMatch(/^[A-Za-z0-9_-]{43}$/)
+  })
+
+  it("keyOfHash with the query's sha256 (a persisted query's hash) is the key of the same query sent as text", () => {
+    const { responses } = setup()
+    const hash = createHash('sha256').update(COMMENTS_PAGE).digest('hex')
+    expect(responses.keyOfHash(hash, 'CommentsPage', pageVariables())).toBe(responses.keyOf(COMMENTS_PAGE, 'CommentsPage', pageVariables()))
+    expect(responses.keyOfHash(hash, 'CommentsPage', pageVariables(OTHER_PRODUCT))).not.toBe(responses.keyOf(COMMENTS_PAGE, 'CommentsPage', pageVariables()))
+  })
+
+  it('knownCacheable answers for a hash only once its text has been seen', () => {
+    const { responses } = setup()
+    const hashOf = (text: string) => createHash('sha256').update(text).digest('hex')
+    const me = '{ me { id } }'
+    expect(responses.knownCacheable(hashOf(COMMENTS_PAGE), 'CommentsPage')).toBeUndefined()
+    expect(responses.isCacheable(COMMENTS_PAGE, 'CommentsPage')).toBe(true)
+    expect(responses.knownCacheable(hashOf(COMMENTS_PAGE), 'CommentsPage')).toBe(true)
+    expect(responses.knownCacheable(hashOf(COMMENTS_PAGE), 'Other')).toBeUndefined()
+    expect(responses.isCacheable(me, undefined)).toBe(false)
+    expect(responses.knownCacheable(hashOf(me), undefined)).toBe(false)
   })
 })
 

@@ -20,6 +20,8 @@ export interface Cache {
   /** false while Redis (or its invalidation channel) is unreachable: in-process copies must not be used */
   readonly healthy: boolean
   getMany(keys: readonly string[]): Promise<(string | null)[]>
+  /** Stores one value with a lifetime; a failure is logged, not thrown (the caller can do without it). */
+  put(key: string, value: string, ttlSeconds: number): Promise<void>
   /** Stores each entry only if its version is still the one read before the load (no stale fill). */
   setIfUnchanged(entries: readonly GuardedEntry[], ttlSeconds: number): Promise<void>
   /** Deletes the keys and bumps their versions, so that fills begun before now are dropped. */
@@ -67,6 +69,10 @@ class MemoryCache implements Cache {
       const entry = this.entries.get(key)
       return entry && entry.expires > now ? entry.value : null
     })
+  }
+
+  async put(key: string, value: string, ttlSeconds: number): Promise<void> {
+    this.entries.set(key, { value, expires: Date.now() + ttlSeconds * 1000 })
   }
 
   async setIfUnchanged(entries: readonly GuardedEntry[], ttlSeconds: number): Promise<void> {
@@ -224,6 +230,12 @@ class RedisCache implements Cache {
       this.warn('redis read failed: reading the database instead', err as Error)
       return keys.map(() => null)
     }
+  }
+
+  async put(key: string, value: string, ttlSeconds: number): Promise<void> {
+    if (this.redis.status !== 'ready') return
+    this.count()
+    await this.redis.set(key, value, 'EX', ttlSeconds).catch((err: Error) => this.warn('redis write failed', err))
   }
 
   async setIfUnchanged(entries: readonly GuardedEntry[], ttlSeconds: number): Promise<void> {

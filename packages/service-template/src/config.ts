@@ -152,11 +152,38 @@ export interface GatewayConfig {
   readonly maxAliases: number
   readonly maxTokens: number
   readonly redisUrl: string | undefined
-  /** whole responses to public queries, cached in each gateway process (needs Redis for invalidation) */
+  /** whole responses to public queries, kept in Redis and shared by every gateway process */
   readonly responseCache: boolean
   readonly responseCacheTtlSeconds: number
   /** gateway processes sharing the port (node:cluster); 1: no cluster */
   readonly workers: number
+  /** browser origins allowed to call the gateway (CORS); a port may be `*` */
+  readonly corsOrigins: readonly string[]
+  readonly corsMaxAgeSeconds: number
+  /** how long an automatic persisted query stays registered (kept in Redis when there is one) */
+  readonly persistedQueryTtlSeconds: number
+}
+
+// any port of this machine's own names: a frontend's dev server calling the local gateway
+export const DEV_CORS_ORIGINS: readonly string[] = ['localhost', '127.0.0.1', '[::1]'].flatMap((host) => [`http://${host}:*`, `https://${host}:*`])
+
+const ORIGIN_PATTERN = /^https?:\/\/(\[[0-9a-f:]+\]|[a-z0-9.-]+)(:(\d{1,5}|\*))?$/i
+
+/**
+ * CORS_ORIGINS: a comma-separated list of origins (`https://app.example.com`, a port may be `*`),
+ * `*` for any origin, or `none`. Default: any localhost origin in development, none in production.
+ */
+export function readCorsOrigins(env: Env): readonly string[] {
+  const raw = env.CORS_ORIGINS?.trim()
+  if (!raw) return env.NODE_ENV === 'production' ? [] : DEV_CORS_ORIGINS
+  if (raw === 'none') return []
+  const origins = raw.split(',').map((origin) => origin.trim().replace(/\/$/, '').toLowerCase()).filter(Boolean)
+  for (const origin of origins) {
+    if (origin !== '*' && !ORIGIN_PATTERN.test(origin)) {
+      throw new ConfigError(`CORS_ORIGINS: "${origin}" is not an origin (scheme://host[:port], the port may be *), "*" or "none"`)
+    }
+  }
+  return origins
 }
 
 /** `SUBGRAPH_<NAME>_URL` overrides a routing_url of supergraph.yaml. */
@@ -180,5 +207,8 @@ export function readGatewayConfig(env: Env = process.env): GatewayConfig {
     responseCache: readBool(env, 'RESPONSE_CACHE', true),
     responseCacheTtlSeconds: readInt(env, 'RESPONSE_CACHE_TTL_SECONDS', 300, 1, 86_400),
     workers: readInt(env, 'GATEWAY_WORKERS', 1, 1, 64),
+    corsOrigins: readCorsOrigins(env),
+    corsMaxAgeSeconds: readInt(env, 'CORS_MAX_AGE_SECONDS', 600, 0, 86_400),
+    persistedQueryTtlSeconds: readInt(env, 'PERSISTED_QUERY_TTL_SECONDS', 86_400, 60, 30 * 86_400),
   }
 }

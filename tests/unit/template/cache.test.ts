@@ -229,6 +229,7 @@ describe('invalidateResponses', () => {
       kind: 'redis',
       healthy: true,
       getMany: async (keys) => keys.map(() => null),
+      put: async () => undefined,
       setIfUnchanged: async () => undefined,
       invalidate: async () => undefined,
       broadcast: async () => undefined,

@@ -45,6 +45,7 @@ function spiedMemoryCache() {
       return inner.healthy
     },
     getMany,
+    put: (key, value, ttl) => inner.put(key, value, ttl),
     setIfUnchanged,
     invalidate,
     broadcast,
@@ -90,6 +91,9 @@ class FakeCache implements Cache {
   readonly broadcast = jest.fn(async (channel: string, message: unknown): Promise<void> => this.handlers.get(channel)?.onMessage(message))
   subscribe(channel: string, onMessage: (message: unknown) => void, onReset: () => void): void {
     this.handlers.set(channel, { onMessage, onReset })
+  }
+  async put(key: string, value: string): Promise<void> {
+    this.values.set(key, value)
   }
   // the response cache's methods are not the entity cache's business
   async getResponse(): Promise<null> {
