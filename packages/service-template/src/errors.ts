@@ -71,6 +71,12 @@ export function createErrorFormatter(log: Logger) {
       const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {}
       return { ...formatted, extensions }
     }
+    // Apollo's own refusals of a request (e.g. a persisted query's hash that does not match its
+    // text) carry a 4xx status and no code: they are the client's doing, and their text is Apollo's
+    const status = original instanceof GraphQLError ? (original.extensions.http as { status?: unknown } | undefined)?.status : undefined
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      return { message: formatted.message, extensions: { code: 'BAD_REQUEST' } }
+    }
     log.error('internal error', { error: original, path: formatted.path })
     return {
       message: 'Internal server error',

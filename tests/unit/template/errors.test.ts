@@ -119,6 +119,20 @@ describe('createErrorFormatter', () => {
     expect((log.error.mock.calls[0] as [string, Record<string, unknown>])[1].error).toBe(original)
   })
 
+  it("keeps Apollo's own refusal of a request (a 4xx status, no code) as BAD_REQUEST with its message", () => {
+    const log = silentLogger()
+    const error = new GraphQLError('provided sha does not match query', { extensions: { http: { status: 400, headers: new Map() } } })
+    const result = createErrorFormatter(log)(formattedOf(error), error)
+    expect(result).toEqual({ message: 'provided sha does not match query', extensions: { code: 'BAD_REQUEST' } })
+    expect(log.error).not.toHaveBeenCalled()
+  })
+
+  it('still hides an error with a 5xx status', () => {
+    const log = silentLogger()
+    const error = new GraphQLError('connect ECONNREFUSED 10.0.0.5:5432', { extensions: { http: { status: 503 } } })
+    expect(createErrorFormatter(log)(formattedOf(error), error).message).toBe('Internal server error')
+  })
+
   it('hides a GraphQLError with a code that is not a client code', () => {
     const log = silentLogger()
     const error = new GraphQLError('relation "users" does not exist', { extensions: { code: 'DOWNSTREAM_SERVICE_ERROR' } })
