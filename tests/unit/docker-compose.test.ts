@@ -6,7 +6,7 @@ import { GATEWAY_MAX_OLD_SPACE_MB } from '../../scripts/lib/services'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
-import { DEFAULT_PORTS, readServiceConfig, readTemporalConfig } from '../../packages/service-template/src/config'
+import { DEFAULT_PORTS, readCorsOrigins, readServiceConfig, readTemporalConfig } from '../../packages/service-template/src/config'
 import { readFacadeConfig } from '../../workflows/src/facade/config'
 
 const ROOT = join(__dirname, '..', '..')
@@ -449,6 +449,13 @@ describe('docker-compose.yml', () => {
       expect(gateway.environment.REDIS_URL).toBe('redis://redis:6379')
       expect(gateway.environment.RESPONSE_CACHE).toBe('true')
       expect(gateway.dependsOn.get('redis')).toBe('service_healthy')
+    })
+
+    it('lets no browser origin call it unless CORS_ORIGINS is given (and the value is one the gateway accepts)', () => {
+      const origins = (env: Record<string, string>) => interpolate(gateway.environment.CORS_ORIGINS ?? '', env)
+      expect(origins({})).toBe('none')
+      expect(readCorsOrigins({ NODE_ENV: gateway.environment.NODE_ENV, CORS_ORIGINS: origins({}) })).toEqual([])
+      expect(readCorsOrigins({ NODE_ENV: 'production', CORS_ORIGINS: origins({ CORS_ORIGINS: 'https://shop.example.com' }) })).toEqual(['https://shop.example.com'])
     })
 
     it('routes to nothing but the subgraphs of this file', () => {

@@ -121,7 +121,7 @@ describe('createErrorFormatter', () => {
 
   it("keeps Apollo's own refusal of a request (a 4xx status, no code) as BAD_REQUEST with its message", () => {
     const log = silentLogger()
-    const error = new GraphQLError('provided sha does not match query', { extensions: { http: { status: 400, headers: new Map() } } })
+    const error = new GraphQLError('provided sha does not match query', { extensions: { http: { status: 400 } } })
     const result = createErrorFormatter(log)(formattedOf(error), error)
     expect(result).toEqual({ message: 'provided sha does not match query', extensions: { code: 'BAD_REQUEST' } })
     expect(log.error).not.toHaveBeenCalled()
