@@ -144,6 +144,29 @@ describe('GraphiQL in a browser, offline', () => {
     expect(result).toEqual({ data: { me: { username: 'alice', role: 'CUSTOMER' } } })
   })
 
+  it('an Authorization typed in the Headers tab wins over the signed-in token', async () => {
+    const headersEditor = 'section.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror'
+    await page.click('button[data-name="headers"]')
+    await page.click(headersEditor)
+    await page.keyboard.press('Control+A')
+    await page.keyboard.insertText('{"Authorization": "Bearer not-a-token"}')
+    await page.locator('.graphiql-execute-button').click()
+    await waitForResult(page, (r) => r.data?.me === null)
+    await page.click(headersEditor)
+    await page.keyboard.press('Control+A')
+    await page.keyboard.press('Delete')
+    await page.click('button[data-name="variables"]')
+  })
+
+  it('stays signed in across a reload (the token is in sessionStorage)', async () => {
+    await page.reload({ waitUntil: 'load' })
+    await page.getByText('Signed in as alice (CUSTOMER)').waitFor({ state: 'visible' })
+    await page.locator('.graphiql-tab-active').getByText('Me', { exact: true }).waitFor({ state: 'visible' })
+    await page.locator('.graphiql-execute-button').click()
+    const result = await waitForResult(page, (r) => r.data?.me?.username !== undefined || 'errors' in r)
+    expect(result).toEqual({ data: { me: { username: 'alice', role: 'CUSTOMER' } } })
+  })
+
   it('runs the operation under the cursor when the document has several', async () => {
     await typeQuery(page, 'query Who { me { username } }\nquery Role { me { role } }')
     await page.keyboard.press('Control+Enter') // the cursor is at the end, in Role
@@ -167,7 +190,12 @@ describe('GraphiQL in a browser, offline', () => {
       if (request.operationName !== undefined) expect(operationNames(request.query)).toContain(request.operationName)
     }
     expect(sent.some((r) => r.query.includes('products(first: 1)') && r.operationName === undefined)).toBe(true)
-    expect(sent.filter((r) => r.query.includes('query Me {')).map((r) => r.authorization?.split(' ')[0] ?? 'none')).toEqual(['Bearer', 'none'])
+    expect(sent.filter((r) => r.query.includes('query Me {')).map((r) => r.authorization ?? 'none')).toEqual([
+      expect.stringMatching(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/),
+      'Bearer not-a-token',
+      expect.stringMatching(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/),
+      'none',
+    ])
     for (const request of sent) expect(request.contentType).toBe('application/json')
   })
 
