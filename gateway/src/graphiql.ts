@@ -43,7 +43,8 @@ const MODERATION_TAB = {
 # 3. Run Moderate: the run button offers both operations
 #    (Ctrl-Enter runs the one under the cursor).
 # 4. Put the returned operation.id in the variables as "id"
-#    and run Progress until the rating step is COMPLETED.
+#    and run Progress until the run is COMPLETED (an APPROVE
+#    recomputes the subject's rating after answering).
 mutation Moderate($input: ModerateReviewInput!) {
   moderateReview(input: $input) {
     review { id status }
