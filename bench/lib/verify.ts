@@ -1,13 +1,9 @@
 // What a correct answer looks like: the contract's comments page query and its checks.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 
-/** The contract README's CommentsPage query, verbatim (a unit test compares it with the README). */
-export const COMMENTS_PAGE_QUERY = `query CommentsPage($subject: SubjectRef!, $after: String) {
-  comments(subject: $subject, first: 10, after: $after) {
-    totalCount
-    edges { cursor node { id body createdAt replyCount author { id username avatarUrl } } }
-    pageInfo { hasNextPage endCursor }
-  }
-}`
+/** The contract's CommentsPage query (contract/comments-page.graphql; a unit test finds it verbatim in contract/README.md). */
+export const COMMENTS_PAGE_QUERY = readFileSync(join(__dirname, '..', '..', 'contract', 'comments-page.graphql'), 'utf8').trimEnd()
 
 /** What the gateway sends the users subgraph for a page: one batch of User representations. */
 export const USERS_ENTITIES_QUERY =

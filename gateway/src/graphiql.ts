@@ -1,12 +1,13 @@
+import { readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { promisify } from 'node:util'
 import { gzip } from 'node:zlib'
-// The contract's CommentsPage query, verbatim: one copy for the benchmark, the integration suites
-// and this page (a unit test compares it with the contract README). The module has no imports.
-import { COMMENTS_PAGE_QUERY } from '../../bench/lib/verify'
 
 const gzipAsync = promisify(gzip)
+
+// the contract's CommentsPage query: one file for this page, the benchmark and the tests
+const COMMENTS_PAGE_QUERY = readFileSync(join(__dirname, '..', '..', 'contract', 'comments-page.graphql'), 'utf8').trimEnd()
 
 /**
  * The comments page of a real subject. The seed names its rows by `uuidFor(seed, table, index)`
