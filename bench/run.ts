@@ -96,8 +96,9 @@ async function measureVariant(run: Run, spec: VariantSpec, index: number, runNum
     }
     if (options.prime) {
       const primed = Date.now()
-      const header = signCaller(run.ctx.secrets.gateway, ANONYMOUS)
-      const users = spec.subgraphEnv.ENTITY_CACHE !== 'off' ? await primeUsers(agent, new URL(stack.subgraphUrls.users as string), run.db.urls.users, () => header, 8) : 0
+      // signatures are accepted for 30 s, for one subgraph: signed afresh for each call
+      const header = () => signCaller(run.ctx.secrets.gateway, ANONYMOUS, 'users')
+      const users = spec.subgraphEnv.ENTITY_CACHE !== 'off' ? await primeUsers(agent, new URL(stack.subgraphUrls.users as string), run.db.urls.users, header, 8) : 0
       const caching = spec.gateway.kind === 'ours' && spec.gateway.responseCache
       const pages = caching ? await primePages(agent, read.url, subjects, options.concurrency) : 0
       console.log(`  primed ${users} users, ${pages} pages in ${((Date.now() - primed) / 1000).toFixed(1)} s`)
@@ -108,7 +109,7 @@ async function measureVariant(run: Run, spec: VariantSpec, index: number, runNum
       metrics: {
         users: originOf(stack.subgraphUrls.users as string),
         comments: originOf(stack.subgraphUrls.comments as string),
-        ...(spec.gateway.kind === 'ours' ? { gateway: originOf(stack.gatewayUrl) } : {}),
+        ...(spec.gateway.kind === 'ours' ? { gateway: stack.gatewayMetricsOrigin } : {}),
       },
       pids: { ...stack.pids, redis: redis.pid, postgres: (await run.db.postmasterPid()) ?? 0, ...(run.temporalPid ? { temporal: run.temporalPid } : {}) },
     }
@@ -157,9 +158,9 @@ async function measureUsersOnly(run: Run, runNumber: number): Promise<RunResult>
   try {
     const profile = options.profile ? ['--cpu-prof', '--cpu-prof-dir', join(PROFILES, 'users-only')] : []
     const { urls, pids } = await startSubgraphs(set, run.ctx, ['users'], { BATCH_LOADS: 'true', ENTITY_CACHE: 'full' }, profile)
-    // signatures are accepted for 300 s: sign again every minute
-    let header = signCaller(run.ctx.secrets.gateway, ANONYMOUS)
-    resign = setInterval(() => (header = signCaller(run.ctx.secrets.gateway, ANONYMOUS)), 60_000)
+    // signatures are accepted for 30 s, for one subgraph: sign again every 5 s
+    let header = signCaller(run.ctx.secrets.gateway, ANONYMOUS, 'users')
+    resign = setInterval(() => (header = signCaller(run.ctx.secrets.gateway, ANONYMOUS, 'users')), 5_000)
     const agent = keepAliveAgent(options.concurrency)
     const random = mulberry32(7000 + runNumber)
     const pick = pagePicker(subjects, new ZipfSampler(subjects.length, ZIPF_EXPONENT, random), random)

@@ -4,6 +4,7 @@ import { mkdtemp, mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import {
+  DEFAULT_METRICS_PORT,
   DEFAULT_PORTS,
   SERVICE_NAMES,
   createDatabase,
@@ -87,6 +88,8 @@ class UsageError extends Error {}
 
 export interface StackUrls {
   gateway: string
+  /** the gateway's counters: a listener of their own, not the public port */
+  gatewayMetrics: string
   graphiql: string
   subgraphs: Record<SubgraphName, string>
   postgres: Record<ServiceName, string>
@@ -197,8 +200,13 @@ async function main(): Promise<void> {
       console.error(`${name} exited unexpectedly (code ${code}); stopping the stack`)
       void shutdown(1)
     }
+    // each process gets only the secrets it uses: JWT_SECRET goes to users and the gateway alone
+    const { JWT_SECRET: jwtSecret, ...withoutJwtSecret } = env
+    const jwt = jwtSecret ? { JWT_SECRET: jwtSecret } : {}
     const common = {
-      ...env,
+      ...withoutJwtSecret,
+      // the embedded stack is development: its public secrets and Postgres password are accepted
+      NODE_ENV: 'development',
       APOLLO_TELEMETRY_DISABLED: '1',
       MIGRATE_ON_START: 'false',
       TEMPORAL_ADDRESS: temporalAddress,
@@ -222,7 +230,12 @@ async function main(): Promise<void> {
             service,
             process.execPath,
             nodeArgsOf(service),
-            { ...common, PORT: String(servicePort), ...(service === 'facade' ? {} : { DATABASE_URL: databaseUrls[service] }) },
+            {
+              ...common,
+              PORT: String(servicePort),
+              ...(service === 'facade' ? {} : { DATABASE_URL: databaseUrls[service] }),
+              ...(service === 'users' ? jwt : {}),
+            },
             { logTo: logTo(service), onExit: (code) => fail(service, code) },
           ),
         )
@@ -230,8 +243,9 @@ async function main(): Promise<void> {
       }),
     )
     const gatewayPort = await port(readInt(env, 'GATEWAY_PORT', DEFAULT_PORTS.gateway, 0, 65535))
+    const metricsPort = await port(readInt(env, 'METRICS_PORT', DEFAULT_METRICS_PORT, 0, 65535))
     processes.push(
-      startProcess('gateway', process.execPath, nodeArgsOf('gateway'), { ...gatewayEnv, PORT: String(gatewayPort) }, {
+      startProcess('gateway', process.execPath, nodeArgsOf('gateway'), { ...gatewayEnv, ...jwt, PORT: String(gatewayPort), METRICS_PORT: String(metricsPort) }, {
         logTo: logTo('gateway'),
         onExit: (code) => fail('gateway', code),
       }),
@@ -241,6 +255,7 @@ async function main(): Promise<void> {
 
     const urls: StackUrls = {
       gateway: gatewayUrl,
+      gatewayMetrics: `http://127.0.0.1:${metricsPort}/metrics`,
       graphiql: gatewayUrl,
       subgraphs: subgraphUrls,
       postgres: databaseUrls,
@@ -257,7 +272,7 @@ async function main(): Promise<void> {
     console.log(
       [
         '',
-        `gateway    ${gatewayUrl}   (open it in a browser for GraphiQL)`,
+        `gateway    ${gatewayUrl}   (open it in a browser for GraphiQL; counters at http://127.0.0.1:${metricsPort}/metrics)`,
         ...[...SERVICE_NAMES, 'facade' as const].map((s) => `${s.padEnd(10)} ${subgraphUrls[s]}`),
         temporalUi ? `temporal   ${temporalUi}   (Web UI: follow the scenarios' runs)` : `temporal   ${temporalAddress}`,
         '',

@@ -149,6 +149,8 @@ export interface StackContext {
 export interface RunningStack {
   readonly gatewayUrl: string
   readonly gatewayPort: number
+  /** where our gateway serves GET /metrics (http://host:port) */
+  readonly gatewayMetricsOrigin: string
   readonly subgraphUrls: Readonly<Partial<Record<SubgraphName, string>>>
   readonly pids: Readonly<Record<string, number>>
   readonly crashed: () => string | null
@@ -162,7 +164,6 @@ export function commonEnv(ctx: StackContext): NodeJS.ProcessEnv {
     LOG_LEVEL: 'warn',
     APOLLO_TELEMETRY_DISABLED: '1',
     GATEWAY_SECRET: ctx.secrets.gateway,
-    JWT_SECRET: ctx.secrets.jwt,
     REDIS_URL: ctx.redisUrl,
     MIGRATE_ON_START: 'false',
     ...(ctx.temporalAddress ? { TEMPORAL_ADDRESS: ctx.temporalAddress, ACTIVITY_WORKER: 'true' } : { ACTIVITY_WORKER: 'false' }),
@@ -188,6 +189,8 @@ export async function startSubgraphs(
         ...extraEnv,
         PORT: String(port),
         ...(name === 'facade' ? {} : { DATABASE_URL: ctx.databaseUrls[name] }),
+        // JWT_SECRET only where tokens are issued (users) or checked (the gateway)
+        ...(name === 'users' ? { JWT_SECRET: ctx.secrets.jwt } : {}),
       }
       const started = set.start(name, [...nodeArgs, ...nodeArgsOf(name)], processEnv)
       pids[name] = started.child.pid ?? 0
@@ -238,7 +241,9 @@ export async function startVariant(spec: VariantSpec, ctx: StackContext, { profi
     for (const name of SUBGRAPHS) routing[name] = subgraphs.urls[name] ?? (await deadUrl())
     const gatewayPort = await freePort()
     const gatewayUrl = `http://127.0.0.1:${gatewayPort}/graphql`
-    const env: NodeJS.ProcessEnv = { ...commonEnv(ctx), PORT: String(gatewayPort) }
+    // our gateway serves /metrics on a listener of its own, not on the public port
+    const metricsPort = await freePort()
+    const env: NodeJS.ProcessEnv = { ...commonEnv(ctx), JWT_SECRET: ctx.secrets.jwt, PORT: String(gatewayPort), METRICS_PORT: String(metricsPort) }
     let ready: () => Promise<boolean>
     if (spec.gateway.kind === 'ours') {
       for (const name of SUBGRAPHS) env[`SUBGRAPH_${name.toUpperCase()}_URL`] = routing[name]
@@ -260,7 +265,7 @@ export async function startVariant(spec: VariantSpec, ctx: StackContext, { profi
       if (set.crashed) throw new Error(set.crashed)
       return ready()
     }, { timeoutMs: 90_000 })
-    return { gatewayUrl, gatewayPort, subgraphUrls: subgraphs.urls, pids, crashed: () => set.crashed, stop }
+    return { gatewayUrl, gatewayPort, gatewayMetricsOrigin: `http://127.0.0.1:${metricsPort}`, subgraphUrls: subgraphs.urls, pids, crashed: () => set.crashed, stop }
   } catch (err) {
     await stop()
     throw err

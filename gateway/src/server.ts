@@ -13,10 +13,12 @@ import {
   createLogger,
   createCache,
   executeGraphQL,
+  memoryCache,
   listen,
   Metrics,
   readJsonBody,
   readGatewayConfig,
+  schemaDisclosure,
   sendJson,
   signCaller,
   verifyToken,
@@ -30,20 +32,41 @@ import { useCors } from './cors'
 import { GraphiqlPage } from './graphiql'
 import { passesCsrfPrevention, readGraphQLRequest } from './graphql-request'
 import { aliasLimit, depthLimit } from './limits'
+import { startMetricsServer } from './metrics-server'
+import { clientAddressOf, oneCredentialField, useCredentialRateLimits } from './rate-limit'
 import { PersistedQueryStore } from './persisted-queries'
 import { ResponseCache } from './response-cache'
 import { readSupergraphConfig } from './supergraph-config'
 
 export interface GatewayContext {
   readonly caller: Caller
-  // signed once per request, sent to every subgraph the plan calls
-  readonly callerHeader: string
+  /** the client's address (the socket's, or X-Forwarded-For's behind TRUST_PROXY) */
+  readonly clientAddress: string
+  /** the caller header for one subgraph: signed once per request and subgraph, for each of its fetches */
+  readonly callerHeaderFor: (subgraph: string) => string
 }
 
-/** Forwards the caller to subgraphs in a header only the gateway can sign. */
+/** Forwards the caller to a subgraph in a header only the gateway can sign, for that subgraph only. */
 class SignedCallerDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(
+    config: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0],
+    private readonly subgraph: string,
+  ) {
+    super(config)
+  }
+
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    if ('callerHeader' in context && context.callerHeader) request.http?.headers.set(CALLER_HEADER, context.callerHeader)
+    if ('callerHeaderFor' in context && context.callerHeaderFor) request.http?.headers.set(CALLER_HEADER, context.callerHeaderFor(this.subgraph))
+  }
+}
+
+/** Signs lazily, once per subgraph the request's plan calls. */
+function callerHeaders(secret: string, caller: Caller, clientAddress: string): (subgraph: string) => string {
+  const signed = new Map<string, string>()
+  return (subgraph) => {
+    let header = signed.get(subgraph)
+    if (!header) signed.set(subgraph, (header = signCaller(secret, caller, subgraph, Date.now(), clientAddress)))
+    return header
   }
 }
 
@@ -66,6 +89,8 @@ function loadSupergraphSdl(config: ReturnType<typeof readSupergraphConfig>): str
 export interface RunningGateway {
   readonly url: string
   readonly port: number
+  /** GET this for the gateway's counters (not served on the public port) */
+  readonly metricsUrl: string
   readonly log: Logger
   stop(): Promise<void>
 }
@@ -86,22 +111,31 @@ export async function startGateway(config: GatewayConfig = readGatewayConfig()):
   const gateway = new ApolloGateway({
     supergraphSdl: loadSupergraphSdl(supergraph),
     buildService: ({ name, url }) =>
-      new SignedCallerDataSource({
-        url: routing.get(name) ?? url,
-        fetcher,
-      }),
+      new SignedCallerDataSource(
+        {
+          url: routing.get(name) ?? url,
+          fetcher,
+        },
+        name,
+      ),
   })
   const metrics = new Metrics()
   const sharedCache = config.redisUrl ? createCache(config.redisUrl, log, metrics) : null
   // without Redis, Apollo keeps persisted queries in this process's memory
   const persistedQueries = sharedCache ? new PersistedQueryStore(sharedCache, config.persistedQueryTtlSeconds) : null
+  // rate limits are shared by every gateway process through Redis; without it, each counts its own
+  const rateLimitCounters = sharedCache ?? memoryCache()
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError: createErrorFormatter(log),
     includeStacktraceInErrorResponses: false,
-    validationRules: [depthLimit(config.maxDepth), aliasLimit(config.maxAliases)],
+    ...schemaDisclosure(config.development),
+    validationRules: [depthLimit(config.maxDepth), aliasLimit(config.maxAliases), oneCredentialField],
     parseOptions: { maxTokens: config.maxTokens },
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      useCredentialRateLimits(rateLimitCounters, { login: config.loginAttemptsPerAddress, registerUser: config.registrationsPerAddress }, metrics),
+    ],
     ...(persistedQueries ? { persistedQueries: { cache: persistedQueries, ttl: config.persistedQueryTtlSeconds } } : {}),
   })
   let apiSchema: GraphQLSchema | undefined
@@ -121,7 +155,8 @@ export async function startGateway(config: GatewayConfig = readGatewayConfig()):
   const handleGraphQL = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const context = async (): Promise<GatewayContext> => {
       const caller = callerFromAuthorization(config.jwtSecret, req.headers.authorization)
-      return { caller, callerHeader: signCaller(config.gatewaySecret, caller) }
+      const clientAddress = clientAddressOf(req, config.trustProxy)
+      return { caller, clientAddress, callerHeaderFor: callerHeaders(config.gatewaySecret, caller, clientAddress) }
     }
     metrics.increment('http_requests_total')
     const parsed = await readJsonBody(req)
@@ -184,9 +219,6 @@ export async function startGateway(config: GatewayConfig = readGatewayConfig()):
       })
     } else if (path === '/health' && req.method === 'GET') {
       sendJson(res, 200, { status: 'ok', service: 'gateway', responseCache: responseCache ? (responseCache.enabled ? 'on' : 'paused') : 'off' })
-    } else if (path === '/metrics' && req.method === 'GET') {
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' })
-      res.end(metrics.render())
     } else if (path === '/') {
       res.writeHead(302, { location: '/graphql' })
       res.end()
@@ -196,12 +228,15 @@ export async function startGateway(config: GatewayConfig = readGatewayConfig()):
   })
   const port = await listen(server, config.port, config.host)
   const url = `http://${config.host}:${port}/graphql`
-  log.info('listening', { url, subgraphs: Object.fromEntries(routing) })
+  const metricsServer = await startMetricsServer(metrics, config.metricsPort, config.metricsHost)
+  log.info('listening', { url, metrics: metricsServer.url, subgraphs: Object.fromEntries(routing) })
   return {
     url,
     port,
+    metricsUrl: metricsServer.url,
     log,
     async stop() {
+      await metricsServer.stop()
       await closeServer(server)
       await apollo.stop()
       await sharedCache?.close()

@@ -3,7 +3,7 @@ import { gql, login as loginSeedAccount, type GraphQLResponse } from '../support
 import { stackUrls } from '../support/stack'
 import { parseMetrics } from '../../packages/service-template/src/metrics'
 import { signCaller, type Caller, type Role } from '../../packages/service-template/src/auth'
-import { DEV_GATEWAY_SECRET } from '../../packages/service-template/src/config'
+import { DEV_GATEWAY_SECRET, type SubgraphName } from '../../packages/service-template/src/config'
 import pg from 'pg'
 import { COMMENTS_PAGE_QUERY } from '../../bench/lib/verify'
 
@@ -148,9 +148,9 @@ export async function metricsOf(service: ServiceName): Promise<Record<string, nu
   return parseMetrics(await response.text())
 }
 
-/** The header the gateway would send for this caller, signed with `secret`. */
-export function callerHeader(caller: Caller, secret = DEV_GATEWAY_SECRET, now = Date.now()): Record<string, string> {
-  return { 'x-marketplace-caller': signCaller(secret, caller, now) }
+/** The header the gateway would send `audience` (a subgraph's name) for this caller, signed with `secret`. */
+export function callerHeader(caller: Caller, secret = DEV_GATEWAY_SECRET, now = Date.now(), audience: SubgraphName = 'users'): Record<string, string> {
+  return { 'x-marketplace-caller': signCaller(secret, caller, audience, now) }
 }
 
 export const asUser = (userId: string, role: Role): Caller => ({ userId, role })

@@ -114,7 +114,7 @@ describe('the comments page (the contract README query, verbatim)', () => {
         req.on('error', reject)
         req.end(body)
       })
-    const gatewayMetrics = async () => parseMetrics(await (await fetch(new URL('/metrics', stackUrls().gateway))).text())
+    const gatewayMetrics = async () => parseMetrics(await (await fetch(stackUrls().gatewayMetrics)).text())
     const first = await post({})
     expect(first.status).toBe(200)
     const before = await gatewayMetrics()

@@ -12,7 +12,7 @@ const sha256 = (text: string): string => createHash('sha256').update(text).diges
 const persisted = (query: string) => ({ persistedQuery: { version: 1, sha256Hash: sha256(query) } })
 
 async function gatewayHits(): Promise<number> {
-  const metrics = parseMetrics(await (await fetch(new URL('/metrics', stackUrls().gateway))).text())
+  const metrics = parseMetrics(await (await fetch(stackUrls().gatewayMetrics)).text())
   return metrics.response_cache_hits_total ?? 0
 }
 

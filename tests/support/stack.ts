@@ -5,6 +5,8 @@ import { join } from 'node:path'
 
 export interface StackUrls {
   gateway: string
+  /** the gateway's GET /metrics (its own listener: the public port answers 404) */
+  gatewayMetrics: string
   subgraphs: Record<'users' | 'comments' | 'reviews' | 'catalog' | 'merchants' | 'facade', string>
   postgres: Record<'users' | 'comments' | 'reviews' | 'catalog' | 'merchants', string>
   redis: string | null
@@ -19,7 +21,8 @@ const ROOT = join(__dirname, '..', '..')
 
 // short enough that the compensation path runs within a test, long enough to outlast a paused service
 export const TEST_RATING_DEADLINE_SECONDS = 20
-const TEST_ENV = { RATING_UPDATE_DEADLINE: `${TEST_RATING_DEADLINE_SECONDS}s` }
+// development mode, explicitly: the stack's public secrets are accepted, introspection is on
+const TEST_ENV = { NODE_ENV: 'test', RATING_UPDATE_DEADLINE: `${TEST_RATING_DEADLINE_SECONDS}s` }
 
 /** Starts the real stack (`npm start`'s launcher) on free ports with a throw-away data folder. */
 export async function startStack(timeoutMs = 240_000): Promise<{ urls: StackUrls; process: ChildProcess }> {

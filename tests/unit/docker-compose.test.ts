@@ -6,7 +6,7 @@ import { GATEWAY_MAX_OLD_SPACE_MB } from '../../scripts/lib/services'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
-import { DEFAULT_PORTS, readCorsOrigins, readServiceConfig, readTemporalConfig } from '../../packages/service-template/src/config'
+import { DEFAULT_PORTS, readCorsOrigins, readGatewayConfig, readServiceConfig, readTemporalConfig } from '../../packages/service-template/src/config'
 import { readFacadeConfig } from '../../workflows/src/facade/config'
 
 const ROOT = join(__dirname, '..', '..')
@@ -265,9 +265,15 @@ describe('docker-compose.yml', () => {
   })
 
   describe('secrets', () => {
-    it.each(SECRETS)('%s is a required ${...} interpolation wherever it is set', (secret) => {
+    // each process receives only the secrets it uses: one compromised subgraph cannot mint tokens
+    const HOLDERS: Record<(typeof SECRETS)[number], readonly string[]> = {
+      GATEWAY_SECRET: [...ROUTED, 'gateway'],
+      JWT_SECRET: ['users', 'gateway'],
+    }
+
+    it.each(SECRETS)('%s is given to exactly the processes that use it, as a required ${...} interpolation', (secret) => {
       const users = [...services.values()].filter((svc) => svc.environment[secret] !== undefined)
-      expect(users.map((svc) => svc.name).sort()).toEqual(expect.arrayContaining([...ROUTED, 'gateway'].sort()))
+      expect(users.map((svc) => svc.name).sort()).toEqual([...HOLDERS[secret]].sort())
       for (const svc of users) {
         expect({ service: svc.name, value: svc.environment[secret] }).toEqual({
           service: svc.name,
@@ -400,7 +406,9 @@ describe('docker-compose.yml', () => {
       expect(env.HOST).toBe('0.0.0.0')
       expect(env.NODE_ENV).toBe('production')
       expect(env.MIGRATE_ON_START).toBe('true')
-      for (const secret of SECRETS) expect(env[secret]).toBeDefined()
+      expect(env.GATEWAY_SECRET).toBeDefined()
+      // only users issues tokens
+      expect(env.JWT_SECRET !== undefined).toBe(name === 'users')
     })
 
     it(`listens on PORT=${port}, exposes it, health-checks it and is not published`, () => {
@@ -439,6 +447,18 @@ describe('docker-compose.yml', () => {
         expect.arrayContaining([expect.objectContaining({ host: GATEWAY_PORT, container: GATEWAY_PORT })]),
       )
       expect(gateway.healthcheck).toContain(`:${GATEWAY_PORT}/health`)
+    })
+
+    it('serves /metrics on a port of its own, exposed to the compose network and never published', () => {
+      const metricsPort = Number(gateway.environment.METRICS_PORT)
+      expect(metricsPort).toBeGreaterThan(0)
+      expect(metricsPort).not.toBe(GATEWAY_PORT)
+      expect(gateway.expose).toContain(metricsPort)
+      expect(gateway.ports.map((p) => p.container)).not.toContain(metricsPort)
+      expect(readGatewayConfig(interpolateAll({ ...gateway.environment, GATEWAY_SECRET: 'x'.repeat(20), JWT_SECRET: 'y'.repeat(20) }))).toMatchObject({
+        metricsPort,
+        development: false,
+      })
     })
 
     it('waits for every subgraph, the façade included, to be healthy', () => {
@@ -489,10 +509,11 @@ describe('docker-compose.yml', () => {
       expect(facade.healthcheck).not.toMatch(/\bcurl\b|\bwget\b/)
     })
 
-    it('has TEMPORAL_ADDRESS, the production settings and the two required secrets', () => {
+    it('has TEMPORAL_ADDRESS, the production settings and GATEWAY_SECRET only (it issues no tokens)', () => {
       expect(env.TEMPORAL_ADDRESS).toBe(TEMPORAL_ADDRESS)
       expect(env.NODE_ENV).toBe('production')
-      for (const secret of SECRETS) expect(env[secret]).toBe(`\${${secret}:?set ${secret}}`)
+      expect(env.GATEWAY_SECRET).toBe('${GATEWAY_SECRET:?set GATEWAY_SECRET}')
+      expect(env.JWT_SECRET).toBeUndefined()
     })
 
     it('sets RATING_UPDATE_DEADLINE (default 6h) and MUTATION_WAIT_MS (default 20000) as overridable defaults', () => {

@@ -26,10 +26,11 @@ function fakeResponse() {
 }
 
 describe('CORS_ORIGINS', () => {
-  it('defaults to any localhost origin in development and to none in production', () => {
-    expect(readCorsOrigins({})).toEqual(DEV_CORS_ORIGINS)
+  it('defaults to any localhost origin in development mode and to none outside it', () => {
+    expect(readCorsOrigins({ NODE_ENV: 'development' })).toEqual(DEV_CORS_ORIGINS)
     expect(readCorsOrigins({ NODE_ENV: 'production' })).toEqual([])
-    expect(readGatewayConfig({}).corsOrigins).toEqual(DEV_CORS_ORIGINS)
+    expect(readCorsOrigins({})).toEqual([])
+    expect(readGatewayConfig({ NODE_ENV: 'test' }).corsOrigins).toEqual(DEV_CORS_ORIGINS)
   })
 
   it('takes a list of origins, "*" or "none"', () => {

@@ -62,6 +62,8 @@ class FakeCache implements Cache {
   readonly putResponse = jest.fn(async (_key: string, _gzipped: Buffer, _tags: readonly string[], _epoch: string, _ttlSeconds: number): Promise<boolean> => true)
   readonly invalidateResponses = jest.fn(async (_tags: readonly string[]): Promise<void> => undefined)
   readonly evictionPolicy = jest.fn(async (): Promise<string | null> => 'noeviction')
+  readonly hit = jest.fn(async () => ({ count: 1, ttl: 1 }))
+  readonly peek = jest.fn(async () => ({ count: 0, ttl: 0 }))
   async getMany(keys: readonly string[]): Promise<(string | null)[]> {
     return keys.map(() => null)
   }

@@ -14,23 +14,37 @@ export const ANONYMOUS: Caller = Object.freeze({ userId: null, role: null })
 
 export const isModerator = (caller: Caller): boolean => caller.role === 'MODERATOR' || caller.role === 'ADMIN'
 
-// The header the gateway adds to every subgraph request: `v1.<payload>.<hmac>`.
+// The header the gateway adds to every subgraph request: `v1.<payload>.<hmac>`. The payload names
+// the subgraph it is for (`aud`) and when it was signed (`iat`): a header seen in one service's
+// logs or traffic cannot be replayed against another service, nor for long against the same one.
 export const CALLER_HEADER = 'x-marketplace-caller'
-const SIGNATURE_MAX_AGE_SECONDS = 300
+/** How long a signature is accepted (either side of `iat`, for clock skew): one request's lifetime. */
+export const CALLER_SIGNATURE_LIFETIME_SECONDS = 30
+
+/** What a verified header vouches for: the caller and the client address the gateway saw. */
+export interface SignedCaller {
+  readonly caller: Caller
+  /** the client's address as the gateway took it (socket, or X-Forwarded-For behind TRUST_PROXY) */
+  readonly address: string | null
+}
 
 function hmac(secret: string, payload: string): Buffer {
   return createHmac('sha256', secret).update(payload).digest()
 }
 
-export function signCaller(secret: string, caller: Caller, now = Date.now()): string {
+/** Signs `caller` for one subgraph (`audience`, its name in supergraph.yaml). */
+export function signCaller(secret: string, caller: Caller, audience: string, now = Date.now(), address: string | null = null): string {
   const payload = Buffer.from(
-    JSON.stringify({ sub: caller.userId, role: caller.role, iat: Math.floor(now / 1000) }),
+    JSON.stringify({ sub: caller.userId, role: caller.role, aud: audience, iat: Math.floor(now / 1000), ...(address ? { addr: address } : {}) }),
   ).toString('base64url')
   return `v1.${payload}.${hmac(secret, payload).toString('base64url')}`
 }
 
-/** The caller the header vouches for, or null when it is missing, forged or stale. */
-export function verifyCaller(secret: string, header: string | undefined, now = Date.now()): Caller | null {
+/**
+ * The caller the header vouches for, or null when it is missing, forged, signed for another
+ * service than `audience`, or outside its lifetime.
+ */
+export function verifyCaller(secret: string, header: string | undefined, audience: string, now = Date.now()): SignedCaller | null {
   if (!header) return null
   const [version, payload, signature] = header.split('.')
   if (version !== 'v1' || !payload || !signature) return null
@@ -41,12 +55,16 @@ export function verifyCaller(secret: string, header: string | undefined, now = D
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
       sub?: unknown
       role?: unknown
+      aud?: unknown
       iat?: unknown
+      addr?: unknown
     }
-    if (typeof claims.iat !== 'number' || Math.abs(now / 1000 - claims.iat) > SIGNATURE_MAX_AGE_SECONDS) return null
+    if (claims.aud !== audience) return null
+    if (typeof claims.iat !== 'number' || Math.abs(now / 1000 - claims.iat) > CALLER_SIGNATURE_LIFETIME_SECONDS) return null
     const userId = typeof claims.sub === 'string' ? claims.sub : null
     const role = ROLES.includes(claims.role as Role) ? (claims.role as Role) : null
-    return userId && role ? { userId, role } : ANONYMOUS
+    const address = typeof claims.addr === 'string' ? claims.addr : null
+    return { caller: userId && role ? { userId, role } : ANONYMOUS, address }
   } catch {
     return null
   }

@@ -44,7 +44,43 @@ export interface Cache {
   invalidateResponses(tags: readonly string[]): Promise<void>
   /** Redis' maxmemory-policy (null when it cannot be read); the response cache needs "noeviction". */
   evictionPolicy(): Promise<string | null>
+  /**
+   * Counts one event under `key` in a fixed window of `windowSeconds` (a rate limit's counter,
+   * shared by every process through Redis; this process's own count while Redis is unreachable).
+   * `count` is this window's total including this event, `ttl` the seconds until the window ends.
+   */
+  hit(key: string, windowSeconds: number): Promise<WindowCount>
+  /** The window's count without adding to it (0 when nothing was counted). */
+  peek(key: string): Promise<WindowCount>
   close(): Promise<void>
+}
+
+export interface WindowCount {
+  readonly count: number
+  readonly ttl: number
+}
+
+/** Fixed-window counters in this process's memory: MemoryCache's, and Redis' fallback. */
+class WindowCounters {
+  private readonly windows = new Map<string, { count: number; until: number }>()
+
+  hit(key: string, windowSeconds: number, now = Date.now()): WindowCount {
+    let window = this.windows.get(key)
+    if (!window || window.until <= now) {
+      // expired windows go when the map grows, so a flood of distinct keys cannot keep it growing
+      if (this.windows.size >= 100_000) for (const [k, w] of this.windows) if (w.until <= now) this.windows.delete(k)
+      if (this.windows.size >= 100_000) this.windows.clear()
+      window = { count: 0, until: now + windowSeconds * 1000 }
+      this.windows.set(key, window)
+    }
+    window.count++
+    return { count: window.count, ttl: Math.ceil((window.until - now) / 1000) }
+  }
+
+  peek(key: string, now = Date.now()): WindowCount {
+    const window = this.windows.get(key)
+    return window && window.until > now ? { count: window.count, ttl: Math.ceil((window.until - now) / 1000) } : { count: 0, ttl: 0 }
+  }
 }
 
 export interface ResponseLookup {
@@ -133,6 +169,16 @@ class MemoryCache implements Cache {
     return 'noeviction'
   }
 
+  private readonly counters = new WindowCounters()
+
+  async hit(key: string, windowSeconds: number): Promise<WindowCount> {
+    return this.counters.hit(key, windowSeconds)
+  }
+
+  async peek(key: string): Promise<WindowCount> {
+    return this.counters.peek(key)
+  }
+
   async close(): Promise<void> {
     this.entries.clear()
     this.responses.clear()
@@ -172,6 +218,13 @@ for i = 2, #KEYS do
 end
 return 1`
 
+// INCR, and EXPIRE when the window starts (or when an earlier EXPIRE was lost): one round trip, atomic
+const HIT = `
+local count = redis.call('INCR', KEYS[1])
+local ttl = redis.call('TTL', KEYS[1])
+if ttl < 0 then redis.call('EXPIRE', KEYS[1], ARGV[1]) ttl = tonumber(ARGV[1]) end
+return {count, ttl}`
+
 const GUARD_TTL_SECONDS = 24 * 3600
 const ACK_TIMEOUT_MS = 3000
 const READ_TIMEOUT_MS = 250
@@ -193,6 +246,7 @@ class RedisCache implements Cache {
     redis.defineCommand('setIfUnchanged', { lua: SET_IF_UNCHANGED })
     redis.defineCommand('putResponse', { lua: PUT_RESPONSE })
     redis.defineCommand('invalidateResponses', { lua: INVALIDATE_RESPONSES })
+    redis.defineCommand('hitWindow', { numberOfKeys: 1, lua: HIT })
     this.subscriber = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true })
     this.subscriber.on('error', (err: Error) => this.warn('redis subscriber error', err))
     this.subscriber.on('ready', () => {
@@ -323,6 +377,35 @@ class RedisCache implements Cache {
     }
   }
 
+  // while Redis is unreachable each process counts on its own: limits hold per process, not open
+  private readonly fallbackCounters = new WindowCounters()
+
+  async hit(key: string, windowSeconds: number): Promise<WindowCount> {
+    if (this.redis.status !== 'ready') return this.fallbackCounters.hit(key, windowSeconds)
+    this.count()
+    const scripted = this.redis as unknown as { hitWindow(key: string, windowSeconds: string): Promise<[number, number]> }
+    try {
+      const [count, ttl] = await scripted.hitWindow(`rl:${key}`, String(windowSeconds))
+      return { count, ttl }
+    } catch (err) {
+      this.warn('redis rate-limit counter failed: counting in this process', err as Error)
+      return this.fallbackCounters.hit(key, windowSeconds)
+    }
+  }
+
+  async peek(key: string): Promise<WindowCount> {
+    if (this.redis.status !== 'ready') return this.fallbackCounters.peek(key)
+    this.count()
+    try {
+      const [count, ttl] = (await this.redis.multi().get(`rl:${key}`).ttl(`rl:${key}`).exec()) ?? []
+      const value = Number(count?.[1] ?? 0)
+      return { count: Number.isFinite(value) ? value : 0, ttl: Math.max(0, Number(ttl?.[1] ?? 0)) }
+    } catch (err) {
+      this.warn('redis rate-limit counter failed: counting in this process', err as Error)
+      return this.fallbackCounters.peek(key)
+    }
+  }
+
   private async deliver(channel: string, raw: string): Promise<void> {
     const handler = this.handlers.get(channel)
     if (!handler) return
@@ -337,6 +420,9 @@ class RedisCache implements Cache {
     await this.redis.quit().catch(() => this.redis.disconnect())
   }
 }
+
+/** This process's memory only (e.g. the gateway's rate-limit counters when there is no Redis). */
+export const memoryCache = (): Cache => new MemoryCache()
 
 export function createCache(redisUrl: string | undefined, log: Logger, metrics: Metrics): Cache {
   if (!redisUrl) {

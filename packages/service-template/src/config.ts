@@ -20,8 +20,19 @@ export const DEFAULT_PORTS: Readonly<Record<SubgraphName | 'gateway', number>> =
 export const DEV_POSTGRES = { user: 'postgres', password: 'postgres', host: '127.0.0.1', port: 54320 } as const
 export const DEV_GATEWAY_SECRET = 'dev-only-gateway-secret-change-me'
 export const DEV_JWT_SECRET = 'dev-only-jwt-secret-change-me'
+/** the gateway's /metrics listener (127.0.0.1 unless METRICS_HOST says otherwise) */
+export const DEFAULT_METRICS_PORT = 9400
 
 export type Env = Readonly<Record<string, string | undefined>>
+
+/**
+ * Development mode is explicit: `NODE_ENV=development` or `test` (what `npm start`, the tests and
+ * the benchmark set). Anything else, unset included, is production: the public development
+ * secrets are refused, and introspection and field suggestions are off.
+ */
+export function isDevelopment(env: Env = process.env): boolean {
+  return env.NODE_ENV === 'development' || env.NODE_ENV === 'test'
+}
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError'
@@ -58,8 +69,10 @@ export function readBool(env: Env, key: string, fallback: boolean): boolean {
 
 function readSecret(env: Env, key: string, devDefault: string): string {
   const value = env[key] ?? devDefault
-  if (env.NODE_ENV === 'production' && value === devDefault) {
-    throw new ConfigError(`${key} must be set in production (the default is a public development value)`)
+  if (!isDevelopment(env) && value === devDefault) {
+    throw new ConfigError(
+      `${key} must be set outside development mode (the default is a public development value; NODE_ENV=development or test uses it)`,
+    )
   }
   if (value.length < 16) throw new ConfigError(`${key} must be at least 16 characters long`)
   return value
@@ -74,7 +87,8 @@ export interface ServiceConfig {
   readonly statementTimeoutMs: number
   readonly redisUrl: string | undefined
   readonly gatewaySecret: string
-  readonly jwtSecret: string
+  /** the users service only (it issues tokens at login); null everywhere else, never read there */
+  readonly jwtSecret: string | null
   readonly migrateOnStart: boolean
   readonly logLevel: LogLevel
   readonly temporal: TemporalConfig
@@ -87,6 +101,8 @@ export interface ServiceConfig {
    * unsigned ones, still as an anonymous caller — only to benchmark third-party gateways.
    */
   readonly gatewaySignature: 'required' | 'optional'
+  /** NODE_ENV=development or test: introspection and field suggestions on */
+  readonly development: boolean
 }
 
 export interface TemporalConfig {
@@ -124,13 +140,14 @@ export function readServiceConfig(service: SubgraphName, env: Env = process.env)
     statementTimeoutMs: readInt(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 5_000, 100, 600_000),
     redisUrl: env.REDIS_URL || undefined,
     gatewaySecret: readSecret(env, 'GATEWAY_SECRET', DEV_GATEWAY_SECRET),
-    jwtSecret: readSecret(env, 'JWT_SECRET', DEV_JWT_SECRET),
+    jwtSecret: service === 'users' ? readSecret(env, 'JWT_SECRET', DEV_JWT_SECRET) : null,
     migrateOnStart: readBool(env, 'MIGRATE_ON_START', true),
     logLevel: readLogLevel(env),
     temporal: readTemporalConfig(env),
     batchLoads: readBool(env, 'BATCH_LOADS', true),
     entityCache: readChoice(env, 'ENTITY_CACHE', ['off', 'shared', 'full'] as const, 'full'),
     gatewaySignature: readChoice(env, 'GATEWAY_SIGNATURE', ['required', 'optional'] as const, 'required'),
+    development: isDevelopment(env),
   }
 }
 
@@ -162,6 +179,32 @@ export interface GatewayConfig {
   readonly corsMaxAgeSeconds: number
   /** how long an automatic persisted query stays registered (kept in Redis when there is one) */
   readonly persistedQueryTtlSeconds: number
+  /** off outside development mode: no introspection, no "Did you mean" suggestions */
+  readonly development: boolean
+  /** /metrics is served here (not on the public port); 0: a free port */
+  readonly metricsPort: number
+  readonly metricsHost: string
+  /** take the client address from X-Forwarded-For (only behind a proxy that sets it) */
+  readonly trustProxy: boolean
+  readonly loginAttemptsPerAddress: RateLimit
+  readonly registrationsPerAddress: RateLimit
+}
+
+/** At most `limit` events per `windowSeconds` (a fixed window, counted in Redis when there is one). */
+export interface RateLimit {
+  readonly limit: number
+  readonly windowSeconds: number
+}
+
+/**
+ * A rate limit's settings. Per-address limits are generous in development (the tests and the
+ * benchmark sign in and register hundreds of users from 127.0.0.1).
+ */
+export function readRateLimit(env: Env, key: string, windowKey: string, fallback: RateLimit): RateLimit {
+  return {
+    limit: readInt(env, key, fallback.limit, 1, 1_000_000),
+    windowSeconds: readInt(env, windowKey, fallback.windowSeconds, 1, 86_400),
+  }
 }
 
 // any port of this machine's own names: a frontend's dev server calling the local gateway
@@ -175,7 +218,7 @@ const ORIGIN_PATTERN = /^https?:\/\/(\[[0-9a-f:]+\]|[a-z0-9.-]+)(:(\d{1,5}|\*))?
  */
 export function readCorsOrigins(env: Env): readonly string[] {
   const raw = env.CORS_ORIGINS?.trim()
-  if (!raw) return env.NODE_ENV === 'production' ? [] : DEV_CORS_ORIGINS
+  if (!raw) return isDevelopment(env) ? DEV_CORS_ORIGINS : []
   if (raw === 'none') return []
   const origins = raw.split(',').map((origin) => origin.trim().replace(/\/$/, '').toLowerCase()).filter(Boolean)
   for (const origin of origins) {
@@ -210,5 +253,17 @@ export function readGatewayConfig(env: Env = process.env): GatewayConfig {
     corsOrigins: readCorsOrigins(env),
     corsMaxAgeSeconds: readInt(env, 'CORS_MAX_AGE_SECONDS', 600, 0, 86_400),
     persistedQueryTtlSeconds: readInt(env, 'PERSISTED_QUERY_TTL_SECONDS', 86_400, 60, 30 * 86_400),
+    development: isDevelopment(env),
+    metricsPort: readInt(env, 'METRICS_PORT', DEFAULT_METRICS_PORT, 0, 65535),
+    metricsHost: env.METRICS_HOST || '127.0.0.1',
+    trustProxy: readBool(env, 'TRUST_PROXY', false),
+    loginAttemptsPerAddress: readRateLimit(env, 'LOGIN_ATTEMPTS_PER_ADDRESS', 'LOGIN_ATTEMPT_WINDOW_SECONDS', {
+      limit: isDevelopment(env) ? 100_000 : 100,
+      windowSeconds: 900,
+    }),
+    registrationsPerAddress: readRateLimit(env, 'REGISTRATIONS_PER_ADDRESS', 'REGISTRATION_WINDOW_SECONDS', {
+      limit: isDevelopment(env) ? 100_000 : 10,
+      windowSeconds: 3600,
+    }),
   }
 }

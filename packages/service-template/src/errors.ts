@@ -9,6 +9,7 @@ export const ErrorCode = {
   Forbidden: 'FORBIDDEN',
   NotFound: 'NOT_FOUND',
   Conflict: 'CONFLICT',
+  RateLimited: 'RATE_LIMITED',
   Internal: 'INTERNAL_SERVER_ERROR',
 } as const
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
@@ -20,13 +21,19 @@ export class DomainError extends Error {
     readonly code: Exclude<ErrorCode, 'INTERNAL_SERVER_ERROR'>,
     message: string,
     readonly field?: string,
+    /** RATE_LIMITED: when the client may try again */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message)
   }
 
   toGraphQLError(): GraphQLError {
     return new GraphQLError(this.message, {
-      extensions: this.field ? { code: this.code, field: this.field } : { code: this.code },
+      extensions: {
+        code: this.code,
+        ...(this.field ? { field: this.field } : {}),
+        ...(this.retryAfterSeconds !== undefined ? { retryAfterSeconds: this.retryAfterSeconds } : {}),
+      },
     })
   }
 }
@@ -40,6 +47,8 @@ export const forbidden = (message = 'You are not allowed to do this.'): DomainEr
 export const notFound = (what: string): DomainError => new DomainError(ErrorCode.NotFound, `${what} was not found.`)
 export const conflict = (message: string, field?: string): DomainError =>
   new DomainError(ErrorCode.Conflict, message, field)
+export const rateLimited = (message: string, retryAfterSeconds: number): DomainError =>
+  new DomainError(ErrorCode.RateLimited, message, undefined, Math.max(1, Math.ceil(retryAfterSeconds)))
 
 const CLIENT_CODES = new Set<string>([
   ErrorCode.BadUserInput,
@@ -47,6 +56,7 @@ const CLIENT_CODES = new Set<string>([
   ErrorCode.Forbidden,
   ErrorCode.NotFound,
   ErrorCode.Conflict,
+  ErrorCode.RateLimited,
   'GRAPHQL_VALIDATION_FAILED',
   'GRAPHQL_PARSE_FAILED',
   'BAD_REQUEST',

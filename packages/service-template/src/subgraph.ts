@@ -88,6 +88,11 @@ function gatewayOnlyFederationFields(metrics: Metrics, signature: ServiceConfig[
   }
 }
 
+/** Outside development mode: no introspection and no "Did you mean …?" hints naming schema fields. */
+export function schemaDisclosure(development: boolean): { introspection: boolean; hideSchemaDetailsFromClientErrors: boolean } {
+  return { introspection: development, hideSchemaDetailsFromClientErrors: !development }
+}
+
 export async function startSubgraph<DB, Loaders>(
   definition: SubgraphDefinition<DB, Loaders>,
   config: ServiceConfig = readServiceConfig(definition.name),
@@ -116,6 +121,7 @@ export async function startSubgraph<DB, Loaders>(
     ]),
     formatError: createErrorFormatter(log),
     includeStacktraceInErrorResponses: false,
+    ...schemaDisclosure(config.development),
     // no cache-control hints (nothing reads them: the gateway's response cache has its own rules)
     // and no federated tracing (no usage reporting): per-field work on every request otherwise
     plugins: [
@@ -127,7 +133,8 @@ export async function startSubgraph<DB, Loaders>(
   })
   await apollo.start()
 
-  const callers = new CallerVerifier(config.gatewaySecret)
+  // a header the gateway signed for another subgraph is not from the gateway here
+  const callers = new CallerVerifier(config.gatewaySecret, definition.name)
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]
     if (path === '/graphql') {

@@ -238,6 +238,8 @@ describe('invalidateResponses', () => {
       putResponse: async () => true,
       invalidateResponses: invalidate,
       evictionPolicy: async () => 'noeviction',
+      hit: async () => ({ count: 1, ttl: 1 }),
+      peek: async () => ({ count: 0, ttl: 0 }),
       close: async () => undefined,
     }
   }

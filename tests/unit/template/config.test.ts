@@ -1,10 +1,12 @@
 import {
   ConfigError,
+  DEFAULT_METRICS_PORT,
   DEFAULT_PORTS,
   DEV_GATEWAY_SECRET,
   DEV_JWT_SECRET,
   SERVICE_NAMES,
   databaseUrlFor,
+  isDevelopment,
   readBool,
   readGatewayConfig,
   readInt,
@@ -12,6 +14,9 @@ import {
   type Env,
 } from '../../../packages/service-template/src/config'
 import { thrownBy } from './helpers'
+
+/** Development mode is explicit (NODE_ENV=development or test): without it the public secrets are refused. */
+const dev = (env: Env): Env => ({ NODE_ENV: 'test', ...env })
 
 const STRONG = { GATEWAY_SECRET: 'a-production-gateway-secret', JWT_SECRET: 'a-production-jwt-secret-value' }
 
@@ -25,7 +30,7 @@ function expectConfigError(fn: () => unknown, variable: string): void {
 describe('readServiceConfig', () => {
   it('has development defaults', () => {
     // toMatchObject: other settings may be added; these must keep their defaults
-    expect(readServiceConfig('users', {})).toMatchObject({
+    expect(readServiceConfig('users', dev({}))).toMatchObject({
       service: 'users',
       port: 4001,
       host: '127.0.0.1',
@@ -37,14 +42,14 @@ describe('readServiceConfig', () => {
       migrateOnStart: true,
       logLevel: 'info',
     })
-    expect(readServiceConfig('users', {}).redisUrl).toBeUndefined()
+    expect(readServiceConfig('users', dev({})).redisUrl).toBeUndefined()
   })
 
   it('defaults the port per service and the database per service', () => {
     expect(SERVICE_NAMES).toEqual(['users', 'comments', 'reviews', 'catalog', 'merchants'])
     const expected = { users: 4001, comments: 4002, reviews: 4003, catalog: 4004, merchants: 4005 }
     for (const service of SERVICE_NAMES) {
-      const config = readServiceConfig(service, {})
+      const config = readServiceConfig(service, dev({}))
       expect(config.port).toBe(expected[service])
       expect(config.port).toBe(DEFAULT_PORTS[service])
       expect(config.databaseUrl).toBe(`postgres://postgres:postgres@127.0.0.1:54320/${service}`)
@@ -53,39 +58,39 @@ describe('readServiceConfig', () => {
   })
 
   it('puts EMBEDDED_PG_PORT in the default database URL', () => {
-    expect(readServiceConfig('comments', { EMBEDDED_PG_PORT: '55555' }).databaseUrl).toBe(
+    expect(readServiceConfig('comments', dev({ EMBEDDED_PG_PORT: '55555' })).databaseUrl).toBe(
       'postgres://postgres:postgres@127.0.0.1:55555/comments',
     )
     expect(databaseUrlFor('reviews', { EMBEDDED_PG_PORT: '6000' })).toBe('postgres://postgres:postgres@127.0.0.1:6000/reviews')
   })
 
   it('uses PORT, and <SERVICE>_PORT beats PORT', () => {
-    expect(readServiceConfig('users', { PORT: '5000' }).port).toBe(5000)
-    expect(readServiceConfig('users', { PORT: '5000', USERS_PORT: '5001' }).port).toBe(5001)
-    expect(readServiceConfig('users', { USERS_PORT: '5001' }).port).toBe(5001)
+    expect(readServiceConfig('users', dev({ PORT: '5000' })).port).toBe(5000)
+    expect(readServiceConfig('users', dev({ PORT: '5000', USERS_PORT: '5001' })).port).toBe(5001)
+    expect(readServiceConfig('users', dev({ USERS_PORT: '5001' })).port).toBe(5001)
     // another service's variable does not apply
-    expect(readServiceConfig('users', { COMMENTS_PORT: '5002' }).port).toBe(4001)
-    expect(readServiceConfig('users', { USERS_PORT: '0' }).port).toBe(0)
+    expect(readServiceConfig('users', dev({ COMMENTS_PORT: '5002' })).port).toBe(4001)
+    expect(readServiceConfig('users', dev({ USERS_PORT: '0' })).port).toBe(0)
   })
 
   it('uses DATABASE_URL, and <SERVICE>_DATABASE_URL beats DATABASE_URL (and EMBEDDED_PG_PORT)', () => {
     const shared = 'postgres://app:pw@db:5432/shared'
     const own = 'postgres://app:pw@db:5432/catalog_prod'
-    expect(readServiceConfig('catalog', { DATABASE_URL: shared }).databaseUrl).toBe(shared)
-    expect(readServiceConfig('catalog', { DATABASE_URL: shared, CATALOG_DATABASE_URL: own }).databaseUrl).toBe(own)
-    expect(readServiceConfig('catalog', { CATALOG_DATABASE_URL: own, EMBEDDED_PG_PORT: '1' }).databaseUrl).toBe(own)
-    expect(readServiceConfig('users', { CATALOG_DATABASE_URL: own }).databaseUrl).toContain('/users')
+    expect(readServiceConfig('catalog', dev({ DATABASE_URL: shared })).databaseUrl).toBe(shared)
+    expect(readServiceConfig('catalog', dev({ DATABASE_URL: shared, CATALOG_DATABASE_URL: own })).databaseUrl).toBe(own)
+    expect(readServiceConfig('catalog', dev({ CATALOG_DATABASE_URL: own, EMBEDDED_PG_PORT: '1' })).databaseUrl).toBe(own)
+    expect(readServiceConfig('users', dev({ CATALOG_DATABASE_URL: own })).databaseUrl).toContain('/users')
   })
 
   it('reads the other settings', () => {
-    const config = readServiceConfig('merchants', {
+    const config = readServiceConfig('merchants', dev({
       HOST: '0.0.0.0',
       DATABASE_POOL_SIZE: '25',
       REDIS_URL: 'redis://cache:6379',
       MIGRATE_ON_START: 'false',
       LOG_LEVEL: 'warn',
       ...STRONG,
-    })
+    }))
     expect(config).toMatchObject({
       host: '0.0.0.0',
       databasePoolSize: 25,
@@ -93,9 +98,9 @@ describe('readServiceConfig', () => {
       migrateOnStart: false,
       logLevel: 'warn',
       gatewaySecret: STRONG.GATEWAY_SECRET,
-      jwtSecret: STRONG.JWT_SECRET,
+      jwtSecret: null,
     })
-    expect(readServiceConfig('users', { REDIS_URL: '' }).redisUrl).toBeUndefined()
+    expect(readServiceConfig('users', dev({ REDIS_URL: '' })).redisUrl).toBeUndefined()
   })
 
   it.each<[string, Env]>([
@@ -109,7 +114,7 @@ describe('readServiceConfig', () => {
     ['MIGRATE_ON_START', { MIGRATE_ON_START: 'maybe' }],
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
   ])('throws a ConfigError naming %s for %j', (variable, env) => {
-    expectConfigError(() => readServiceConfig('users', env), variable)
+    expectConfigError(() => readServiceConfig('users', dev(env)), variable)
   })
 
   it('refuses the development secrets in production', () => {
@@ -136,12 +141,38 @@ describe('readServiceConfig', () => {
     expect(readServiceConfig('users', { NODE_ENV: 'development' }).gatewaySecret).toBe(DEV_GATEWAY_SECRET)
   })
 
+  it('fails closed: outside development mode (NODE_ENV unset or anything but development/test) the public secrets are refused', () => {
+    for (const NODE_ENV of [undefined, '', 'staging', 'prod', 'Development']) {
+      expectConfigError(() => readServiceConfig('comments', { NODE_ENV }), 'GATEWAY_SECRET')
+      expectConfigError(() => readServiceConfig('users', { NODE_ENV, GATEWAY_SECRET: STRONG.GATEWAY_SECRET }), 'JWT_SECRET')
+      expectConfigError(() => readGatewayConfig({ NODE_ENV }), 'GATEWAY_SECRET')
+    }
+    expect(thrownBy(() => readServiceConfig('comments', {}))).toHaveProperty('message', expect.stringContaining('development'))
+    for (const NODE_ENV of ['development', 'test']) {
+      expect(isDevelopment({ NODE_ENV })).toBe(true)
+      expect(readServiceConfig('users', { NODE_ENV })).toMatchObject({ gatewaySecret: DEV_GATEWAY_SECRET, jwtSecret: DEV_JWT_SECRET, development: true })
+    }
+    expect(isDevelopment({})).toBe(false)
+    expect(isDevelopment({ NODE_ENV: 'production' })).toBe(false)
+    expect(readServiceConfig('comments', { GATEWAY_SECRET: STRONG.GATEWAY_SECRET }).development).toBe(false)
+  })
+
+  it('only the users service reads JWT_SECRET (it issues tokens); the others neither need nor keep it', () => {
+    for (const service of ['comments', 'reviews', 'catalog', 'merchants', 'facade'] as const) {
+      const config = readServiceConfig(service, { NODE_ENV: 'production', GATEWAY_SECRET: STRONG.GATEWAY_SECRET })
+      expect(config.jwtSecret).toBeNull()
+      // not read at all: even an invalid value is ignored
+      expect(readServiceConfig(service, dev({ JWT_SECRET: 'tiny' })).jwtSecret).toBeNull()
+    }
+    expectConfigError(() => readServiceConfig('users', { NODE_ENV: 'production', GATEWAY_SECRET: STRONG.GATEWAY_SECRET }), 'JWT_SECRET')
+  })
+
   it('refuses secrets shorter than 16 characters', () => {
-    expectConfigError(() => readServiceConfig('users', { GATEWAY_SECRET: 'short' }), 'GATEWAY_SECRET')
-    expectConfigError(() => readServiceConfig('users', { JWT_SECRET: 'x'.repeat(15) }), 'JWT_SECRET')
-    expectConfigError(() => readServiceConfig('users', { JWT_SECRET: '' }), 'JWT_SECRET')
-    expect(readServiceConfig('users', { JWT_SECRET: 'x'.repeat(16) }).jwtSecret).toBe('x'.repeat(16))
-    expect(thrownBy(() => readServiceConfig('users', { GATEWAY_SECRET: 'short' }))).toHaveProperty(
+    expectConfigError(() => readServiceConfig('users', dev({ GATEWAY_SECRET: 'short' })), 'GATEWAY_SECRET')
+    expectConfigError(() => readServiceConfig('users', dev({ JWT_SECRET: 'x'.repeat(15) })), 'JWT_SECRET')
+    expectConfigError(() => readServiceConfig('users', dev({ JWT_SECRET: '' })), 'JWT_SECRET')
+    expect(readServiceConfig('users', dev({ JWT_SECRET: 'x'.repeat(16) })).jwtSecret).toBe('x'.repeat(16))
+    expect(thrownBy(() => readServiceConfig('users', dev({ GATEWAY_SECRET: 'short' })))).toHaveProperty(
       'message',
       expect.stringContaining('16'),
     )
@@ -167,7 +198,7 @@ describe('readInt / readBool', () => {
 
 describe('readGatewayConfig', () => {
   it('has development defaults', () => {
-    expect(readGatewayConfig({})).toMatchObject({
+    expect(readGatewayConfig(dev({}))).toMatchObject({
       port: 4000,
       host: '127.0.0.1',
       gatewaySecret: DEV_GATEWAY_SECRET,
@@ -178,18 +209,18 @@ describe('readGatewayConfig', () => {
       maxAliases: 30,
       maxTokens: 2000,
     })
-    expect(readGatewayConfig({}).subgraphUrls).toEqual({})
+    expect(readGatewayConfig(dev({})).subgraphUrls).toEqual({})
   })
 
   it('collects SUBGRAPH_<NAME>_URL overrides (lower-cased names, empty values ignored)', () => {
-    const config = readGatewayConfig({
+    const config = readGatewayConfig(dev({
       SUBGRAPH_USERS_URL: 'http://users:4001/graphql',
       SUBGRAPH_CATALOG_URL: 'http://catalog:4004/graphql',
       SUBGRAPH_REVIEWS_URL: '',
       SUBGRAPH_URL: 'http://nowhere/graphql',
       USERS_URL: 'http://nowhere/graphql',
       subgraph_comments_url: 'http://nowhere/graphql',
-    })
+    }))
     expect(config.subgraphUrls).toEqual({
       users: 'http://users:4001/graphql',
       catalog: 'http://catalog:4004/graphql',
@@ -197,22 +228,45 @@ describe('readGatewayConfig', () => {
   })
 
   it('GATEWAY_PORT beats PORT; limits are configurable and validated', () => {
-    expect(readGatewayConfig({ PORT: '8080' }).port).toBe(8080)
-    expect(readGatewayConfig({ PORT: '8080', GATEWAY_PORT: '9090' }).port).toBe(9090)
-    expect(readGatewayConfig({ MAX_QUERY_DEPTH: '5', MAX_QUERY_ALIASES: '0', MAX_QUERY_TOKENS: '500' })).toMatchObject({
+    expect(readGatewayConfig(dev({ PORT: '8080' })).port).toBe(8080)
+    expect(readGatewayConfig(dev({ PORT: '8080', GATEWAY_PORT: '9090' })).port).toBe(9090)
+    expect(readGatewayConfig(dev({ MAX_QUERY_DEPTH: '5', MAX_QUERY_ALIASES: '0', MAX_QUERY_TOKENS: '500' }))).toMatchObject({
       maxDepth: 5,
       maxAliases: 0,
       maxTokens: 500,
     })
-    expectConfigError(() => readGatewayConfig({ MAX_QUERY_DEPTH: '0' }), 'MAX_QUERY_DEPTH')
-    expectConfigError(() => readGatewayConfig({ MAX_QUERY_TOKENS: '10' }), 'MAX_QUERY_TOKENS')
-    expectConfigError(() => readGatewayConfig({ GATEWAY_PORT: 'x' }), 'GATEWAY_PORT')
+    expectConfigError(() => readGatewayConfig(dev({ MAX_QUERY_DEPTH: '0' })), 'MAX_QUERY_DEPTH')
+    expectConfigError(() => readGatewayConfig(dev({ MAX_QUERY_TOKENS: '10' })), 'MAX_QUERY_TOKENS')
+    expectConfigError(() => readGatewayConfig(dev({ GATEWAY_PORT: 'x' })), 'GATEWAY_PORT')
   })
 
   it('applies the same secret rules', () => {
     expectConfigError(() => readGatewayConfig({ NODE_ENV: 'production' }), 'GATEWAY_SECRET')
     expectConfigError(() => readGatewayConfig({ NODE_ENV: 'production', GATEWAY_SECRET: STRONG.GATEWAY_SECRET }), 'JWT_SECRET')
-    expectConfigError(() => readGatewayConfig({ JWT_SECRET: 'tiny' }), 'JWT_SECRET')
+    expectConfigError(() => readGatewayConfig(dev({ JWT_SECRET: 'tiny' })), 'JWT_SECRET')
     expect(readGatewayConfig({ NODE_ENV: 'production', ...STRONG }).gatewaySecret).toBe(STRONG.GATEWAY_SECRET)
+  })
+
+  it('serves /metrics on its own port (127.0.0.1 by default), never on the public one', () => {
+    expect(readGatewayConfig(dev({}))).toMatchObject({ metricsPort: DEFAULT_METRICS_PORT, metricsHost: '127.0.0.1' })
+    expect(readGatewayConfig(dev({ METRICS_PORT: '0', METRICS_HOST: '10.0.0.5' }))).toMatchObject({ metricsPort: 0, metricsHost: '10.0.0.5' })
+    expectConfigError(() => readGatewayConfig(dev({ METRICS_PORT: 'x' })), 'METRICS_PORT')
+  })
+
+  it('rate limits per address: tight outside development, generous in it (the tests sign in hundreds of users), configurable', () => {
+    const production = readGatewayConfig({ NODE_ENV: 'production', ...STRONG })
+    expect(production).toMatchObject({
+      trustProxy: false,
+      development: false,
+      loginAttemptsPerAddress: { limit: 100, windowSeconds: 900 },
+      registrationsPerAddress: { limit: 10, windowSeconds: 3600 },
+    })
+    expect(readGatewayConfig(dev({})).loginAttemptsPerAddress.limit).toBeGreaterThanOrEqual(10_000)
+    expect(readGatewayConfig(dev({})).registrationsPerAddress.limit).toBeGreaterThanOrEqual(10_000)
+    expect(
+      readGatewayConfig(dev({ LOGIN_ATTEMPTS_PER_ADDRESS: '5', LOGIN_ATTEMPT_WINDOW_SECONDS: '60', REGISTRATIONS_PER_ADDRESS: '2', REGISTRATION_WINDOW_SECONDS: '120', TRUST_PROXY: 'true' })),
+    ).toMatchObject({ trustProxy: true, loginAttemptsPerAddress: { limit: 5, windowSeconds: 60 }, registrationsPerAddress: { limit: 2, windowSeconds: 120 } })
+    expectConfigError(() => readGatewayConfig(dev({ LOGIN_ATTEMPTS_PER_ADDRESS: '0' })), 'LOGIN_ATTEMPTS_PER_ADDRESS')
+    expectConfigError(() => readGatewayConfig(dev({ REGISTRATION_WINDOW_SECONDS: 'hour' })), 'REGISTRATION_WINDOW_SECONDS')
   })
 })

@@ -54,6 +54,8 @@ function spiedMemoryCache() {
     putResponse: (key, gzipped, tags, epoch, ttl) => inner.putResponse(key, gzipped, tags, epoch, ttl),
     invalidateResponses: (tags) => inner.invalidateResponses(tags),
     evictionPolicy: () => inner.evictionPolicy(),
+    hit: (key, windowSeconds) => inner.hit(key, windowSeconds),
+    peek: (key) => inner.peek(key),
     close: () => inner.close(),
   }
   return { cache, getMany, setIfUnchanged, invalidate, broadcast }
@@ -105,6 +107,12 @@ class FakeCache implements Cache {
   async invalidateResponses(): Promise<void> {}
   async evictionPolicy(): Promise<string> {
     return 'noeviction'
+  }
+  async hit(): Promise<{ count: number; ttl: number }> {
+    return { count: 1, ttl: 1 }
+  }
+  async peek(): Promise<{ count: number; ttl: number }> {
+    return { count: 0, ttl: 0 }
   }
   async close(): Promise<void> {}
 }
