@@ -84,6 +84,10 @@ export interface ServiceConfig {
   readonly host: string
   readonly databaseUrl: string
   readonly databasePoolSize: number
+  /** the activity worker's own pool: reads holding every read connection cannot stall the writes */
+  readonly databaseWritePoolSize: number
+  /** how long a query waits for a free connection before it fails (an internal error, not a queue without end) */
+  readonly databaseAcquireTimeoutMs: number
   readonly statementTimeoutMs: number
   readonly redisUrl: string | undefined
   readonly gatewaySecret: string
@@ -137,6 +141,8 @@ export function readServiceConfig(service: SubgraphName, env: Env = process.env)
     host: env.HOST ?? '127.0.0.1',
     databaseUrl: env[envKey(service, 'DATABASE_URL')] ?? env.DATABASE_URL ?? databaseUrlFor(service, env),
     databasePoolSize: readInt(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
+    databaseWritePoolSize: readInt(env, 'DATABASE_WRITE_POOL_SIZE', 5, 1, 200),
+    databaseAcquireTimeoutMs: readInt(env, 'DATABASE_ACQUIRE_TIMEOUT_MS', 2_000, 1, 60_000),
     statementTimeoutMs: readInt(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 5_000, 100, 600_000),
     redisUrl: env.REDIS_URL || undefined,
     gatewaySecret: readSecret(env, 'GATEWAY_SECRET', DEV_GATEWAY_SECRET),

@@ -1,20 +1,84 @@
-import { Kysely, Migrator, PostgresDialect, type Migration, type MigrationProvider } from 'kysely'
+import { Kysely, Migrator, PostgresDialect, type Migration, type MigrationProvider, type PostgresPool } from 'kysely'
 import pg from 'pg'
+
+export interface DatabaseOptions {
+  readonly poolSize?: number
+  /** called for every query run (the `db_queries_total` counter) */
+  readonly onQuery?: () => void
+  readonly statementTimeoutMs?: number
+  /** how long a query waits for a connection (a free one, or a new one opening) before it fails */
+  readonly acquireTimeoutMs?: number
+}
+
+/**
+ * No connection within the acquisition timeout: every connection of the pool is busy (or the
+ * database does not answer). The query fails at once — the client sees an internal error — instead
+ * of queueing behind slow work without end.
+ */
+export class ConnectionTimeoutError extends Error {
+  override readonly name = 'ConnectionTimeoutError'
+}
+
+// pg-pool's words for "waited for a free connection", pg's for "a new connection did not open"
+const ACQUIRE_TIMEOUT = /timeout exceeded when trying to connect|connection timeout/i
 
 // timestamptz as Date (default) and bigint counts as strings: callers convert where they need numbers
 // statement_timeout bounds every query: an activity blocked on a lock gives up before Temporal's
 // startToCloseTimeout retries it, so a timed-out attempt can never land late with stale data
-export function createDatabase<DB>(url: string, poolSize = 10, onQuery?: () => void, statementTimeoutMs = 5_000): Kysely<DB> {
+export function createDatabase<DB>(url: string, options: DatabaseOptions | number = {}): Kysely<DB> {
+  const { poolSize = 10, onQuery, statementTimeoutMs = 5_000, acquireTimeoutMs = 2_000 } =
+    typeof options === 'number' ? { poolSize: options } : options
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
     idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: acquireTimeoutMs,
     statement_timeout: statementTimeoutMs,
   })
+  // an idle client's error (Postgres restarted) must not crash the process: the pool drops it
+  pool.on('error', () => undefined)
+  const bounded: PostgresPool = {
+    connect: () =>
+      pool.connect().catch((err: unknown) => {
+        if (err instanceof Error && ACQUIRE_TIMEOUT.test(err.message)) {
+          throw new ConnectionTimeoutError(`no database connection within ${acquireTimeoutMs} ms (pool of ${poolSize})`, { cause: err })
+        }
+        throw err
+      }),
+    end: () => pool.end(),
+  }
   return new Kysely<DB>({
-    dialect: new PostgresDialect({ pool }),
+    dialect: new PostgresDialect({ pool: bounded }),
     log: onQuery ? (event) => (event.level === 'query' ? onQuery() : undefined) : undefined,
   })
+}
+
+/** A service's two pools: reads (requests) and writes (the activity worker). */
+export interface ServiceDatabases<DB> {
+  readonly reads: Kysely<DB>
+  readonly writes: Kysely<DB>
+}
+
+/**
+ * Reads and writes get separate pools: a flood of slow reads can hold every read connection,
+ * never the ones the scenarios' writes need. Both connect lazily (a service that serves no
+ * activities never opens a write connection).
+ */
+export function createServiceDatabases<DB>(
+  config: {
+    readonly databaseUrl: string
+    readonly databasePoolSize: number
+    readonly databaseWritePoolSize: number
+    readonly statementTimeoutMs: number
+    readonly databaseAcquireTimeoutMs: number
+  },
+  onQuery?: () => void,
+): ServiceDatabases<DB> {
+  const common = { onQuery, statementTimeoutMs: config.statementTimeoutMs, acquireTimeoutMs: config.databaseAcquireTimeoutMs }
+  return {
+    reads: createDatabase<DB>(config.databaseUrl, { ...common, poolSize: config.databasePoolSize }),
+    writes: createDatabase<DB>(config.databaseUrl, { ...common, poolSize: config.databaseWritePoolSize }),
+  }
 }
 
 /** Creates the database named in `url` when it does not exist (the embedded stack and tests need it). */

@@ -1,5 +1,19 @@
 import DataLoader from 'dataloader'
+import type { Kysely } from 'kysely'
 import { isId } from './ids'
+import {
+  connectionOf,
+  pageRequestKey,
+  tableCountsByParent,
+  tablePagesByParent,
+  type Connection,
+  type KeysetRow,
+  type Order,
+  type PageRequest,
+  type ParentColumns,
+  type ParentKey,
+  type TableQuery,
+} from './pagination'
 
 /**
  * A per-request loader of rows by id: every `load` in one tick becomes one
@@ -33,4 +47,75 @@ export function createGroupLoader<Key, Value>(
     },
     cacheKeyFn ? { cacheKeyFn } : undefined,
   )
+}
+
+/** A list that belongs to a parent (a comment's replies, a store's products), loaded page by page. */
+export interface PageLoader<Key, Node> {
+  /** One parent's page: the loads of one tick asking for the same page share one query, and one for the counts. */
+  load(key: Key, request: PageRequest): Promise<Connection<Node>>
+}
+
+export interface PageLoaderOptions<Key, Row extends KeysetRow, Node> {
+  /** Each key's rows (at most request.limit + 1, in list order), in `keys`' order: ONE query for every key. */
+  readonly pages: (keys: readonly Key[], request: PageRequest) => Promise<readonly (readonly Row[])[]>
+  /** Each key's totalCount, in `keys`' order: ONE query, run only for parents whose totalCount is asked. */
+  readonly counts: (keys: readonly Key[]) => Promise<readonly number[]>
+  readonly toNode: (row: Row) => Node
+  /** equal keys share a result (e.g. `${type}:${id}` for an object key) */
+  readonly cacheKey: (key: Key) => string
+  /** false: each parent alone (BATCH_LOADS=false, the benchmark's naive variant) */
+  readonly batch?: boolean
+}
+
+/**
+ * Per-request, like every loader: the pages of many parents at one level of a query in one query
+ * per page request (parents asking with other `first`/`after` are another batch), whatever the
+ * number of parents.
+ */
+export function createPageLoader<Key, Row extends KeysetRow, Node>(options: PageLoaderOptions<Key, Row, Node>): PageLoader<Key, Node> {
+  const { pages, counts, toNode, cacheKey, batch = true } = options
+  const byRequest = new Map<string, DataLoader<Key, readonly Row[], string>>()
+  const countOf = new DataLoader<Key, number, string>(async (keys) => counts(keys), { cacheKeyFn: cacheKey, batch })
+  const rowsFor = (request: PageRequest): DataLoader<Key, readonly Row[], string> => {
+    const requestKey = pageRequestKey(request)
+    let loader = byRequest.get(requestKey)
+    if (!loader) {
+      loader = new DataLoader<Key, readonly Row[], string>(async (keys) => pages(keys, request), { cacheKeyFn: cacheKey, batch })
+      byRequest.set(requestKey, loader)
+    }
+    return loader
+  }
+  return {
+    async load(key, request) {
+      const rows = await rowsFor(request).load(key)
+      return connectionOf(request, rows, () => countOf.load(key), toNode)
+    },
+  }
+}
+
+/** How a table's list belongs to its parents, for createTablePageLoader. */
+export interface TableListOptions<DB, Row extends KeysetRow, Node> {
+  readonly db: Kysely<DB>
+  /** the columns naming a row's parent, e.g. `{ parent_id: 'uuid' }` */
+  readonly parent: ParentColumns
+  readonly order: Order
+  /** the table with the list's other filters (e.g. only published rows) */
+  readonly from: () => TableQuery
+  readonly toNode: (row: Row) => Node
+  /** totalCounts kept elsewhere (a count table); default: `count(*)` of each parent's rows */
+  readonly counts?: (keys: readonly ParentKey[]) => Promise<readonly number[]>
+  readonly batch?: boolean
+}
+
+/** A PageLoader over one table: each level's pages in one LATERAL query, counts in another. */
+export function createTablePageLoader<DB, Row extends KeysetRow, Node>(options: TableListOptions<DB, Row, Node>): PageLoader<ParentKey, Node> {
+  const { db, parent, order, from, toNode, batch } = options
+  const columns = Object.keys(parent)
+  return createPageLoader<ParentKey, Row, Node>({
+    pages: (keys, request) => tablePagesByParent<DB, Row>(db, parent, keys, request, order, from),
+    counts: options.counts ?? ((keys) => tableCountsByParent(db, parent, keys, from)),
+    toNode,
+    cacheKey: (key) => columns.map((column) => key[column]).join(':'),
+    batch,
+  })
 }

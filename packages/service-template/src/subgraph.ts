@@ -14,7 +14,7 @@ import { startActivityWorker, type Activities, type ActivityWorker } from './act
 import { createCache, type Cache } from './cache'
 import { readServiceConfig, type ServiceConfig, type SubgraphName } from './config'
 import { CallerVerifier, type ContextDependencies, type RequestContext } from './context'
-import { createDatabase, ensureDatabaseExists, migrateToLatest } from './database'
+import { createDatabase, createServiceDatabases, ensureDatabaseExists, migrateToLatest } from './database'
 import { createErrorFormatter, ErrorCode } from './errors'
 import { closeServer, executeGraphQL, listen, sendJson } from './http'
 import { createLogger, type Logger } from './logger'
@@ -110,8 +110,9 @@ export async function startSubgraph<DB, Loaders>(
       await migrationDb.destroy()
     }
   }
-  // pg pools connect lazily: a service without tables never opens a connection
-  const db = createDatabase<DB>(config.databaseUrl, config.databasePoolSize, () => metrics.increment('db_queries_total'), config.statementTimeoutMs)
+  // pg pools connect lazily: a service without tables never opens a connection; requests read
+  // through `db`, the activity worker writes through its own pool (slow reads cannot starve writes)
+  const { reads: db, writes } = createServiceDatabases<DB>(config, () => metrics.increment('db_queries_total'))
   const cache = createCache(config.redisUrl, log, metrics)
   const deps: ContextDependencies<DB> = { db, cache, log, config, metrics }
 
@@ -166,7 +167,7 @@ export async function startSubgraph<DB, Loaders>(
 
   const worker =
     definition.activities && config.temporal.activityWorker
-      ? startActivityWorker(definition.name, definition.activities(deps), config.temporal, log)
+      ? startActivityWorker(definition.name, definition.activities({ ...deps, db: writes }), config.temporal, log)
       : null
 
   let stopping: Promise<void> | undefined
@@ -174,7 +175,7 @@ export async function startSubgraph<DB, Loaders>(
     (stopping ??= (async () => {
       await closeServer(server)
       await Promise.allSettled([apollo.stop(), worker?.stop()])
-      await Promise.allSettled([db.destroy(), cache.close()])
+      await Promise.allSettled([db.destroy(), writes.destroy(), cache.close()])
     })())
   return { url, port, db, cache, metrics, log, worker, stop }
 }

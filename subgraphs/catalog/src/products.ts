@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import { tablePage, type Connection, type PageRequest } from '@marketplace/service-template'
+import { createTablePageLoader, tablePage, type Connection, type PageRequest } from '@marketplace/service-template'
 import type { CatalogDatabase, ProductRow } from './database'
 
 export interface Product {
@@ -42,4 +42,16 @@ export function productsPage(
     return merchantId === null ? query : query.where('merchant_id', '=', merchantId)
   }
   return tablePage(request, 'newest-first', base, toProduct)
+}
+
+/** Per request: a store's products, newest first; the stores of one level of a query in one query (and one for counts). */
+export function productsByMerchantLoader(db: Kysely<CatalogDatabase>, batch = true) {
+  return createTablePageLoader<CatalogDatabase, ProductRow, Product>({
+    db,
+    parent: { merchant_id: 'uuid' },
+    order: 'newest-first',
+    from: () => db.selectFrom('products'),
+    toNode: toProduct,
+    batch,
+  })
 }

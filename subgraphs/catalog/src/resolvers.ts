@@ -10,10 +10,13 @@ import {
   type RequestContext,
 } from '@marketplace/service-template'
 import type { CatalogDatabase } from './database'
-import { productsByIds, productsPage, type Product } from './products'
+import { productsByIds, productsByMerchantLoader, productsPage, type Product } from './products'
 
-export function createLoaders({ db }: ContextDependencies<CatalogDatabase>) {
-  return { productById: createByIdLoader((ids) => productsByIds(db, ids)) }
+export function createLoaders({ db, config }: ContextDependencies<CatalogDatabase>) {
+  return {
+    productById: createByIdLoader((ids) => productsByIds(db, ids)),
+    productsByMerchant: productsByMerchantLoader(db, config.batchLoads),
+  }
 }
 
 type Context = RequestContext<CatalogDatabase, ReturnType<typeof createLoaders>>
@@ -35,7 +38,7 @@ export const resolvers: GraphQLResolverMap<Context> = {
   Merchant: {
     products: (merchant: { id: string }, args: PageArgs, ctx: Context) => {
       const request = readPageArgs(args)
-      return isId(merchant.id) ? productsPage(ctx.db, merchant.id.toLowerCase(), request) : emptyConnection()
+      return isId(merchant.id) ? ctx.loaders.productsByMerchant.load({ merchant_id: merchant.id.toLowerCase() }, request) : emptyConnection()
     },
   },
 }

@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely'
-import { tablePage, type Connection, type Order, type PageRequest } from '@marketplace/service-template'
+import type { Expression, Kysely, SqlBool } from 'kysely'
+import { createTablePageLoader, type PageLoader, type ParentKey } from '@marketplace/service-template'
 import type { CommentRow, CommentSubjectType, CommentsDatabase } from './database'
 
 export interface Comment {
@@ -40,47 +40,58 @@ export async function commentsByIds(db: Kysely<CommentsDatabase>, ids: readonly 
   return rows.map(toComment)
 }
 
-export type CommentList =
-  | { readonly kind: 'subject'; readonly subject: Subject } // top-level comments of a subject
-  | { readonly kind: 'replies'; readonly parentId: string }
-  | { readonly kind: 'author'; readonly authorId: string }
-
-const ORDER: Readonly<Record<CommentList['kind'], Order>> = {
-  subject: 'newest-first',
-  replies: 'oldest-first',
-  author: 'newest-first',
+/**
+ * The lists of comments that belong to a parent, each served by its own index (see the
+ * migrations). Per request: a level of a nested query (the replies of 100 comments, the comments
+ * of 20 products) costs one SQL query for its pages and one for its counts.
+ */
+export function commentListLoaders(db: Kysely<CommentsDatabase>, batch = true) {
+  let byAuthor: PageLoader<ParentKey, Comment> | undefined
+  return {
+    /** a subject's top-level comments, newest first (the comments page) */
+    bySubject: createTablePageLoader<CommentsDatabase, CommentRow, Comment>({
+      db,
+      parent: { subject_type: 'text', subject_id: 'uuid' },
+      order: 'newest-first',
+      from: () => db.selectFrom('comments').where('parent_id', 'is', null),
+      toNode: toComment,
+      counts: (subjects) => topLevelCounts(db, subjects),
+      batch,
+    }),
+    /** a comment's replies, oldest first */
+    replies: createTablePageLoader<CommentsDatabase, CommentRow, Comment>({
+      db,
+      parent: { parent_id: 'uuid' },
+      order: 'oldest-first',
+      from: () => db.selectFrom('comments'),
+      toNode: toComment,
+      batch,
+    }),
+    /**
+     * Everything a user wrote (replies too), newest first, of what the caller may read (`readable`:
+     * a condition on `comments`, null for everything). The caller is the request's: one loader.
+     */
+    byAuthor: (readable: Expression<SqlBool> | null) =>
+      (byAuthor ??= createTablePageLoader<CommentsDatabase, CommentRow, Comment>({
+        db,
+        parent: { author_id: 'uuid' },
+        order: 'newest-first',
+        from: () => (readable ? db.selectFrom('comments').where(readable) : db.selectFrom('comments')),
+        toNode: toComment,
+        batch,
+      })),
+  }
 }
 
-/** One page of a list of comments, each served by its own index (see the migration). */
-export function commentsPage(db: Kysely<CommentsDatabase>, list: CommentList, request: PageRequest): Promise<Connection<Comment>> {
-  const base = () => {
-    const query = db.selectFrom('comments')
-    switch (list.kind) {
-      case 'subject':
-        return query
-          .where('subject_type', '=', list.subject.type)
-          .where('subject_id', '=', list.subject.id)
-          .where('parent_id', 'is', null)
-      case 'replies':
-        return query.where('parent_id', '=', list.parentId)
-      case 'author':
-        return query.where('author_id', '=', list.authorId)
-    }
-  }
-  const page = tablePage(request, ORDER[list.kind], base, toComment)
-  if (list.kind !== 'subject') return page
-  // a subject's top-level count is kept by the writes (see subject_comment_counts)
-  const { subject } = list
-  return page.then((connection) => ({
-    ...connection,
-    totalCount: async () =>
-      (
-        await db
-          .selectFrom('subject_comment_counts')
-          .select('top_level')
-          .where('subject_type', '=', subject.type)
-          .where('subject_id', '=', subject.id)
-          .executeTakeFirst()
-      )?.top_level ?? 0,
-  }))
+// a subject's top-level count is kept by the writes (see subject_comment_counts): one indexed
+// lookup per subject, all subjects of a level in one query
+async function topLevelCounts(db: Kysely<CommentsDatabase>, subjects: readonly ParentKey[]): Promise<number[]> {
+  const rows = await db
+    .selectFrom('subject_comment_counts')
+    .select(['subject_type', 'subject_id', 'top_level'])
+    .where('subject_type', '=', (eb) => eb.fn.any(eb.val([...new Set(subjects.map((s) => s.subject_type as CommentSubjectType))])))
+    .where('subject_id', '=', (eb) => eb.fn.any(eb.val(subjects.map((s) => s.subject_id as string))))
+    .execute()
+  const counts = new Map(rows.map((row) => [`${row.subject_type}:${row.subject_id}`, row.top_level]))
+  return subjects.map((s) => counts.get(`${s.subject_type}:${s.subject_id}`) ?? 0)
 }

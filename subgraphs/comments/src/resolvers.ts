@@ -4,26 +4,33 @@ import {
   emptyConnection,
   isId,
   readPageArgs,
+  type Connection,
   type ContextDependencies,
   type PageArgs,
+  type PageLoader,
+  type ParentKey,
   type RequestContext,
 } from '@marketplace/service-template'
-import { commentsByIds, commentsPage, type Comment, type CommentList } from './comments'
+import { commentListLoaders, commentsByIds, type Comment } from './comments'
 import type { CommentSubjectType, CommentsDatabase } from './database'
 
-export function createLoaders({ db }: ContextDependencies<CommentsDatabase>) {
-  return { commentById: createByIdLoader((ids) => commentsByIds(db, ids)) }
+export function createLoaders({ db, config }: ContextDependencies<CommentsDatabase>) {
+  return {
+    commentById: createByIdLoader((ids) => commentsByIds(db, ids)),
+    ...commentListLoaders(db, config.batchLoads),
+  }
 }
 
 type Context = RequestContext<CommentsDatabase, ReturnType<typeof createLoaders>>
 
-function page(id: string, list: (id: string) => CommentList, args: PageArgs, ctx: Context) {
+/** The page of the parent named by `id` (an id that is not a UUID has an empty list, and never reaches SQL). */
+function page(loader: PageLoader<ParentKey, Comment>, id: string, key: (id: string) => ParentKey, args: PageArgs): Promise<Connection<Comment>> {
   const request = readPageArgs(args)
-  return isId(id) ? commentsPage(ctx.db, list(id.toLowerCase()), request) : emptyConnection()
+  return isId(id) ? loader.load(key(id.toLowerCase()), request) : Promise.resolve(emptyConnection())
 }
 
 const topLevelCommentsOf = (type: CommentSubjectType) => (subject: { id: string }, args: PageArgs, ctx: Context) =>
-  page(subject.id, (id) => ({ kind: 'subject', subject: { type, id } }), args, ctx)
+  page(ctx.loaders.bySubject, subject.id, (id) => ({ subject_type: type, subject_id: id }), args)
 
 const SUBJECT_TYPENAMES: Readonly<Record<CommentSubjectType, string>> = {
   PRODUCT: 'Product',
@@ -43,12 +50,11 @@ export const resolvers: GraphQLResolverMap<Context> = {
     subject: (comment: Comment) => ({ __typename: SUBJECT_TYPENAMES[comment.subjectType], id: comment.subjectId }),
     parent: (comment: Comment, _: unknown, ctx: Context) =>
       comment.parentId ? ctx.loaders.commentById.load(comment.parentId) : null,
-    replies: (comment: Comment, args: PageArgs, ctx: Context) =>
-      page(comment.id, (parentId) => ({ kind: 'replies', parentId }), args, ctx),
+    replies: (comment: Comment, args: PageArgs, ctx: Context) => page(ctx.loaders.replies, comment.id, (id) => ({ parent_id: id }), args),
   },
   User: {
     comments: (user: { id: string }, args: PageArgs, ctx: Context) =>
-      page(user.id, (authorId) => ({ kind: 'author', authorId }), args, ctx),
+      page(ctx.loaders.byAuthor(null), user.id, (id) => ({ author_id: id }), args),
   },
   Product: { comments: topLevelCommentsOf('PRODUCT') },
   Merchant: { comments: topLevelCommentsOf('MERCHANT') },

@@ -12,10 +12,10 @@ import {
   type RequestContext,
 } from '@marketplace/service-template'
 import type { ReviewSubjectType, ReviewsDatabase } from './database'
-import { canSee, reviewsByIds, reviewsPage, type Review } from './reviews'
+import { canSee, reviewListLoaders, reviewsByIds, reviewsPage, type Review } from './reviews'
 
-export function createLoaders({ db }: ContextDependencies<ReviewsDatabase>) {
-  return { reviewById: createByIdLoader((ids) => reviewsByIds(db, ids)) }
+export function createLoaders({ db, config }: ContextDependencies<ReviewsDatabase>) {
+  return { reviewById: createByIdLoader((ids) => reviewsByIds(db, ids)), ...reviewListLoaders(db, config.batchLoads) }
 }
 
 type Context = RequestContext<ReviewsDatabase, ReturnType<typeof createLoaders>>
@@ -28,7 +28,7 @@ async function visibleReview(id: string, ctx: Context): Promise<Review | null> {
 const publishedReviewsOf = (type: ReviewSubjectType) => (subject: { id: string }, args: PageArgs, ctx: Context) => {
   const request = readPageArgs(args)
   if (!isId(subject.id)) return emptyConnection()
-  return reviewsPage(ctx.db, { subject: { type, id: subject.id.toLowerCase() }, status: 'PUBLISHED' }, 'newest-first', request)
+  return ctx.loaders.publishedBySubject.load({ subject_type: type, subject_id: subject.id.toLowerCase() }, request)
 }
 
 const SUBJECT_TYPENAMES: Readonly<Record<ReviewSubjectType, string>> = { PRODUCT: 'Product', MERCHANT: 'Merchant' }
@@ -57,7 +57,7 @@ export const resolvers: GraphQLResolverMap<Context> = {
       const authorId = user.id.toLowerCase()
       // the author and moderators see every status; everyone else only what is published
       const everything = ctx.caller.userId === authorId || isModerator(ctx.caller)
-      return reviewsPage(ctx.db, { authorId, status: everything ? null : 'PUBLISHED' }, 'newest-first', request)
+      return (everything ? ctx.loaders.allByAuthor : ctx.loaders.publishedByAuthor).load({ author_id: authorId }, request)
     },
   },
 }

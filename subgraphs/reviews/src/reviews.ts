@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import {
+  createTablePageLoader,
   isModerator,
   tablePage,
   type Caller,
@@ -71,4 +72,29 @@ export function reviewsPage(
     return query
   }
   return tablePage(request, order, base, toReview)
+}
+
+/**
+ * The lists of reviews that belong to a parent. Per request: a level of a nested query (the
+ * reviews of 20 products, of 50 authors) costs one SQL query for its pages and one for its counts.
+ */
+export function reviewListLoaders(db: Kysely<ReviewsDatabase>, batch = true) {
+  const published = () => db.selectFrom('reviews').where('status', '=', 'PUBLISHED')
+  const byAuthor = (from: () => ReturnType<typeof published>) =>
+    createTablePageLoader<ReviewsDatabase, ReviewRow, Review>({ db, parent: { author_id: 'uuid' }, order: 'newest-first', from, toNode: toReview, batch })
+  return {
+    /** a product's or store's PUBLISHED reviews, newest first */
+    publishedBySubject: createTablePageLoader<ReviewsDatabase, ReviewRow, Review>({
+      db,
+      parent: { subject_type: 'text', subject_id: 'uuid' },
+      order: 'newest-first',
+      from: published,
+      toNode: toReview,
+      batch,
+    }),
+    /** an author's PUBLISHED reviews (what everyone else sees), newest first */
+    publishedByAuthor: byAuthor(published),
+    /** every review of an author, whatever its status (the author's and moderators' view) */
+    allByAuthor: byAuthor(() => db.selectFrom('reviews')),
+  }
 }

@@ -1,4 +1,5 @@
-import { createByIdLoader, createGroupLoader } from '../../../packages/service-template/src/loaders'
+import { createByIdLoader, createGroupLoader, createPageLoader } from '../../../packages/service-template/src/loaders'
+import { decodeCursor, type PageRequest } from '../../../packages/service-template/src/pagination'
 
 const A = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa'
 const B = 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb'
@@ -118,5 +119,117 @@ describe('createGroupLoader', () => {
     expect(fetch).toHaveBeenCalledTimes(1)
     expect(fetch.mock.calls[0]![0]).toHaveLength(2)
     expect(results).toEqual([`PRODUCT:${A}`, `PRODUCT:${A}`, `MERCHANT:${A}`])
+  })
+})
+
+describe('createPageLoader', () => {
+  interface ListRow {
+    readonly id: string
+    readonly created_at: Date
+    readonly parent: string
+  }
+  // three parents' lists, in list order: A has 4 rows, B 1, C none
+  const lists: Readonly<Record<string, readonly ListRow[]>> = {
+    [A]: [0, 1, 2, 3].map((i) => ({ id: `00000000-0000-4000-8000-00000000000${i}`, created_at: new Date(Date.UTC(2026, 0, 1, 0, 0, i)), parent: A })),
+    [B]: [{ id: '00000000-0000-4000-8000-000000000009', created_at: new Date(Date.UTC(2026, 0, 2)), parent: B }],
+  }
+  const request = (limit: number, after: PageRequest['after'] = null): PageRequest => ({ limit, after })
+
+  /** A fake LATERAL query: each key's rows after the cursor, at most limit + 1, and the calls it got. */
+  function fakeList() {
+    const pages = jest.fn(async (keys: readonly string[], req: PageRequest) =>
+      keys.map((key) => {
+        const rows = lists[key] ?? []
+        const start = req.after ? rows.findIndex((r) => r.id === req.after?.id) + 1 : 0
+        return rows.slice(start, start + req.limit + 1)
+      }),
+    )
+    const counts = jest.fn(async (keys: readonly string[]) => keys.map((key) => (lists[key] ?? []).length))
+    const loader = createPageLoader<string, ListRow, string>({ pages, counts, toNode: (row) => row.id, cacheKey: (key) => key })
+    return { pages, counts, loader }
+  }
+
+  it('loads every parent of a tick with one query, each with its own limit + 1 rows', async () => {
+    const { pages, loader } = fakeList()
+    const [a, b, c] = await Promise.all([loader.load(A, request(2)), loader.load(B, request(2)), loader.load(C, request(2))])
+    expect(pages).toHaveBeenCalledTimes(1)
+    expect(pages.mock.calls[0]![0]).toEqual([A, B, C])
+    expect(pages.mock.calls[0]![1]).toEqual(request(2))
+    expect(a!.edges.map((e) => e.node)).toEqual(lists[A]!.slice(0, 2).map((r) => r.id))
+    expect(a!.pageInfo).toEqual({ hasNextPage: true, endCursor: a!.edges[1]!.cursor })
+    expect(b!.edges.map((e) => e.node)).toEqual([lists[B]![0]!.id])
+    expect(b!.pageInfo.hasNextPage).toBe(false)
+    expect(c!.edges).toEqual([])
+    expect(c!.pageInfo).toEqual({ hasNextPage: false, endCursor: null })
+  })
+
+  it('gives each edge the cursor of its row: the next page continues where the last ended', async () => {
+    const { loader } = fakeList()
+    const first = await loader.load(A, request(2))
+    expect(decodeCursor(first.edges[0]!.cursor)).toEqual({ createdAt: lists[A]![0]!.created_at, id: lists[A]![0]!.id })
+    const next = await loader.load(A, request(2, decodeCursor(first.pageInfo.endCursor as string)))
+    expect(next.edges.map((e) => e.node)).toEqual(lists[A]!.slice(2).map((r) => r.id))
+    expect(next.pageInfo.hasNextPage).toBe(false)
+  })
+
+  it('groups parents by their page arguments: one query per distinct first/after', async () => {
+    const { pages, loader } = fakeList()
+    const after = { createdAt: lists[A]![0]!.created_at, id: lists[A]![0]!.id }
+    const results = await Promise.all([
+      loader.load(A, request(1)),
+      loader.load(B, request(1)),
+      loader.load(A, request(3)),
+      loader.load(C, request(3)),
+      loader.load(A, request(1, after)),
+    ])
+    expect(pages).toHaveBeenCalledTimes(3)
+    expect(pages.mock.calls.map(([keys, req]) => [keys, req])).toEqual([
+      [[A, B], request(1)],
+      [[A, C], request(3)],
+      [[A], request(1, after)],
+    ])
+    expect(results.map((r) => r.edges.length)).toEqual([1, 1, 3, 0, 1])
+    expect(results[4]!.edges[0]!.node).toBe(lists[A]![1]!.id)
+  })
+
+  it('counts only when totalCount is asked, every asking parent in one query', async () => {
+    const { counts, loader } = fakeList()
+    const [a, b, c] = await Promise.all([loader.load(A, request(1)), loader.load(B, request(1)), loader.load(C, request(1))])
+    expect(counts).not.toHaveBeenCalled()
+    await expect(Promise.all([a!.totalCount(), b!.totalCount(), c!.totalCount()])).resolves.toEqual([4, 1, 0])
+    expect(counts).toHaveBeenCalledTimes(1)
+    expect(counts.mock.calls[0]![0]).toEqual([A, B, C])
+  })
+
+  it('asks once for a parent asked twice (equal keys by cacheKey)', async () => {
+    const pages = jest.fn(async (keys: readonly { type: string; id: string }[]) => keys.map(() => []))
+    const loader = createPageLoader<{ type: string; id: string }, ListRow, string>({
+      pages,
+      counts: async (keys) => keys.map(() => 0),
+      toNode: (row) => row.id,
+      cacheKey: (key) => `${key.type}:${key.id}`,
+    })
+    await Promise.all([loader.load({ type: 'PRODUCT', id: A }, request(5)), loader.load({ type: 'PRODUCT', id: A }, request(5))])
+    expect(pages.mock.calls[0]![0]).toEqual([{ type: 'PRODUCT', id: A }])
+  })
+
+  it('loads each parent alone with batch: false (BATCH_LOADS=false)', async () => {
+    const pages = jest.fn(async (keys: readonly string[]) => keys.map(() => []))
+    const loader = createPageLoader<string, ListRow, string>({ pages, counts: async (keys) => keys.map(() => 0), toNode: (r) => r.id, cacheKey: (k) => k, batch: false })
+    await Promise.all([loader.load(A, request(1)), loader.load(B, request(1))])
+    expect(pages).toHaveBeenCalledTimes(2)
+  })
+
+  it('rejects every parent of the batch when the query fails', async () => {
+    const loader = createPageLoader<string, ListRow, string>({
+      pages: async () => {
+        throw new Error('database down')
+      },
+      counts: async (keys) => keys.map(() => 0),
+      toNode: (r) => r.id,
+      cacheKey: (k) => k,
+    })
+    const results = await Promise.allSettled([loader.load(A, request(1)), loader.load(B, request(1))])
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected'])
   })
 })

@@ -1,10 +1,23 @@
 import {
+  DummyDriver,
+  Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  type CompiledQuery,
+  type DatabaseConnection,
+} from 'kysely'
+import {
   MAX_PAGE_SIZE,
+  connectionOf,
   decodeCursor,
   emptyConnection,
   encodeCursor,
   keysetPage,
+  pageRequestKey,
   readPageArgs,
+  tableCountsByParent,
+  tablePagesByParent,
   toCount,
   type PageRequest,
   type Position,
@@ -206,5 +219,106 @@ describe('emptyConnection / toCount', () => {
     expect(toCount({ count: 3n })).toBe(3)
     expect(toCount({ count: 7 })).toBe(7)
     expect(toCount(undefined)).toBe(0)
+  })
+})
+
+describe('connectionOf / pageRequestKey', () => {
+  it('shows limit rows of limit + 1, with the next page flagged', async () => {
+    const connection = connectionOf({ limit: 2, after: null }, rows.slice(0, 3), async () => 7, (row) => row.body)
+    expect(connection.edges.map((e) => e.node)).toEqual(['comment 0', 'comment 1'])
+    expect(connection.pageInfo).toEqual({ hasNextPage: true, endCursor: connection.edges[1]!.cursor })
+    await expect(connection.totalCount()).resolves.toBe(7)
+  })
+
+  it('names a page request by its size and cursor', () => {
+    const after = { createdAt: rows[1]!.created_at, id: rows[1]!.id }
+    expect(pageRequestKey({ limit: 5, after: null })).toBe(pageRequestKey({ limit: 5, after: null }))
+    expect(pageRequestKey({ limit: 5, after })).toBe(pageRequestKey({ limit: 5, after: { ...after } }))
+    expect(new Set([pageRequestKey({ limit: 5, after: null }), pageRequestKey({ limit: 6, after: null }), pageRequestKey({ limit: 5, after })]).size).toBe(3)
+  })
+})
+
+describe('tablePagesByParent / tableCountsByParent', () => {
+  interface Db {
+    comments: { id: string; created_at: Date; parent_id: string | null; subject_type: string; subject_id: string; body: string }
+  }
+  /** A Kysely whose driver records each query and answers with `answer(sql)`'s rows. */
+  function recordingDb(answer: (sql: string) => readonly Record<string, unknown>[]) {
+    const queries: { sql: string; parameters: readonly unknown[] }[] = []
+    const connection: DatabaseConnection = {
+      async executeQuery<R>(query: CompiledQuery) {
+        queries.push({ sql: query.sql, parameters: query.parameters })
+        return { rows: answer(query.sql) as R[] }
+      },
+      // eslint-disable-next-line require-yield
+      async *streamQuery() {
+        throw new Error('not used')
+      },
+    }
+    const db = new Kysely<Db>({
+      dialect: {
+        createAdapter: () => new PostgresAdapter(),
+        createDriver: () => Object.assign(new DummyDriver(), { acquireConnection: async () => connection }),
+        createIntrospector: (k) => new PostgresIntrospector(k),
+        createQueryCompiler: () => new PostgresQueryCompiler(),
+      },
+    })
+    return { db, queries }
+  }
+  const P1 = '11111111-1111-4111-8111-111111111111'
+  const P2 = '22222222-2222-4222-8222-222222222222'
+  const P3 = '33333333-3333-4333-8333-333333333333'
+
+  it("runs ONE query for every parent's page: a LATERAL keyset query per parent, LIMIT first + 1, rows split by parent", async () => {
+    const answer = [
+      { parent_index: 1, ...rows[0]! },
+      { parent_index: 1, ...rows[1]! },
+      { parent_index: 3, ...rows[2]! },
+    ]
+    const { db, queries } = recordingDb(() => answer)
+    const after = { createdAt: rows[4]!.created_at, id: rows[4]!.id }
+    const pages = await tablePagesByParent<Db, Row>(db, { parent_id: 'uuid' }, [{ parent_id: P1 }, { parent_id: P2 }, { parent_id: P3 }], { limit: 4, after }, 'oldest-first', () =>
+      db.selectFrom('comments'),
+    )
+    expect(queries).toHaveLength(1)
+    const { sql, parameters } = queries[0]!
+    expect(sql).toMatch(/from unnest\(\$1::uuid\[\]\) with ordinality as parents\("k0", "ord"\)/)
+    expect(sql).toMatch(/cross join lateral \(select \* from "comments" where "parent_id" = "parents"\."k0" and \(created_at, id\) > \(\$2, \$3\) order by "created_at" asc, "id" asc limit \$4\) as page/)
+    expect(parameters).toEqual([[P1, P2, P3], after.createdAt, after.id, 5])
+    expect(pages).toEqual([[rows[0], rows[1]], [], [rows[2]]])
+  })
+
+  it('names a parent by several columns (a subject: type and id), newest first', async () => {
+    const { db, queries } = recordingDb(() => [])
+    const subjects = [
+      { subject_type: 'PRODUCT', subject_id: P1 },
+      { subject_type: 'REVIEW', subject_id: P2 },
+    ]
+    const pages = await tablePagesByParent<Db, Row>(db, { subject_type: 'text', subject_id: 'uuid' }, subjects, { limit: 10, after: null }, 'newest-first', () =>
+      db.selectFrom('comments').where('parent_id', 'is', null),
+    )
+    expect(pages).toEqual([[], []])
+    const { sql, parameters } = queries[0]!
+    expect(sql).toContain('unnest($1::text[], $2::uuid[]) with ordinality as parents("k0", "k1", "ord")')
+    expect(sql).toContain('where "parent_id" is null and "subject_type" = "parents"."k0" and "subject_id" = "parents"."k1" order by "created_at" desc, "id" desc limit $3')
+    expect(parameters).toEqual([['PRODUCT', 'REVIEW'], [P1, P2], 11])
+  })
+
+  it('runs no query for no parents', async () => {
+    const { db, queries } = recordingDb(() => [])
+    await expect(tablePagesByParent<Db, Row>(db, { parent_id: 'uuid' }, [], { limit: 3, after: null }, 'oldest-first', () => db.selectFrom('comments'))).resolves.toEqual([])
+    await expect(tableCountsByParent(db, { parent_id: 'uuid' }, [], () => db.selectFrom('comments'))).resolves.toEqual([])
+    expect(queries).toHaveLength(0)
+  })
+
+  it("counts every parent's rows in ONE query, in the parents' order", async () => {
+    const { db, queries } = recordingDb(() => [
+      { parent_index: 2, count: '0' },
+      { parent_index: 1, count: '12' },
+    ])
+    const counts = await tableCountsByParent(db, { parent_id: 'uuid' }, [{ parent_id: P1 }, { parent_id: P2 }], () => db.selectFrom('comments'))
+    expect(counts).toEqual([12, 0])
+    expect(queries).toHaveLength(1)
+    expect(queries[0]!.sql).toMatch(/cross join lateral \(select count\(\*\) as "count" from "comments" where "parent_id" = "parents"\."k0"\) as counted/)
   })
 })
