@@ -14,6 +14,7 @@ import { primePages, primeUsers } from './lib/prime'
 import { LoadStats, authorPicker, entitiesLoad, pageLoad, pagePicker, readPage, REPRESENTATIONS_PER_REQUEST, type PageLoadOptions } from './lib/load'
 import { runResult, snapshot, tailProbe, type RunResult, type Watched } from './lib/measure'
 import { MixWriter, WRITE_SHARE, signIn } from './lib/mix'
+import { attackSummary, attacks, runAttackers, type AttackResult } from './lib/attack'
 import {
   checkTargets,
   computeRatios,
@@ -69,8 +70,8 @@ function assertAlive(crashed: () => string | null): void {
   if (crash) throw new Error(crash)
 }
 
-/** One run of one variant: fresh processes, FLUSHALL, warm-up, measured window. */
-async function measureVariant(run: Run, spec: VariantSpec, index: number, runNumber: number): Promise<RunResult> {
+/** One run of one variant: fresh processes, FLUSHALL, warm-up, measured window (with attackers beside the load when `attacked`). */
+async function measureVariant(run: Run, spec: VariantSpec, index: number, runNumber: number, attacked = false): Promise<RunResult> {
   const { options, redis, subjects } = run
   const mix = options.mode === 'mix'
   await redis.flushAll()
@@ -78,6 +79,7 @@ async function measureVariant(run: Run, spec: VariantSpec, index: number, runNum
   // under --mix the writes are undone once the processes are down (also after Ctrl-C)
   let undo: (() => Promise<void>) | undefined
   let writer: MixWriter | undefined
+  let attack: AttackResult | undefined
   if (mix) {
     undo = onCleanup(`${spec.name}: undo the writes`, async () => {
       if (writer) await undoMixWrites(run.db.urls, writer.journal.commentIds, writer.journal.originalUsernames)
@@ -96,7 +98,7 @@ async function measureVariant(run: Run, spec: VariantSpec, index: number, runNum
     }
     if (options.prime) {
       const primed = Date.now()
-      // signatures are accepted for 30 s, for one subgraph: signed afresh for each call
+      // the gateway's signatures name their subgraph and live seconds: sign for each request
       const header = () => signCaller(run.ctx.secrets.gateway, ANONYMOUS, 'users')
       const users = spec.subgraphEnv.ENTITY_CACHE !== 'off' ? await primeUsers(agent, new URL(stack.subgraphUrls.users as string), run.db.urls.users, header, 8) : 0
       const caching = spec.gateway.kind === 'ours' && spec.gateway.responseCache
@@ -123,16 +125,24 @@ async function measureVariant(run: Run, spec: VariantSpec, index: number, runNum
         if (random() < WRITE_SHARE && (await mixWriter.maybeWrite(pick, stats))) return
         await readPage(read, stats, pick())
       })
+    } else if (attacked) {
+      const attackAgent = keepAliveAgent(options.attackers)
+      ;[, attack] = await Promise.all([
+        pageLoad(read, options.concurrency, ms(options.durationS), stats),
+        runAttackers(attackAgent, read.url, attacks(subjects), options.attackers, options.attackPauseMs, ms(options.durationS)),
+      ])
+      attackAgent.destroy()
     } else {
       await pageLoad(read, options.concurrency, ms(options.durationS), stats)
     }
     ;(run.windows[spec.name] ??= []).push({ startUs: windowStart, endUs: nowUs() })
     const after = await snapshot(watched, redis)
     tail.cancel()
-    assertAlive(stack.crashed)
+    const crash = stack.crashed()
+    if (crash) throw new Error(`CRASH during the measured window: ${crash}`)
     agent.destroy()
     return runResult({
-      variant: spec.name,
+      variant: attacked ? `${spec.name}+attack` : spec.name,
       run: runNumber,
       stats,
       warmup,
@@ -141,6 +151,7 @@ async function measureVariant(run: Run, spec: VariantSpec, index: number, runNum
       responseCache: spec.gateway.kind === 'ours' ? { enabled: spec.gateway.responseCache, workers: spec.gateway.workers } : null,
       tail: await tail.result(),
       ...(writer ? { mix: writer.result() } : {}),
+      ...(attack ? { attack } : {}),
     })
   } finally {
     await stack.stop()
@@ -158,14 +169,14 @@ async function measureUsersOnly(run: Run, runNumber: number): Promise<RunResult>
   try {
     const profile = options.profile ? ['--cpu-prof', '--cpu-prof-dir', join(PROFILES, 'users-only')] : []
     const { urls, pids } = await startSubgraphs(set, run.ctx, ['users'], { BATCH_LOADS: 'true', ENTITY_CACHE: 'full' }, profile)
-    // signatures are accepted for 30 s, for one subgraph: sign again every 5 s
+    // signatures name their subgraph and are accepted for seconds: sign again every 5 s
     let header = signCaller(run.ctx.secrets.gateway, ANONYMOUS, 'users')
     resign = setInterval(() => (header = signCaller(run.ctx.secrets.gateway, ANONYMOUS, 'users')), 5_000)
     const agent = keepAliveAgent(options.concurrency)
     const random = mulberry32(7000 + runNumber)
     const pick = pagePicker(subjects, new ZipfSampler(subjects.length, ZIPF_EXPONENT, random), random)
     const load = { agent, url: new URL(urls.users as string), pickAuthors: authorPicker(pick), callerHeader: () => header, verifyEvery: run.verifyEvery }
-    if (options.prime) console.log(`  primed ${await primeUsers(agent, load.url, run.db.urls.users, () => header, 8)} users`)
+    if (options.prime) console.log(`  primed ${await primeUsers(agent, load.url, run.db.urls.users, () => signCaller(run.ctx.secrets.gateway, ANONYMOUS, 'users'), 8)} users`)
     const warmup = options.warmupS > 0 ? await entitiesLoad(load, options.concurrency, ms(options.warmupS)) : null
     assertAlive(() => set.crashed)
     const watched: Watched = {
@@ -294,17 +305,22 @@ async function main(): Promise<void> {
     } else {
       const specs = options.variants.map((v) => variantSpec(v, options.gatewayWorkers))
       if (options.profile) for (const spec of specs) if (spec.gateway.kind === 'ours') await rm(join(PROFILES, spec.name), { recursive: true, force: true })
-      for (const spec of specs) descriptions[spec.name] = spec.description
+      // --attack: each variant without, then with attackers, in the same run
+      const measured = specs.flatMap((spec) => (options.mode === 'attack' ? [false, true] : [false]).map((attacked) => ({ spec, attacked, name: attacked ? `${spec.name}+attack` : spec.name })))
+      for (const { spec, attacked, name } of measured) {
+        descriptions[name] = attacked ? `${spec.description}; ${options.attackers} attacker loops beside the load (pause ${options.attackPauseMs} ms after each answer)` : spec.description
+      }
       // interleaved: run 1 of every variant, then run 2, …
       for (let r = 1; r <= options.runs; r++) {
-        for (const [i, spec] of specs.entries()) {
-          console.log(`[run ${r}/${options.runs}] ${spec.name}…`)
+        for (const [i, { spec, attacked, name }] of measured.entries()) {
+          console.log(`[run ${r}/${options.runs}] ${name}…`)
           try {
-            const result = await measureVariant(run, spec, i, r)
-            ;(results[spec.name] ??= []).push(result)
+            const result = await measureVariant(run, spec, i, r, attacked)
+            ;(results[name] ??= []).push(result)
             console.log(`  ${line(result, options.mode)}`)
+            if (result.attack) console.log(`  attackers: ${result.attack.sent} requests; ${attackSummary(result.attack)}`)
           } catch (err) {
-            run.failures.push(`${spec.name} run ${r}: ${(err as Error).message}`)
+            run.failures.push(`${name} run ${r}: ${(err as Error).message}`)
             console.error(`  FAILED: ${(err as Error).message}`)
           }
         }
@@ -334,6 +350,11 @@ async function main(): Promise<void> {
       'CPU % is of one core over the measured window (/proc/<pid>/stat utime+stime, process trees: the cluster gateway and Postgres include their children); peak RSS is VmHWM summed over the tree (since the process started, warm-up included). loadgen is this benchmark process.',
       'Redis commands per page: INFO stats total_commands_processed difference over the window, minus the INFO itself.',
       ...(options.profile ? [`Profiled run (--cpu-prof on ${options.mode === 'users-only' ? 'the users subgraph' : 'our gateway'}): throughput numbers include the profiler overhead.`] : []),
+      ...(options.mode === 'attack'
+        ? [
+            `Attack: every run measures each variant twice with fresh processes, first the page load alone, then the same load with ${options.attackers} attacker loops beside it (round robin over the attacks, ${options.attackPauseMs} ms pause after each answer, 10 s answer timeout). The attackers run in this process and send to the same gateway; their requests are not counted in pages/s or p99. registerUser flooding is not part of it (this stack runs no Temporal): tests/integration/abuse-identity.test.ts covers it.`,
+          ]
+        : []),
       ...(options.mode === 'mix' ? [`Writes: ${(WRITE_SHARE * 100).toFixed(0)}% of the loop iterations are a postComment (on a Zipf-drawn subject) or an updateProfile (new username), by ${MIX_WRITERS} signed-in generated users, one write per user at a time; the affected page is read right after the mutation returns. The writes are undone after each run.`] : []),
       ...run.failures.map((f) => `FAILED: ${f}`),
     ]
@@ -344,7 +365,9 @@ async function main(): Promise<void> {
           ? `Users subgraph benchmark (--users-only${options.profile ? ' --profile' : ''})`
           : options.mode === 'mix'
             ? `Comments page benchmark with 2% writes (--mix${options.profile ? ' --profile' : ''})`
-            : `Comments page benchmark${options.profile ? ' (--profile)' : ''}`,
+            : options.mode === 'attack'
+              ? 'Comments page benchmark under attack (--attack)'
+              : `Comments page benchmark${options.profile ? ' (--profile)' : ''}`,
       mode: options.mode,
       smoke: options.smoke,
       profile: options.profile,
@@ -365,7 +388,7 @@ async function main(): Promise<void> {
       },
       variants,
       ratios: computeRatios(variants),
-      targets: options.smoke ? [] : checkTargets(options.mode, variants, variants['users-only']?.median),
+      targets: options.smoke ? [] : checkTargets(options.mode, variants, variants['users-only']?.median, run.failures),
       ...(Object.keys(profiles).length > 0 ? { profiles } : {}),
       notes,
     }

@@ -6,7 +6,7 @@ export type VariantName = (typeof VARIANT_NAMES)[number]
 /** Our own gateway and subgraphs with the product's knobs (the third-party gateways are the others). */
 export const OUR_VARIANTS: readonly VariantName[] = ['naive', 'dataloader', 'cached', 'full']
 
-export type Mode = 'pages' | 'users-only' | 'mix'
+export type Mode = 'pages' | 'users-only' | 'mix' | 'attack'
 
 export interface BenchOptions {
   readonly mode: Mode
@@ -22,6 +22,9 @@ export interface BenchOptions {
   readonly gatewayWorkers: number
   /** load every user into the users' caches and every page into a caching gateway before the warm-up */
   readonly prime: boolean
+  /** --attack: attacker loops beside the page load, and the pause after each attack */
+  readonly attackers: number
+  readonly attackPauseMs: number
   /** the flags as given, for the report */
   readonly argv: readonly string[]
 }
@@ -33,7 +36,7 @@ export class UsageError extends Error {
 }
 
 // one gateway process: its response cache is per process, and the load generator needs the other core
-export const DEFAULTS = { durationS: 30, warmupS: 10, runs: 3, concurrency: 32, gatewayWorkers: 1 } as const
+export const DEFAULTS = { durationS: 30, warmupS: 10, runs: 3, concurrency: 32, gatewayWorkers: 1, attackers: 4, attackPauseMs: 20 } as const
 export const SMOKE_DEFAULTS = { durationS: 5, warmupS: 1, runs: 1, concurrency: 8 } as const
 
 export const USAGE = `Usage: npm run bench -- [options]          (npm run bench:smoke: the CI smoke test)
@@ -56,6 +59,13 @@ Options:
                        request, ENTITY_CACHE=full) and report author lookups/s
   --mix                2% writes (postComment, updateProfile) among the reads, each followed by a
                        read of the page it changed; stale reads are counted (starts Temporal)
+  --attack             each variant twice per run, without and with attacker loops beside the
+                       page load (1 MiB queries, a cost bomb, deep and aliased queries, password
+                       guessing, cache-key pollution, oversized and malformed bodies); reports the
+                       normal load's pages/s and p99 both ways, peak RSS, crashes and the answers
+                       the attackers got, by code                [variants: full]
+  --attackers N        attacker loops under --attack                                [${DEFAULTS.attackers}]
+  --attack-pause-ms N  each attacker loop's pause after an answer                   [${DEFAULTS.attackPauseMs}]
   --profile            run our gateway with --cpu-prof (variants full and dataloader) and report
                        the top 15 functions by self time (with --users-only: the users subgraph)
   --no-prime           skip priming (by default, before each warm-up: every user is loaded once
@@ -66,7 +76,7 @@ Options:
   --help               this text
 
 Results: bench/results/<timestamp><suffix>.{md,json} and bench/results/latest<suffix>.{md,json}, where
-<suffix> is empty, -users-only or -mix, then -profile with --profile (smoke: bench/results/smoke/).`
+<suffix> is empty, -users-only, -mix or -attack, then -profile with --profile (smoke: bench/results/smoke/).`
 
 function positiveNumber(flag: string, raw: string, integer: boolean, min: number, max: number): number {
   const value = Number(raw)
@@ -87,8 +97,8 @@ function parseVariants(raw: string): VariantName[] {
   return [...new Set(names)] as VariantName[]
 }
 
-const VALUE_FLAGS = new Set(['--duration', '--warmup', '--runs', '--concurrency', '--variants', '--gateway-workers'])
-const BOOLEAN_FLAGS = new Set(['--users-only', '--mix', '--profile', '--smoke', '--no-prime', '--help'])
+const VALUE_FLAGS = new Set(['--duration', '--warmup', '--runs', '--concurrency', '--variants', '--gateway-workers', '--attackers', '--attack-pause-ms'])
+const BOOLEAN_FLAGS = new Set(['--users-only', '--mix', '--attack', '--profile', '--smoke', '--no-prime', '--help'])
 
 /** Parses `process.argv.slice(2)`; throws UsageError on anything it does not understand. */
 export function parseBenchArgs(argv: readonly string[]): BenchCommand {
@@ -113,20 +123,27 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand {
       throw new UsageError(`unknown option ${arg}`)
     }
   }
-  if (flags.has('--users-only') && flags.has('--mix')) throw new UsageError('--users-only and --mix cannot be combined')
+  if ([flags.has('--users-only'), flags.has('--mix'), flags.has('--attack')].filter(Boolean).length > 1) {
+    throw new UsageError('--users-only, --mix and --attack cannot be combined')
+  }
+  if (!flags.has('--attack') && (given['--attackers'] !== undefined || given['--attack-pause-ms'] !== undefined)) {
+    throw new UsageError('--attackers and --attack-pause-ms need --attack')
+  }
   if (flags.has('--users-only') && given['--variants'] !== undefined) throw new UsageError('--users-only measures the users subgraph alone: --variants does not apply')
   const smoke = flags.has('--smoke')
   const base = smoke ? { ...DEFAULTS, ...SMOKE_DEFAULTS } : DEFAULTS
-  const mode: Mode = flags.has('--users-only') ? 'users-only' : flags.has('--mix') ? 'mix' : 'pages'
+  const mode: Mode = flags.has('--users-only') ? 'users-only' : flags.has('--mix') ? 'mix' : flags.has('--attack') ? 'attack' : 'pages'
   const profile = flags.has('--profile')
   let variants: VariantName[]
   if (given['--variants'] !== undefined) variants = parseVariants(given['--variants'])
   else if (mode === 'mix') variants = ['full', 'cached']
+  else if (mode === 'attack') variants = ['full']
   else if (profile) variants = ['full', 'dataloader']
   else variants = [...VARIANT_NAMES]
-  if (mode === 'mix') {
+  if (mode === 'mix' || mode === 'attack') {
     const foreign = variants.filter((v) => !OUR_VARIANTS.includes(v))
-    if (foreign.length > 0) throw new UsageError(`--mix needs our gateway (writes are signed-in mutations): not ${foreign.join(', ')}`)
+    const why = mode === 'mix' ? 'writes are signed-in mutations' : "the attacks test our gateway's limits"
+    if (foreign.length > 0) throw new UsageError(`--${mode} needs our gateway (${why}): not ${foreign.join(', ')}`)
   }
   const read = (flag: string, fallback: number, integer: boolean, min: number, max: number): number =>
     given[flag] === undefined ? fallback : positiveNumber(flag, given[flag] as string, integer, min, max)
@@ -141,6 +158,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand {
       runs: read('--runs', base.runs, true, 1, 100),
       concurrency: read('--concurrency', base.concurrency, true, 1, 4096),
       gatewayWorkers: read('--gateway-workers', DEFAULTS.gatewayWorkers, true, 1, 64),
+      attackers: read('--attackers', DEFAULTS.attackers, true, 1, 256),
+      attackPauseMs: read('--attack-pause-ms', DEFAULTS.attackPauseMs, true, 0, 60_000),
       prime: !flags.has('--no-prime') && !smoke,
       variants,
       argv: [...argv],

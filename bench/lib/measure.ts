@@ -2,6 +2,7 @@
 // measured window, and what they mean per page.
 import { parseMetrics } from '../../packages/service-template/src/metrics'
 import { getText } from './http'
+import type { AttackResult } from './attack'
 import type { LoadStats } from './load'
 import { cpus } from 'node:os'
 import { cpuPercent, machineCpuPercent, machineTicks, parentMap, sampleTree, type MachineTicks, type TreeSample } from './proc'
@@ -136,6 +137,7 @@ export interface RunResult {
   readonly machineCpuPercent: number
   readonly otherCpuPercent: number
   readonly mix?: MixResult
+  readonly attack?: AttackResult
 }
 
 export interface MixResult {
@@ -160,13 +162,14 @@ export interface ResultInput {
   /** our gateway: whether it caches responses, and how many workers it has */
   readonly responseCache: { readonly enabled: boolean; readonly workers: number } | null
   readonly mix?: MixResult
+  readonly attack?: AttackResult
   /** --users-only: every request looks up exactly this many users */
   readonly itemsPerRequest?: number
   /** the users counters and the request count some seconds before the end of the window */
   readonly tail?: { readonly seconds: number; readonly requests: number; readonly users: Counters | null } | null
 }
 
-export function runResult({ variant, run, stats, warmup, before, after, responseCache, mix, itemsPerRequest, tail }: ResultInput): RunResult {
+export function runResult({ variant, run, stats, warmup, before, after, responseCache, mix, attack, itemsPerRequest, tail }: ResultInput): RunResult {
   const seconds = stats.elapsedMs / 1000
   const pages = stats.requests
   const per = (n: number): number => (pages > 0 ? n / pages : Number.NaN)
@@ -223,6 +226,7 @@ export function runResult({ variant, run, stats, warmup, before, after, response
     machineCpuPercent: machine,
     otherCpuPercent: Math.max(0, machine - ours),
     ...(mix ? { mix } : {}),
+    ...(attack ? { attack } : {}),
   }
 }
 

@@ -2,6 +2,7 @@
 import { cpus, loadavg, totalmem, type as osType, release } from 'node:os'
 import { readFileSync } from 'node:fs'
 import type { Mode } from './args'
+import { mergeAttackResults } from './attack'
 import type { ProfileSummary } from './cpuprofile'
 import type { RunResult } from './measure'
 import { median, ratio } from './stats'
@@ -149,7 +150,7 @@ export function computeRatios(variants: Readonly<Record<string, VariantReport>>)
 }
 
 /** The targets this mode can check; the others say what would measure them. */
-export function checkTargets(mode: Mode, variants: Readonly<Record<string, VariantReport>>, usersOnly?: VariantSummary): Target[] {
+export function checkTargets(mode: Mode, variants: Readonly<Record<string, VariantReport>>, usersOnly?: VariantSummary, failures: readonly string[] = []): Target[] {
   const full = variants.full?.median
   const skip = (name: string, detail: string): Target => ({ name, status: 'SKIP', detail })
   const verdict = (name: string, ok: boolean, detail: string): Target => ({ name, status: ok ? 'PASS' : 'FAIL', detail })
@@ -175,6 +176,23 @@ export function checkTargets(mode: Mode, variants: Readonly<Record<string, Varia
       gw ? verdict(name, gw.peakRssMB < 400, `${fmt(gw.peakRssMB)} MB over ${fmt(gw.processes)} process(es), largest ${fmt(gw.maxProcessPeakRssMB)} MB`) : skip(name, 'variant full not run'),
     )
     targets.push(skip('users-only ≥ 20,000 author lookups/s', 'measured by `npm run bench -- --users-only`'))
+  } else if (mode === 'attack') {
+    for (const [name, attacked] of Object.entries(variants)) {
+      if (!name.endsWith('+attack')) continue
+      const base = name.slice(0, -'+attack'.length)
+      const alone = variants[base]?.median
+      const crashes = failures.filter((f) => f.includes('CRASH') && (f.startsWith(`${name} `) || f.startsWith(`${base} `)))
+      targets.push(verdict(`${base}: 0 crashes with or without attackers`, crashes.length === 0, crashes.length === 0 ? `${attacked.runs.length} attacked run(s), none lost a process` : crashes.join('; ')))
+      const slower = ratio(attacked.median.p99, alone?.p99)
+      targets.push(
+        alone
+          ? verdict(`${base}: normal p99 under attack ≤ 2× without`, slower <= 2, `${fmt(attacked.median.p99, 1)} ms vs ${fmt(alone.p99, 1)} ms (${fmt(slower, 2)}×); pages/s ${fmt(attacked.median.pagesPerSecond)} vs ${fmt(alone.pagesPerSecond)}`)
+          : skip(`${base}: normal p99 under attack ≤ 2× without`, `${base} without attackers did not complete`),
+      )
+      const gw = attacked.median.processes.gateway
+      targets.push(gw ? verdict(`${base}: gateway peak RSS under attack ≤ 300 MB`, gw.peakRssMB <= 300, `${fmt(gw.peakRssMB)} MB`) : skip(`${base}: gateway peak RSS under attack ≤ 300 MB`, 'no gateway measured'))
+      targets.push(verdict(`${base}: the normal load saw no errors under attack`, attacked.median.errors === 0, `${attacked.median.errors} error(s) in ${attacked.runs.length} run(s)`))
+    }
   } else if (mode === 'users-only') {
     const name = 'users-only ≥ 20,000 author lookups/s'
     targets.push(usersOnly ? verdict(name, usersOnly.lookupsPerSecond >= 20_000, `${fmt(usersOnly.lookupsPerSecond)} lookups/s, p99 ${fmt(usersOnly.p99, 1)} ms`) : skip(name, 'not run'))
@@ -259,6 +277,24 @@ export function textTable(table: readonly (readonly string[])[]): string {
   return table.map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ')).join('\n')
 }
 
+/** --attack: per attacked variant, what each attack got back (summed over runs) and how fast. */
+function attackTables(variants: Readonly<Record<string, VariantReport>>): { title: string; rows: string[][]; descriptions: Record<string, string> }[] {
+  const tables: { title: string; rows: string[][]; descriptions: Record<string, string> }[] = []
+  for (const [name, report] of Object.entries(variants)) {
+    const results = report.runs.flatMap((r) => (r.attack ? [r.attack] : []))
+    if (results.length === 0) continue
+    const merged = mergeAttackResults(results)
+    const rowsOut: string[][] = [['attack', 'sent', 'answers (HTTP status, error code: count)', 'answer p99 ms (median of runs)']]
+    for (const [attack, counts] of Object.entries(merged.answers)) {
+      const total = Object.values(counts).reduce((a, b) => a + b, 0)
+      const answers = Object.entries(counts).sort((a, b) => b[1] - a[1]).map(([answer, count]) => `${answer}: ${count}`).join('; ')
+      rowsOut.push([attack, fmt(total), answers, fmt(median(merged.p99Ms[attack] ?? []), 1)])
+    }
+    tables.push({ title: `Attackers' answers: ${name} (${fmt(merged.sent)} requests over ${results.length} run(s))`, rows: rowsOut, descriptions: merged.descriptions })
+  }
+  return tables
+}
+
 export interface BenchReport {
   readonly title: string
   readonly mode: Mode
@@ -288,6 +324,7 @@ export function renderText(report: BenchReport): string {
     out.push('', ...Object.entries(report.ratios).filter(([, v]) => Number.isFinite(v)).map(([k, v]) => `${k}: ${fmt(v, 2)}×`))
   }
   if (report.targets.length > 0) out.push('', ...report.targets.map((t) => `${t.status}  ${t.name}: ${t.detail}`))
+  for (const table of attackTables(report.variants)) out.push('', table.title, textTable(table.rows))
   for (const [variant, profile] of Object.entries(report.profiles ?? {})) {
     out.push('', `${variant === 'users-only' ? 'users subgraph' : 'gateway'} CPU profile, ${variant}: top ${profile.top.length} functions by self time (${fmt(profile.busyMs)} ms busy over ${profile.files} profile file(s))`)
     for (const f of profile.top) out.push(`  ${fmt(f.percent, 1).padStart(5)}%  ${fmt(f.selfMs).padStart(7)} ms  ${f.name}`)
@@ -325,6 +362,7 @@ export function renderMarkdown(report: BenchReport): string {
     if (finite.length > 0) out.push('### Ratios', '', ...finite.map(([k, v]) => `- ${k}: **${fmt(v, 2)}×**`), '')
   }
   if (report.targets.length > 0) out.push('### Targets', '', ...report.targets.map((t) => `- **${t.status}** ${t.name}: ${t.detail}`), '')
+  for (const table of attackTables(report.variants)) out.push(`### ${table.title}`, '', markdownTable(table.rows), '', ...Object.entries(table.descriptions).map(([k, v]) => `- **${k}**: ${v}`), '')
   for (const [variant, profile] of Object.entries(report.profiles ?? {})) {
     out.push(
       `### ${variant === 'users-only' ? 'Users subgraph' : 'Gateway'} CPU profile: ${variant}`,

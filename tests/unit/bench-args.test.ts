@@ -29,6 +29,8 @@ describe('bench arguments', () => {
     expect(options(['--profile'])).toMatchObject({ mode: 'pages', profile: true, variants: ['full', 'dataloader'] })
     expect(options(['--mix', '--variants', 'naive,dataloader,cached,full']).variants).toHaveLength(4)
     expect(options(['--users-only', '--profile'])).toMatchObject({ mode: 'users-only', profile: true })
+    expect(options(['--attack'])).toMatchObject({ mode: 'attack', variants: ['full'], attackers: DEFAULTS.attackers, attackPauseMs: DEFAULTS.attackPauseMs })
+    expect(options(['--attack', '--attackers', '8', '--attack-pause-ms=0', '--variants', 'full,cached'])).toMatchObject({ attackers: 8, attackPauseMs: 0, variants: ['full', 'cached'] })
   })
 
   it('--help (and -h) asks for the usage', () => {
@@ -52,6 +54,11 @@ describe('bench arguments', () => {
     [['--users-only', '--mix']],
     [['--users-only', '--variants', 'full']],
     [['--mix', '--variants', 'full,hive-gateway']],
+    [['--attack', '--mix']],
+    [['--attack', '--users-only']],
+    [['--attack', '--variants', 'apollo-defaults']],
+    [['--attackers', '4']],
+    [['--attack', '--attackers', '0']],
   ])('refuses %j', (argv) => {
     expect(() => parseBenchArgs(argv)).toThrow(UsageError)
   })
