@@ -1,15 +1,31 @@
 import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http'
 import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher'
+import { currentRequestSignal } from './request-deadline'
+
+export interface SubgraphFetcherOptions {
+  /** a subgraph call that has not answered completely by then is aborted */
+  readonly timeoutMs: number
+  readonly maxSockets?: number
+}
+
+/** A subgraph call that failed on time; its message is for the log (clients see "Internal server error"). */
+export class SubgraphTimeoutError extends Error {}
 
 /**
  * A lean fetcher for subgraph calls: node:http on keep-alive sockets, the body read once as text.
  * Node's fetch (undici) costs the gateway web-stream plumbing on every call; subgraph traffic is
- * small JSON over loopback or a LAN, which this is enough for.
+ * small JSON over loopback or a LAN, which this is enough for. Every call has a timeout, and is
+ * abandoned when the client request it serves passes its deadline.
  */
-export function createSubgraphFetcher(maxSockets = 128): Fetcher {
+export function createSubgraphFetcher({ timeoutMs, maxSockets = 128 }: SubgraphFetcherOptions): Fetcher {
   const agent = new Agent({ keepAlive: true, maxSockets, keepAliveMsecs: 30_000 })
   return (url: string, init?: FetcherRequestInit): Promise<FetcherResponse> =>
     new Promise((resolve, reject) => {
+      const signals = [init?.signal as AbortSignal | undefined, currentRequestSignal()].filter((s): s is AbortSignal => s !== undefined)
+      if (signals.some((s) => s.aborted)) {
+        reject(new Error(`subgraph call to ${url} not sent: the request was aborted`))
+        return
+      }
       const target = new URL(url)
       const req = httpRequest(
         {
@@ -24,15 +40,25 @@ export function createSubgraphFetcher(maxSockets = 128): Fetcher {
         (res) => {
           const chunks: Buffer[] = []
           res.on('data', (chunk: Buffer) => chunks.push(chunk))
-          res.on('error', reject)
-          res.on('end', () => resolve(response(url, res.statusCode ?? 0, res.statusMessage ?? '', res.headers, Buffer.concat(chunks).toString('utf8'))))
+          res.on('error', fail)
+          res.on('end', () => {
+            done()
+            resolve(response(url, res.statusCode ?? 0, res.statusMessage ?? '', res.headers, Buffer.concat(chunks).toString('utf8')))
+          })
         },
       )
-      req.on('error', reject)
-      if (init?.signal) {
-        const signal = init.signal as AbortSignal
-        signal.addEventListener('abort', () => req.destroy(new Error('aborted')), { once: true })
+      const abort = (): void => void req.destroy(new Error(`subgraph call to ${url} aborted: the request was aborted`))
+      const timer = setTimeout(() => req.destroy(new SubgraphTimeoutError(`subgraph call to ${url} took longer than ${timeoutMs} ms`)), timeoutMs)
+      for (const signal of signals) signal.addEventListener('abort', abort, { once: true })
+      function done(): void {
+        clearTimeout(timer)
+        for (const signal of signals) signal.removeEventListener('abort', abort)
       }
+      function fail(err: Error): void {
+        done()
+        reject(err)
+      }
+      req.on('error', fail)
       req.end(init?.body)
     })
 }

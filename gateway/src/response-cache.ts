@@ -6,6 +6,10 @@ import {
   getNamedType,
   isObjectType,
   parse,
+  print,
+  valueFromASTUntyped,
+  visit,
+  type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLObjectType,
@@ -15,6 +19,8 @@ import {
 } from 'graphql'
 import type { Cache, Metrics } from '@marketplace/service-template'
 import { sha256Hex } from './graphql-request'
+import { Lru } from './lru'
+import type { AdmittedQuery } from './request-limits'
 
 /**
  * What may be served from the cache: fields whose answer is the same for every caller, and how
@@ -48,6 +54,23 @@ interface Plan {
   readonly fragments: ReadonlyMap<string, FragmentDefinitionNode>
 }
 
+/** What the cache knows of one query text and operation name, decided once. */
+interface QueryShape {
+  /** how to serve and tag it; null when it is not cacheable */
+  readonly plan: Plan | null
+  /** digest of the printed operation and the fragments it uses: whitespace, comments and unused parts do not count */
+  readonly digest: string
+  /** the variables the operation declares, with their defaults: only these are in the key */
+  readonly declared: ReadonlyMap<string, unknown>
+  readonly bytes: number
+}
+
+/** A query as the gateway admitted it (parsed once, within the limits), or its text (tests, tools). */
+export type QueryInput = string | AdmittedQuery
+
+// a parsed document costs about this many bytes of heap per byte of text
+const AST_BYTES_PER_TEXT_BYTE = 64
+
 /** A cached response: its body gzipped (sent as is to clients that accept gzip). */
 export interface CachedResponse {
   readonly gzipped: Buffer
@@ -65,17 +88,22 @@ export interface ResponseCacheOptions {
   readonly ttlSeconds: number
   /** told once if Redis may evict keys: then the cache turns itself off */
   readonly onUnsafeRedis?: (policy: string) => void
+  /** bounds on a query given as text (the gateway hands over admitted documents instead) */
+  readonly maxTokens?: number
+  readonly maxQueryBytes?: number
+  /** the shapes of queries seen, kept by digest: bounded by count and bytes */
+  readonly shapes?: { readonly maxEntries: number; readonly maxBytes: number }
 }
 
 /**
  * The gateway's cache of whole responses to public queries, kept in Redis (shared by every gateway
- * process, nothing per entry in this one), keyed by a digest of query, operation name and
- * variables, and tagged by the entities and lists each response shows. Writes drop the tagged
+ * process, nothing per entry in this one; per query only its shape, in a bounded LRU), keyed by a
+ * digest of the printed operation and its declared variables, and tagged by the entities and lists each response shows. Writes drop the tagged
  * responses and move an epoch in one Redis script before the mutation returns; a response whose
  * computation overlapped an invalidation is not stored. Bodies are kept gzipped.
  */
 export class ResponseCache {
-  private readonly plans = new Map<string, Plan | null>()
+  private readonly shapes: Lru<string, QueryShape>
   private policy: 'unchecked' | 'checking' | 'safe' | 'unsafe' = 'unchecked'
 
   constructor(
@@ -83,7 +111,10 @@ export class ResponseCache {
     private readonly cache: Cache,
     private readonly metrics: Metrics,
     private readonly options: ResponseCacheOptions,
-  ) {}
+  ) {
+    const { maxEntries, maxBytes } = options.shapes ?? { maxEntries: 5000, maxBytes: 16 * 1024 * 1024 }
+    this.shapes = new Lru({ maxEntries, maxBytes, sizeOf: (shape) => shape.bytes * AST_BYTES_PER_TEXT_BYTE })
+  }
 
   /**
    * Usable only while Redis answers, and only if Redis never evicts keys: an evicted tag set would
@@ -104,19 +135,26 @@ export class ResponseCache {
     return true
   }
 
-  /** A digest, not the text: keys stay small however long the query. */
-  keyOf(query: string, operationName: unknown, variables: unknown): string {
-    return this.keyOfHash(sha256Hex(query), operationName, variables)
-  }
-
   /**
-   * The key from the query's sha256 (hex), as an automatic persisted query names it: a hash-only
-   * request and a request with the full text share one entry.
+   * A digest of the printed operation (with the fragments it uses) and of the variables it declares
+   * (defaults applied, object keys sorted): whitespace, comments, key order and junk variables map
+   * to one entry, and a hash-only persisted query to the entry of its text. Null when the query
+   * cannot be read.
    */
-  keyOfHash(queryHash: string, operationName: unknown, variables: unknown): string {
-    return createHash('sha256')
-      .update(`${typeof operationName === 'string' ? operationName : ''}\u0000${JSON.stringify(variables ?? {})}\u0000${queryHash}`)
-      .digest('base64url')
+  keyOf(query: QueryInput, operationName: unknown, variables: unknown): string | null {
+    const shape = this.shape(query, operationName)
+    if (!shape) return null
+    const given = (variables ?? {}) as Record<string, unknown>
+    const values: Record<string, unknown> = {}
+    for (const [name, fallback] of shape.declared) {
+      const value = Object.hasOwn(given, name) ? given[name] : fallback
+      if (value !== undefined) values[name] = value
+    }
+    try {
+      return createHash('sha256').update(`${shape.digest}\u0000${stableJson(values)}`).digest('base64url')
+    } catch {
+      return null // variables nested too deep to print: Apollo refuses them anyway
+    }
   }
 
   /** The cached response, if any, and the epoch; null when the cache cannot answer right now. */
@@ -131,19 +169,13 @@ export class ResponseCache {
   }
 
   /** Whether this query is cacheable at all (decided once per query). */
-  isCacheable(query: string, operationName: unknown, queryHash = sha256Hex(query)): boolean {
-    return this.plan(queryHash, operationName, query) !== null
-  }
-
-  /** Whether the query with this hash is cacheable, if it has been seen already (a hash-only request). */
-  knownCacheable(queryHash: string, operationName: unknown): boolean | undefined {
-    const plan = this.plans.get(planKey(queryHash, operationName))
-    return plan === undefined ? undefined : plan !== null
+  isCacheable(query: QueryInput, operationName: unknown): boolean {
+    return (this.shape(query, operationName)?.plan ?? null) !== null
   }
 
   /** The tags of a response: its root fields' lists and every entity in its data; null if it cannot be tagged. */
-  tagsOf(query: string, operationName: unknown, variables: Record<string, unknown>, data: unknown, queryHash = sha256Hex(query)): string[] | null {
-    const plan = this.plan(queryHash, operationName, query)
+  tagsOf(query: QueryInput, operationName: unknown, variables: Record<string, unknown>, data: unknown): string[] | null {
+    const plan = this.shape(query, operationName)?.plan
     if (!plan) return null
     const tags = new Set<string>()
     const schema = this.schema()
@@ -162,50 +194,95 @@ export class ResponseCache {
   /** Stores a successful response, unless an invalidation happened since `epoch` was read. */
   async store(
     key: string,
-    query: string,
+    query: QueryInput,
     operationName: unknown,
     variables: Record<string, unknown>,
     body: string,
     data: unknown,
     epoch: string,
-    queryHash = sha256Hex(query),
   ): Promise<boolean> {
-    const tags = this.tagsOf(query, operationName, variables, data, queryHash)
+    const tags = this.tagsOf(query, operationName, variables, data)
     if (!tags) return false
     const stored = await this.cache.putResponse(key, gzipSync(body, { level: 1 }), tags, epoch, this.options.ttlSeconds)
     this.metrics.increment(stored ? 'response_cache_stores_total' : 'response_cache_stores_skipped_total')
     return stored
   }
 
-  private plan(queryHash: string, operationName: unknown, query: string): Plan | null {
-    const key = planKey(queryHash, operationName)
-    const known = this.plans.get(key)
-    if (known !== undefined) return known
-    let plan: Plan | null = null
+  /** The query's shape, worked out once per text (by digest) and operation name; null when unreadable. */
+  private shape(query: QueryInput, operationName: unknown): QueryShape | null {
+    const hash = typeof query === 'string' ? sha256Hex(query) : query.hash
+    const key = `${typeof operationName === 'string' ? operationName : ''}\u0000${hash}`
+    const known = this.shapes.get(key)
+    if (known) return known
+    const document = typeof query === 'string' ? this.parseText(query) : query.document
+    const bytes = typeof query === 'string' ? Buffer.byteLength(query) : query.bytes
+    const shape = document ? shapeOf(this.schema(), document, operationName, bytes) : null
+    // unreadable text is not remembered: nothing refused stays in memory
+    if (shape) this.shapes.set(key, shape)
+    return shape
+  }
+
+  /** Text handed over directly is held to the same bounds as the gateway's own parse. */
+  private parseText(text: string): DocumentNode | null {
+    if (Buffer.byteLength(text) > (this.options.maxQueryBytes ?? 32 * 1024)) return null
     try {
-      plan = makePlan(this.schema(), query, operationName)
+      return parse(text, { maxTokens: this.options.maxTokens ?? 2000, noLocation: true })
     } catch {
-      plan = null // not parseable: Apollo reports it; nothing to cache
+      return null // not parseable: Apollo reports it; nothing to cache
     }
-    if (this.plans.size > 10_000) this.plans.clear()
-    this.plans.set(key, plan)
-    return plan
   }
 }
 
-const planKey = (queryHash: string, operationName: unknown): string => `${typeof operationName === 'string' ? operationName : ''}\u0000${queryHash}`
-
-function makePlan(schema: GraphQLSchema, query: string, operationName: unknown): Plan | null {
-  const document = parse(query)
+function shapeOf(schema: GraphQLSchema, document: DocumentNode, operationName: unknown, bytes: number): QueryShape | null {
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)
   const operation = typeof operationName === 'string' ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined
-  if (!operation || operation.operation !== 'query' || (operation.directives?.length ?? 0) > 0) return null
+  if (!operation) return null
   const fragments = new Map(
     document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]),
   )
+  const printed = [print(operation), ...[...usedFragments(operation, fragments)].sort().map((name) => print(fragments.get(name) as FragmentDefinitionNode))]
+  const declared = new Map(
+    (operation.variableDefinitions ?? []).map((v) => [v.variable.name.value, v.defaultValue ? valueFromASTUntyped(v.defaultValue) : undefined]),
+  )
+  const digest = sha256Hex(printed.join('\n'))
   const queryType = schema.getQueryType()
-  if (!queryType) return null
-  return onlyPublic(schema, queryType, operation.selectionSet, fragments, new Set()) ? { operation, fragments } : null
+  const cacheable =
+    operation.operation === 'query' &&
+    (operation.directives?.length ?? 0) === 0 &&
+    queryType !== null &&
+    queryType !== undefined &&
+    onlyPublic(schema, queryType, operation.selectionSet, fragments, new Set())
+  return { plan: cacheable ? { operation, fragments } : null, digest, declared, bytes }
+}
+
+/** The fragments an operation spreads, directly or through other fragments. */
+function usedFragments(operation: OperationDefinitionNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>): Set<string> {
+  const used = new Set<string>()
+  const pending: SelectionSetNode[] = [operation.selectionSet]
+  for (let set = pending.pop(); set; set = pending.pop()) {
+    visit(set, {
+      FragmentSpread(spread) {
+        const fragment = fragments.get(spread.name.value)
+        if (!fragment || used.has(spread.name.value)) return
+        used.add(spread.name.value)
+        pending.push(fragment.selectionSet)
+      },
+    })
+  }
+  return used
+}
+
+/** JSON with object keys sorted: the same values give the same text whatever order they came in. */
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.keys(value)
+      .sort()
+      .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
+      .map((key) => `${JSON.stringify(key)}:${stableJson((value as Record<string, unknown>)[key])}`)
+    return `{${entries.join(',')}}`
+  }
+  return JSON.stringify(value) ?? 'null'
 }
 
 /** True when every field selected is public, entities select their id, and nothing is abstract. */

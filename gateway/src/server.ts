@@ -25,6 +25,7 @@ import {
   type Caller,
   type GatewayConfig,
   type Logger,
+  type ParsedBody,
 } from '@marketplace/service-template'
 import { composeSupergraph, COMPOSED_SUPERGRAPH_PATH } from './compose'
 import { createSubgraphFetcher } from './fetcher'
@@ -32,6 +33,9 @@ import { useCors } from './cors'
 import { GraphiqlPage } from './graphiql'
 import { passesCsrfPrevention, readGraphQLRequest } from './graphql-request'
 import { aliasLimit, depthLimit } from './limits'
+import { BoundedKeyValueCache } from './lru'
+import { withDeadline } from './request-deadline'
+import { QueryLimits } from './request-limits'
 import { startMetricsServer } from './metrics-server'
 import { clientAddressOf, oneCredentialField, useCredentialRateLimits } from './rate-limit'
 import { PersistedQueryStore } from './persisted-queries'
@@ -107,9 +111,11 @@ export async function startGateway(config: GatewayConfig = readGatewayConfig()):
   const log = createLogger('gateway', config.logLevel)
   const supergraph = readSupergraphConfig()
   const routing = new Map(supergraph.subgraphs.map((s) => [s.name, config.subgraphUrls[s.name] ?? s.routingUrl]))
-  const fetcher = createSubgraphFetcher()
+  const fetcher = createSubgraphFetcher({ timeoutMs: config.subgraphTimeoutMs })
   const gateway = new ApolloGateway({
     supergraphSdl: loadSupergraphSdl(supergraph),
+    // query plans by a digest of the query: bounded by count and bytes whatever clients send
+    queryPlannerConfig: { cache: new BoundedKeyValueCache(1000, 24 * 1024 * 1024) },
     buildService: ({ name, url }) =>
       new SignedCallerDataSource(
         {
@@ -123,6 +129,16 @@ export async function startGateway(config: GatewayConfig = readGatewayConfig()):
   const sharedCache = config.redisUrl ? createCache(config.redisUrl, log, metrics) : null
   // without Redis, Apollo keeps persisted queries in this process's memory
   const persistedQueries = sharedCache ? new PersistedQueryStore(sharedCache, config.persistedQueryTtlSeconds) : null
+  // length, tokens, depth, aliases and cost: checked before the response cache or Apollo read a query
+  const limits = new QueryLimits({
+    maxQueryBytes: config.maxQueryBytes,
+    maxTokens: config.maxTokens,
+    maxDepth: config.maxDepth,
+    maxAliases: config.maxAliases,
+    maxCost: config.maxCost,
+  })
+  // the contexts of requests the limits admitted: Apollo's cost check does not run twice for them
+  const admittedContexts = new WeakSet<GatewayContext>()
   // rate limits are shared by every gateway process through Redis; without it, each counts its own
   const rateLimitCounters = sharedCache ?? memoryCache()
   const apollo = new ApolloServer<GatewayContext>({
@@ -132,14 +148,20 @@ export async function startGateway(config: GatewayConfig = readGatewayConfig()):
     ...schemaDisclosure(config.development),
     validationRules: [depthLimit(config.maxDepth), aliasLimit(config.maxAliases), oneCredentialField],
     parseOptions: { maxTokens: config.maxTokens },
+    // parsed and validated documents by a digest of the text: bounded by count and bytes
+    documentStore: new BoundedKeyValueCache(1000, 16 * 1024 * 1024),
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
+      limits.apolloPlugin<GatewayContext>((context) => admittedContexts.has(context)),
       useCredentialRateLimits(rateLimitCounters, { login: config.loginAttemptsPerAddress, registerUser: config.registrationsPerAddress }, metrics),
     ],
     ...(persistedQueries ? { persistedQueries: { cache: persistedQueries, ttl: config.persistedQueryTtlSeconds } } : {}),
   })
   let apiSchema: GraphQLSchema | undefined
-  gateway.onSchemaLoadOrUpdate(({ apiSchema: schema }) => (apiSchema = schema))
+  gateway.onSchemaLoadOrUpdate(({ apiSchema: schema, coreSupergraphSdl }) => {
+    apiSchema = schema
+    limits.useSchema(schema, coreSupergraphSdl)
+  })
   await apollo.start()
   const page = new GraphiqlPage('/graphql')
   const cors = useCors({ origins: config.corsOrigins, maxAgeSeconds: config.corsMaxAgeSeconds })
@@ -147,6 +169,8 @@ export async function startGateway(config: GatewayConfig = readGatewayConfig()):
   const responseCache = sharedCache && config.responseCache
     ? new ResponseCache(() => apiSchema as GraphQLSchema, sharedCache, metrics, {
         ttlSeconds: config.responseCacheTtlSeconds,
+        maxTokens: config.maxTokens,
+        maxQueryBytes: config.maxQueryBytes,
         onUnsafeRedis: (policy) =>
           log.error('the response cache is off: Redis may evict keys (maxmemory-policy must be noeviction)', { maxmemoryPolicy: policy }),
       })
@@ -160,20 +184,36 @@ export async function startGateway(config: GatewayConfig = readGatewayConfig()):
     }
     metrics.increment('http_requests_total')
     const parsed = await readJsonBody(req)
+    const outcome = await withDeadline(config.requestTimeoutMs, () => serveGraphQL(req, res, context, parsed))
+    if (!outcome.timedOut) return
+    metrics.increment('requests_timed_out_total')
+    if (res.headersSent) res.destroy()
+    else sendJson(res, 504, { errors: [{ message: `The request did not finish within ${config.requestTimeoutMs} ms.`, extensions: { code: 'INTERNAL_SERVER_ERROR' } }] })
+  }
+
+  const serveGraphQL = async (req: IncomingMessage, res: ServerResponse, context: () => Promise<GatewayContext>, parsed: ParsedBody): Promise<void> => {
     // POST with the text, GET with query-string parameters, or a persisted query's hash alone:
-    // the same key, the same publicness rules
-    const request = responseCache?.enabled && parsed.ok && passesCsrfPrevention(req.headers) ? readGraphQLRequest(req, parsed.body) : null
-    if (!responseCache || !request) {
-      await executeGraphQL(apollo, req, res, context, parsed)
+    // the same limits, the same key, the same publicness rules
+    const request = parsed.ok && passesCsrfPrevention(req.headers) ? readGraphQLRequest(req, parsed.body) : null
+    // bounded work first: a query over a limit is refused before anything else reads it
+    const admission = request ? await limits.admit(request, async (hash) => persistedQueries?.queryOf(hash)) : {}
+    if (admission.refused) {
+      metrics.increment('requests_refused_total')
+      sendJson(res, admission.refused.status, { errors: admission.refused.errors })
       return
     }
-    const { queryHash, operationName, variables } = request
-    const known = request.query === undefined ? responseCache.knownCacheable(queryHash, operationName) : undefined
-    if (known === false || (request.query !== undefined && !responseCache.isCacheable(request.query, operationName, queryHash))) {
-      await executeGraphQL(apollo, req, res, context, parsed)
+    const admitted = admission.admitted
+    const contextOf = async (): Promise<GatewayContext> => {
+      const value = await context()
+      if (admitted) admittedContexts.add(value)
+      return value
+    }
+    const key = request && admitted && responseCache?.enabled && responseCache.isCacheable(admitted, request.operationName) ? responseCache.keyOf(admitted, request.operationName, request.variables) : null
+    if (!responseCache || !request || !admitted || !key) {
+      await executeGraphQL(apollo, req, res, contextOf, parsed)
       return
     }
-    const key = responseCache.keyOfHash(queryHash, operationName, variables)
+    const { operationName, variables } = request
     const lookup = await responseCache.lookup(key)
     if (lookup?.hit) {
       const gzip = acceptsGzip(req)
@@ -182,12 +222,10 @@ export async function startGateway(config: GatewayConfig = readGatewayConfig()):
       res.end(body)
       return
     }
-    // a miss on a hash alone: the registered text tells whether (and how) the answer can be stored
-    const query = request.query ?? (await persistedQueries?.queryOf(queryHash))
-    const result = await executeGraphQL(apollo, req, res, context, parsed)
-    if (!lookup || result?.status !== 200 || query === undefined || !responseCache.isCacheable(query, operationName, queryHash)) return
+    const result = await executeGraphQL(apollo, req, res, contextOf, parsed)
+    if (!lookup || result?.status !== 200) return
     const json = JSON.parse(result.body) as { data?: unknown; errors?: unknown }
-    if (json.data && !json.errors) await responseCache.store(key, query, operationName, variables, result.body, json.data, lookup.epoch, queryHash)
+    if (json.data && !json.errors) await responseCache.store(key, admitted, operationName, variables, result.body, json.data, lookup.epoch)
   }
 
   const server: Server = createServer((req, res) => {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { gunzipSync, gzipSync } from 'node:zlib'
 import { Supergraph } from '@apollo/federation-internals'
-import type { GraphQLSchema } from 'graphql'
+import { parse, type GraphQLSchema } from 'graphql'
 import { composeSupergraph } from '../../gateway/src/compose'
 import { ResponseCache, type ResponseCacheOptions } from '../../gateway/src/response-cache'
 import { createCache, invalidateResponses, type Cache, type ResponseLookup } from '../../packages/service-template/src/cache'
@@ -89,7 +89,7 @@ function setup(options: Partial<ResponseCacheOptions> = {}, cache?: Cache) {
   const get = async (key: string) => (await responses.lookup(key))?.hit
   /** Stores a response as the gateway does after a successful execution; returns its key. */
   const storeQuery = async (query: string, operationName: unknown, variables: Record<string, unknown>, data: unknown) => {
-    const key = responses.keyOf(query, operationName, variables)
+    const key = responses.keyOf(query, operationName, variables) as string
     await responses.store(key, query, operationName, variables, JSON.stringify({ data }), data, await epochNow(key))
     return key
   }
@@ -191,7 +191,7 @@ describe('ResponseCache lookup/store', () => {
   it('misses, then hits after store, counting both and the store', async () => {
     const { responses, metrics } = setup()
     const variables = pageVariables()
-    const key = responses.keyOf(COMMENTS_PAGE, 'CommentsPage', variables)
+    const key = responses.keyOf(COMMENTS_PAGE, 'CommentsPage', variables) as string
     const miss = await responses.lookup(key)
     expect(miss).toEqual({ hit: undefined, epoch: '0' })
     const body = JSON.stringify({ data: pageData() })
@@ -225,7 +225,7 @@ describe('ResponseCache lookup/store', () => {
   it('refuses to store when an invalidation happened while the request ran (epoch moved), and counts it', async () => {
     const { responses, metrics, get, invalidate } = setup()
     const variables = pageVariables()
-    const key = responses.keyOf(COMMENTS_PAGE, 'CommentsPage', variables)
+    const key = responses.keyOf(COMMENTS_PAGE, 'CommentsPage', variables) as string
     const before = await responses.lookup(key)
     // any invalidation moves the epoch, even one of a tag this response does not show
     await invalidate(['User:someone-else'])
@@ -243,7 +243,7 @@ describe('ResponseCache lookup/store', () => {
   it('does not store a query that is not cacheable (and counts nothing)', async () => {
     const { responses, metrics, get } = setup()
     const query = '{ me { id } }'
-    const key = responses.keyOf(query, undefined, {})
+    const key = responses.keyOf(query, undefined, {}) as string
     await expect(responses.store(key, query, undefined, {}, '{"data":{"me":null}}', { me: null }, '0')).resolves.toBe(false)
     expect(await get(key)).toBeUndefined()
     expect(metrics.get('response_cache_stores_total')).toBe(0)
@@ -254,7 +254,7 @@ describe('ResponseCache lookup/store', () => {
     const fake = new FakeCache()
     const { responses } = setup({}, fake)
     const variables = pageVariables()
-    const key = responses.keyOf(COMMENTS_PAGE, 'CommentsPage', variables)
+    const key = responses.keyOf(COMMENTS_PAGE, 'CommentsPage', variables) as string
     const bad = { comments: { totalCount: 1, edges: ['not an edge'], pageInfo: { hasNextPage: false, endCursor: null } } }
     await expect(responses.store(key, COMMENTS_PAGE, 'CommentsPage', variables, JSON.stringify({ data: bad }), bad, '0')).resolves.toBe(false)
     expect(fake.putResponse).not.toHaveBeenCalled()
@@ -264,7 +264,7 @@ describe('ResponseCache lookup/store', () => {
     const fake = new FakeCache()
     const { responses } = setup({ ttlSeconds: 42 }, fake)
     const variables = pageVariables()
-    const key = responses.keyOf(COMMENTS_PAGE, 'CommentsPage', variables)
+    const key = responses.keyOf(COMMENTS_PAGE, 'CommentsPage', variables) as string
     const body = JSON.stringify({ data: pageData() })
     await responses.store(key, COMMENTS_PAGE, 'CommentsPage', variables, body, pageData(), '17')
     expect(fake.putResponse).toHaveBeenCalledTimes(1)
@@ -293,38 +293,70 @@ describe('ResponseCache lookup/store', () => {
     }
   })
 
-  it('keyOf differs by variables and operation name, and is stable', () => {
+  it('keyOf differs by variables and operation, and is stable', () => {
     const { responses } = setup()
     const base = responses.keyOf(COMMENTS_PAGE, 'CommentsPage', pageVariables())
     expect(responses.keyOf(COMMENTS_PAGE, 'CommentsPage', pageVariables())).toBe(base)
     expect(responses.keyOf(COMMENTS_PAGE, 'CommentsPage', pageVariables(OTHER_PRODUCT))).not.toBe(base)
     expect(responses.keyOf(COMMENTS_PAGE, 'CommentsPage', pageVariables(PRODUCT, 'cursor'))).not.toBe(base)
-    expect(responses.keyOf(COMMENTS_PAGE, 'Other', pageVariables())).not.toBe(base)
-    expect(responses.keyOf(COMMENTS_PAGE, undefined, pageVariables())).not.toBe(base)
-    expect(responses.keyOf(`${COMMENTS_PAGE} `, 'CommentsPage', pageVariables())).not.toBe(base)
+    expect(responses.keyOf(COMMENTS_PAGE.replace('CommentsPage', 'Renamed'), 'Renamed', pageVariables())).not.toBe(base)
+    expect(responses.keyOf(COMMENTS_PAGE.replace('totalCount', ''), 'CommentsPage', pageVariables())).not.toBe(base)
+    // an operation the document does not have: no key
+    expect(responses.keyOf(COMMENTS_PAGE, 'Other', pageVariables())).toBeNull()
+    expect(responses.keyOf('{ comments(', undefined, {})).toBeNull()
     // no variables and empty variables are the same request
     expect(responses.keyOf('{ x }', undefined, undefined)).toBe(responses.keyOf('{ x }', undefined, {}))
     // a digest: short and safe in a Redis key whatever the query
     expect(base).toMatch(/^[A-Za-z0-9_-]{43}$/)
   })
 
-  it("keyOfHash with the query's sha256 (a persisted query's hash) is the key of the same query sent as text", () => {
+  it('keyOf is normalized: whitespace, comments, key order, junk variables and a redundant operation name map to one key', () => {
     const { responses } = setup()
-    const hash = createHash('sha256').update(COMMENTS_PAGE).digest('hex')
-    expect(responses.keyOfHash(hash, 'CommentsPage', pageVariables())).toBe(responses.keyOf(COMMENTS_PAGE, 'CommentsPage', pageVariables()))
-    expect(responses.keyOfHash(hash, 'CommentsPage', pageVariables(OTHER_PRODUCT))).not.toBe(responses.keyOf(COMMENTS_PAGE, 'CommentsPage', pageVariables()))
+    const base = responses.keyOf(COMMENTS_PAGE, 'CommentsPage', pageVariables())
+    const reformatted = `# the page\n${COMMENTS_PAGE.replace(/ /g, '  ').replace(/\n/g, '\n\n')}\n`
+    expect(responses.keyOf(reformatted, 'CommentsPage', pageVariables())).toBe(base)
+    expect(responses.keyOf(COMMENTS_PAGE, undefined, pageVariables())).toBe(base)
+    expect(responses.keyOf(COMMENTS_PAGE, 'CommentsPage', { ...pageVariables(), junk: 'x'.repeat(1000), more: { a: 1 } })).toBe(base)
+    expect(responses.keyOf(COMMENTS_PAGE, 'CommentsPage', { after: null, subject: { id: PRODUCT, type: 'PRODUCT' } })).toBe(base)
+    // an unused fragment or another operation in the document changes nothing
+    const withExtras = `${COMMENTS_PAGE}\nfragment Unused on Comment { id }\nquery Other { __typename }`
+    expect(responses.keyOf(withExtras, 'CommentsPage', pageVariables())).toBe(base)
   })
 
-  it('knownCacheable answers for a hash only once its text has been seen', () => {
+  it('keyOf applies declared defaults and keeps null apart from absent', () => {
     const { responses } = setup()
-    const hashOf = (text: string) => createHash('sha256').update(text).digest('hex')
-    const me = '{ me { id } }'
-    expect(responses.knownCacheable(hashOf(COMMENTS_PAGE), 'CommentsPage')).toBeUndefined()
-    expect(responses.isCacheable(COMMENTS_PAGE, 'CommentsPage')).toBe(true)
-    expect(responses.knownCacheable(hashOf(COMMENTS_PAGE), 'CommentsPage')).toBe(true)
-    expect(responses.knownCacheable(hashOf(COMMENTS_PAGE), 'Other')).toBeUndefined()
-    expect(responses.isCacheable(me, undefined)).toBe(false)
-    expect(responses.knownCacheable(hashOf(me), undefined)).toBe(false)
+    const withDefault = 'query P($first: Int = 10, $subject: SubjectRef!) { comments(subject: $subject, first: $first) { totalCount } }'
+    const subject = { type: 'PRODUCT', id: PRODUCT }
+    expect(responses.keyOf(withDefault, undefined, { subject })).toBe(responses.keyOf(withDefault, undefined, { subject, first: 10 }))
+    expect(responses.keyOf(withDefault, undefined, { subject, first: null })).not.toBe(responses.keyOf(withDefault, undefined, { subject }))
+    expect(responses.keyOf(withDefault, undefined, { subject, first: 5 })).not.toBe(responses.keyOf(withDefault, undefined, { subject }))
+  })
+
+  it('fragments are part of the key: the same spread with another fragment body is another key', () => {
+    const { responses } = setup()
+    const page = (fields: string) => `query P($s: SubjectRef!) { comments(subject: $s) { ...F } } fragment F on CommentConnection { ${fields} }`
+    const vars = { s: { type: 'PRODUCT', id: PRODUCT } }
+    expect(responses.keyOf(page('totalCount'), 'P', vars)).not.toBe(responses.keyOf(page('totalCount pageInfo { hasNextPage }'), 'P', vars))
+    expect(responses.keyOf(page('totalCount'), 'P', vars)).toBe(responses.keyOf(`${page('totalCount')} fragment G on Comment { id }`, 'P', vars))
+  })
+
+  it("the key of an admitted query (a persisted query's hash and its document) is the key of the same text", () => {
+    const { responses } = setup()
+    const hash = createHash('sha256').update(COMMENTS_PAGE).digest('hex')
+    const admitted = { hash, document: parse(COMMENTS_PAGE), bytes: COMMENTS_PAGE.length }
+    expect(responses.keyOf(admitted, 'CommentsPage', pageVariables())).toBe(responses.keyOf(COMMENTS_PAGE, 'CommentsPage', pageVariables()))
+    expect(responses.keyOf(admitted, 'CommentsPage', pageVariables(OTHER_PRODUCT))).not.toBe(responses.keyOf(COMMENTS_PAGE, 'CommentsPage', pageVariables()))
+    expect(responses.isCacheable(admitted, 'CommentsPage')).toBe(true)
+  })
+
+  it('text handed over directly is held to the token and length limits (never parsed past them)', () => {
+    const { responses } = setup({ maxTokens: 50, maxQueryBytes: 2000 })
+    const many = `query P($s: SubjectRef!) { comments(subject: $s) {${' totalCount'.repeat(60)} } }`
+    expect(responses.isCacheable(many, 'P')).toBe(false)
+    expect(responses.keyOf(many, 'P', {})).toBeNull()
+    const long = `query P($s: SubjectRef!) { comments(subject: $s) { totalCount } } ${'#'.repeat(3000)}`
+    expect(responses.isCacheable(long, 'P')).toBe(false)
+    expect(responses.isCacheable('query P($s: SubjectRef!) { comments(subject: $s) { totalCount } }', 'P')).toBe(true)
   })
 })
 
@@ -554,7 +586,7 @@ describe('ResponseCache and the shared cache', () => {
     fake.putResponse.mockResolvedValue(false)
     const { responses, metrics } = setup({}, fake)
     const variables = pageVariables()
-    const key = responses.keyOf(COMMENTS_PAGE, 'CommentsPage', variables)
+    const key = responses.keyOf(COMMENTS_PAGE, 'CommentsPage', variables) as string
     await expect(responses.store(key, COMMENTS_PAGE, 'CommentsPage', variables, '{}', pageData(), '3')).resolves.toBe(false)
     expect(fake.putResponse).toHaveBeenCalledTimes(1)
     expect(metrics.get('response_cache_stores_skipped_total')).toBe(1)

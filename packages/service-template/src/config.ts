@@ -174,6 +174,14 @@ export interface GatewayConfig {
   readonly maxDepth: number
   readonly maxAliases: number
   readonly maxTokens: number
+  /** the query text's length in bytes: refused before it is parsed */
+  readonly maxQueryBytes: number
+  /** fields times the sizes of the lists around them, plus a weight per subgraph fetch (gateway/src/cost.ts) */
+  readonly maxCost: number
+  /** a gateway→subgraph call that has not answered by then is abandoned */
+  readonly subgraphTimeoutMs: number
+  /** a client request still running by then is answered with an error and its subgraph calls abandoned */
+  readonly requestTimeoutMs: number
   readonly redisUrl: string | undefined
   /** whole responses to public queries, kept in Redis and shared by every gateway process */
   readonly responseCache: boolean
@@ -252,6 +260,11 @@ export function readGatewayConfig(env: Env = process.env): GatewayConfig {
     maxDepth: readInt(env, 'MAX_QUERY_DEPTH', 12, 1, 100),
     maxAliases: readInt(env, 'MAX_QUERY_ALIASES', 30, 0, 1000),
     maxTokens: readInt(env, 'MAX_QUERY_TOKENS', 2000, 50, 100000),
+    maxQueryBytes: readInt(env, 'MAX_QUERY_BYTES', 32 * 1024, 1024, 1024 * 1024),
+    maxCost: readInt(env, 'MAX_QUERY_COST', 10_000, 1, 10_000_000),
+    // above the façade's MUTATION_WAIT_MS (20 s): a mutation waits that long for its run
+    subgraphTimeoutMs: readInt(env, 'SUBGRAPH_TIMEOUT_MS', 25_000, 100, 600_000),
+    requestTimeoutMs: readInt(env, 'REQUEST_TIMEOUT_MS', 30_000, 100, 600_000),
     redisUrl: env.REDIS_URL || undefined,
     responseCache: readBool(env, 'RESPONSE_CACHE', true),
     responseCacheTtlSeconds: readInt(env, 'RESPONSE_CACHE_TTL_SECONDS', 300, 1, 86_400),
