@@ -39,7 +39,7 @@ export const resolvers: GraphQLResolverMap<Context> = {
     moderationQueue: (_: unknown, args: PageArgs, ctx: Context) => {
       if (!ctx.caller.userId) throw unauthenticated()
       if (!isModerator(ctx.caller)) throw forbidden('Only moderators and admins can see the moderation queue.')
-      return reviewsPage(ctx.db, { status: 'PENDING' }, 'oldest-first', readPageArgs(args, 20))
+      return reviewsPage(ctx.db, 'PENDING', 'oldest-first', readPageArgs(args, 20))
     },
   },
   Review: {

@@ -49,29 +49,14 @@ export async function reviewsByIds(db: Kysely<ReviewsDatabase>, ids: readonly st
   return rows.map(toReview)
 }
 
-export interface ReviewFilter {
-  readonly subject?: { readonly type: ReviewSubjectType; readonly id: string }
-  readonly authorId?: string
-  /** null: every status */
-  readonly status: ReviewStatus | null
-}
-
+/** The reviews in one status, whatever their subject (the moderation queue); lists of a parent use reviewListLoaders. */
 export function reviewsPage(
   db: Kysely<ReviewsDatabase>,
-  filter: ReviewFilter,
+  status: ReviewStatus,
   order: Order,
   request: PageRequest,
 ): Promise<Connection<Review>> {
-  const base = () => {
-    let query = db.selectFrom('reviews')
-    if (filter.subject) {
-      query = query.where('subject_type', '=', filter.subject.type).where('subject_id', '=', filter.subject.id)
-    }
-    if (filter.authorId) query = query.where('author_id', '=', filter.authorId)
-    if (filter.status) query = query.where('status', '=', filter.status)
-    return query
-  }
-  return tablePage(request, order, base, toReview)
+  return tablePage(request, order, () => db.selectFrom('reviews').where('status', '=', status), toReview)
 }
 
 /**
