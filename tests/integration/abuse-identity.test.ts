@@ -124,12 +124,18 @@ describe('fail closed: outside development mode', () => {
   const STRONG = 'a-strong-secret-for-this-test-only'
 
   it('a process given no secrets (NODE_ENV unset) refuses to start and names the variable', async () => {
-    const users = await runEntry('users', {})
+    // a database URL of its own, so that the secrets are what is missing
+    const database = { USERS_DATABASE_URL: 'postgres://app:not-the-dev-password@127.0.0.1:1/users' }
+    const users = await runEntry('users', database)
     expect(users.code).not.toBe(0)
     expect(users.output).toMatch(/GATEWAY_SECRET must be set/)
-    const usersWithoutJwt = await runEntry('users', { GATEWAY_SECRET: STRONG })
+    const usersWithoutJwt = await runEntry('users', { ...database, GATEWAY_SECRET: STRONG })
     expect(usersWithoutJwt.code).not.toBe(0)
     expect(usersWithoutJwt.output).toMatch(/JWT_SECRET must be set/)
+    // nor does it fall back to the embedded development Postgres
+    const usersWithoutDatabase = await runEntry('users', { GATEWAY_SECRET: STRONG, JWT_SECRET: `${STRONG}-jwt` })
+    expect(usersWithoutDatabase.code).not.toBe(0)
+    expect(usersWithoutDatabase.output).toMatch(/DATABASE_URL \(or USERS_DATABASE_URL\) must be set/)
     const gateway = await runEntry('gateway', { NODE_ENV: 'production', GATEWAY_SECRET: DEV_GATEWAY_SECRET, JWT_SECRET: STRONG })
     expect(gateway.code).not.toBe(0)
     expect(gateway.output).toMatch(/GATEWAY_SECRET must be set/)

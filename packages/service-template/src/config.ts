@@ -133,13 +133,28 @@ export function readLogLevel(env: Env): LogLevel {
   return raw
 }
 
+/**
+ * `<SERVICE>_DATABASE_URL`, else `DATABASE_URL`; the embedded Postgres (a public password) only in
+ * development mode, or for the façade, which opens no database.
+ */
+function readDatabaseUrl(service: SubgraphName, env: Env): string {
+  const url = env[envKey(service, 'DATABASE_URL')] ?? env.DATABASE_URL
+  if (url !== undefined) return url
+  if (!isDevelopment(env) && service !== 'facade') {
+    throw new ConfigError(
+      `DATABASE_URL (or ${envKey(service, 'DATABASE_URL')}) must be set outside development mode (the default is the embedded development Postgres)`,
+    )
+  }
+  return databaseUrlFor(service, env)
+}
+
 /** A subgraph's configuration: `<SERVICE>_PORT` / `<SERVICE>_DATABASE_URL` win over `PORT` / `DATABASE_URL`. */
 export function readServiceConfig(service: SubgraphName, env: Env = process.env): ServiceConfig {
   return {
     service,
     port: readInt(env, envKey(service, 'PORT'), readInt(env, 'PORT', DEFAULT_PORTS[service], 0, 65535), 0, 65535),
     host: env.HOST ?? '127.0.0.1',
-    databaseUrl: env[envKey(service, 'DATABASE_URL')] ?? env.DATABASE_URL ?? databaseUrlFor(service, env),
+    databaseUrl: readDatabaseUrl(service, env),
     databasePoolSize: readInt(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
     databaseWritePoolSize: readInt(env, 'DATABASE_WRITE_POOL_SIZE', 5, 1, 200),
     databaseAcquireTimeoutMs: readInt(env, 'DATABASE_ACQUIRE_TIMEOUT_MS', 2_000, 1, 60_000),

@@ -19,6 +19,7 @@ import { thrownBy } from './helpers'
 const dev = (env: Env): Env => ({ NODE_ENV: 'test', ...env })
 
 const STRONG = { GATEWAY_SECRET: 'a-production-gateway-secret', JWT_SECRET: 'a-production-jwt-secret-value' }
+const DB = { DATABASE_URL: 'postgres://app:a-real-password@db.internal:5432/app' }
 
 function expectConfigError(fn: () => unknown, variable: string): void {
   const error = thrownBy(fn)
@@ -118,53 +119,63 @@ describe('readServiceConfig', () => {
   })
 
   it('refuses the development secrets in production', () => {
-    expectConfigError(() => readServiceConfig('users', { NODE_ENV: 'production' }), 'GATEWAY_SECRET')
+    expectConfigError(() => readServiceConfig('users', { ...DB, NODE_ENV: 'production' }), 'GATEWAY_SECRET')
     expectConfigError(
-      () => readServiceConfig('users', { NODE_ENV: 'production', GATEWAY_SECRET: STRONG.GATEWAY_SECRET }),
+      () => readServiceConfig('users', { ...DB, NODE_ENV: 'production', GATEWAY_SECRET: STRONG.GATEWAY_SECRET }),
       'JWT_SECRET',
     )
     expectConfigError(
-      () => readServiceConfig('users', { NODE_ENV: 'production', JWT_SECRET: STRONG.JWT_SECRET }),
+      () => readServiceConfig('users', { ...DB, NODE_ENV: 'production', JWT_SECRET: STRONG.JWT_SECRET }),
       'GATEWAY_SECRET',
     )
     // explicitly set to the public value is no better
     expectConfigError(
-      () => readServiceConfig('users', { NODE_ENV: 'production', GATEWAY_SECRET: DEV_GATEWAY_SECRET, JWT_SECRET: STRONG.JWT_SECRET }),
+      () => readServiceConfig('users', { ...DB, NODE_ENV: 'production', GATEWAY_SECRET: DEV_GATEWAY_SECRET, JWT_SECRET: STRONG.JWT_SECRET }),
       'GATEWAY_SECRET',
     )
     expectConfigError(
-      () => readServiceConfig('users', { NODE_ENV: 'production', GATEWAY_SECRET: STRONG.GATEWAY_SECRET, JWT_SECRET: DEV_JWT_SECRET }),
+      () => readServiceConfig('users', { ...DB, NODE_ENV: 'production', GATEWAY_SECRET: STRONG.GATEWAY_SECRET, JWT_SECRET: DEV_JWT_SECRET }),
       'JWT_SECRET',
     )
-    expect(readServiceConfig('users', { NODE_ENV: 'production', ...STRONG }).jwtSecret).toBe(STRONG.JWT_SECRET)
+    expect(readServiceConfig('users', { ...DB, NODE_ENV: 'production', ...STRONG }).jwtSecret).toBe(STRONG.JWT_SECRET)
     // outside production the defaults are fine
-    expect(readServiceConfig('users', { NODE_ENV: 'development' }).gatewaySecret).toBe(DEV_GATEWAY_SECRET)
+    expect(readServiceConfig('users', { ...DB, NODE_ENV: 'development' }).gatewaySecret).toBe(DEV_GATEWAY_SECRET)
   })
 
   it('fails closed: outside development mode (NODE_ENV unset or anything but development/test) the public secrets are refused', () => {
     for (const NODE_ENV of [undefined, '', 'staging', 'prod', 'Development']) {
-      expectConfigError(() => readServiceConfig('comments', { NODE_ENV }), 'GATEWAY_SECRET')
-      expectConfigError(() => readServiceConfig('users', { NODE_ENV, GATEWAY_SECRET: STRONG.GATEWAY_SECRET }), 'JWT_SECRET')
+      expectConfigError(() => readServiceConfig('comments', { ...DB, NODE_ENV }), 'GATEWAY_SECRET')
+      expectConfigError(() => readServiceConfig('users', { ...DB, NODE_ENV, GATEWAY_SECRET: STRONG.GATEWAY_SECRET }), 'JWT_SECRET')
       expectConfigError(() => readGatewayConfig({ NODE_ENV }), 'GATEWAY_SECRET')
     }
-    expect(thrownBy(() => readServiceConfig('comments', {}))).toHaveProperty('message', expect.stringContaining('development'))
+    expect(thrownBy(() => readServiceConfig('comments', { ...DB }))).toHaveProperty('message', expect.stringContaining('development'))
     for (const NODE_ENV of ['development', 'test']) {
       expect(isDevelopment({ NODE_ENV })).toBe(true)
-      expect(readServiceConfig('users', { NODE_ENV })).toMatchObject({ gatewaySecret: DEV_GATEWAY_SECRET, jwtSecret: DEV_JWT_SECRET, development: true })
+      expect(readServiceConfig('users', { ...DB, NODE_ENV })).toMatchObject({ gatewaySecret: DEV_GATEWAY_SECRET, jwtSecret: DEV_JWT_SECRET, development: true })
     }
     expect(isDevelopment({})).toBe(false)
     expect(isDevelopment({ NODE_ENV: 'production' })).toBe(false)
-    expect(readServiceConfig('comments', { GATEWAY_SECRET: STRONG.GATEWAY_SECRET }).development).toBe(false)
+    expect(readServiceConfig('comments', { ...DB, GATEWAY_SECRET: STRONG.GATEWAY_SECRET }).development).toBe(false)
+  })
+
+  it('outside development mode a service needs its database URL (no default to the embedded Postgres); the façade opens none', () => {
+    for (const service of SERVICE_NAMES) {
+      expectConfigError(() => readServiceConfig(service, { NODE_ENV: 'production', ...STRONG }), 'DATABASE_URL')
+      expect(readServiceConfig(service, { NODE_ENV: 'production', ...STRONG, ...DB }).databaseUrl).toBe(DB.DATABASE_URL)
+      const own = `${service.toUpperCase()}_DATABASE_URL`
+      expect(readServiceConfig(service, { NODE_ENV: 'production', ...STRONG, [own]: 'postgres://x@y/z' }).databaseUrl).toBe('postgres://x@y/z')
+    }
+    expect(readServiceConfig('facade', { NODE_ENV: 'production', GATEWAY_SECRET: STRONG.GATEWAY_SECRET }).databaseUrl).toBeDefined()
   })
 
   it('only the users service reads JWT_SECRET (it issues tokens); the others neither need nor keep it', () => {
     for (const service of ['comments', 'reviews', 'catalog', 'merchants', 'facade'] as const) {
-      const config = readServiceConfig(service, { NODE_ENV: 'production', GATEWAY_SECRET: STRONG.GATEWAY_SECRET })
+      const config = readServiceConfig(service, { ...DB, NODE_ENV: 'production', GATEWAY_SECRET: STRONG.GATEWAY_SECRET })
       expect(config.jwtSecret).toBeNull()
       // not read at all: even an invalid value is ignored
       expect(readServiceConfig(service, dev({ JWT_SECRET: 'tiny' })).jwtSecret).toBeNull()
     }
-    expectConfigError(() => readServiceConfig('users', { NODE_ENV: 'production', GATEWAY_SECRET: STRONG.GATEWAY_SECRET }), 'JWT_SECRET')
+    expectConfigError(() => readServiceConfig('users', { ...DB, NODE_ENV: 'production', GATEWAY_SECRET: STRONG.GATEWAY_SECRET }), 'JWT_SECRET')
   })
 
   it('refuses secrets shorter than 16 characters', () => {
