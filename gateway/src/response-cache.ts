@@ -15,6 +15,7 @@ import {
   type GraphQLObjectType,
   type GraphQLSchema,
   type OperationDefinitionNode,
+  type SelectionNode,
   type SelectionSetNode,
 } from 'graphql'
 import type { Cache, Metrics } from '@marketplace/service-template'
@@ -45,6 +46,18 @@ const ROOT_TAGS: Readonly<Record<string, (args: Record<string, unknown>) => stri
     return [`comments:${subject.type}:${String(subject.id).toLowerCase()}`]
   },
   comment: (args) => [`Comment:${String(args.id).toLowerCase()}`],
+}
+
+/**
+ * Root fields whose answer is the same for every caller, by their arguments. A review's discussion
+ * is readable by its author and moderators while the review is not PUBLISHED, and a single comment
+ * may be under such a review: those answers depend on who asks, so they are looked up and stored
+ * for anonymous requests only (an anonymous answer is the least any caller sees). A root field
+ * not listed here counts as caller-dependent.
+ */
+const SAME_FOR_EVERY_CALLER: Readonly<Record<string, (args: Record<string, unknown>) => boolean>> = {
+  comments: (args) => ['PRODUCT', 'MERCHANT'].includes((args.subject as { type?: unknown } | undefined)?.type as string),
+  comment: () => false,
 }
 
 const cached = (gzipped: Buffer): CachedResponse => ({ gzipped, plain: () => gunzipSync(gzipped) })
@@ -171,6 +184,26 @@ export class ResponseCache {
   /** Whether this query is cacheable at all (decided once per query). */
   isCacheable(query: QueryInput, operationName: unknown): boolean {
     return (this.shape(query, operationName)?.plan ?? null) !== null
+  }
+
+  /**
+   * Whether the answer may depend on who asks (see SAME_FOR_EVERY_CALLER): such a query is served
+   * from and stored in the cache for anonymous requests only. True for a query not planned yet.
+   */
+  callerDependent(query: QueryInput, operationName: unknown, variables: Record<string, unknown>): boolean {
+    const plan = this.shape(query, operationName)?.plan
+    const queryType = this.schema()?.getQueryType()
+    if (!plan || !queryType) return true
+    return plan.operation.selectionSet.selections.some((selection: SelectionNode) => {
+      const field = selection.kind === Kind.FIELD ? queryType.getFields()[selection.name.value] : undefined
+      const sameForAll = selection.kind === Kind.FIELD ? SAME_FOR_EVERY_CALLER[selection.name.value] : undefined
+      if (selection.kind !== Kind.FIELD || !field || !sameForAll) return true
+      try {
+        return !sameForAll(getArgumentValues(field, selection, variables))
+      } catch {
+        return true // arguments Apollo will refuse
+      }
+    })
   }
 
   /** The tags of a response: its root fields' lists and every entity in its data; null if it cannot be tagged. */

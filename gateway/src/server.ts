@@ -209,7 +209,9 @@ export async function startGateway(config: GatewayConfig = readGatewayConfig()):
       return value
     }
     const key = request && admitted && responseCache?.enabled && responseCache.isCacheable(admitted, request.operationName) ? responseCache.keyOf(admitted, request.operationName, request.variables) : null
-    if (!responseCache || !request || !admitted || !key) {
+    // an answer that may depend on who asks (a hidden review's discussion) is cached for anonymous requests only
+    const anonymous = req.headers.authorization === undefined
+    if (!responseCache || !request || !admitted || !key || (!anonymous && responseCache.callerDependent(admitted, request.operationName, request.variables))) {
       await executeGraphQL(apollo, req, res, contextOf, parsed)
       return
     }

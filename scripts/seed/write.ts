@@ -41,13 +41,13 @@ interface Column<Row> {
 }
 
 interface TableInsert {
-  readonly table: SeedTableName
+  readonly table: SeedTableName | 'review_visibility'
   readonly count: number
   readonly statement: string
   batches(): Generator<unknown[][]>
 }
 
-function tableInsert<Row>(table: SeedTableName, source: SeedTable<Row>, columns: readonly Column<Row>[]): TableInsert {
+function tableInsert<Row>(table: TableInsert['table'], source: SeedTable<Row>, columns: readonly Column<Row>[]): TableInsert {
   const names = columns.map((column) => column.name).join(', ')
   const arrays = columns.map((column, i) => `$${i + 1}::${column.type}[]`).join(', ')
   return {
@@ -133,6 +133,14 @@ function serviceInserts(data: SeedData): Record<ServiceName, readonly TableInser
         { name: 'reply_count', type: 'integer', value: (r) => r.reply_count },
         { name: 'created_at', type: 'timestamptz', value: (r) => iso(r.created_at) },
         { name: 'edited_at', type: 'timestamptz', value: (r) => isoOrNull(r.edited_at) },
+      ]),
+      // what the scenarios tell the comments service: a review's discussion is public only while
+      // it is PUBLISHED (version 0: any scenario's later decision wins)
+      tableInsert('review_visibility', data.reviews, [
+        { name: 'review_id', type: 'uuid', value: (r) => r.id },
+        { name: 'author_id', type: 'uuid', value: (r) => r.author_id },
+        { name: 'visible', type: 'boolean', value: (r) => r.status === 'PUBLISHED' },
+        { name: 'version', type: 'bigint', value: () => 0 },
       ]),
     ],
   }

@@ -1,4 +1,5 @@
-import { ApplicationFailure } from '@temporalio/common'
+import { randomBytes } from 'node:crypto'
+import { ApplicationFailure, TemporalFailure } from '@temporalio/common'
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker'
 import type { TemporalConfig } from './config'
 import { DomainError } from './errors'
@@ -7,18 +8,47 @@ import type { Logger } from './logger'
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Activities = Record<string, (...args: any[]) => Promise<unknown>>
 
+/** The failure type of an activity's internal error: its message is generic (see internalFailure). */
+export const INTERNAL_FAILURE_TYPE = 'INTERNAL'
+// failure types whose message is written for a person: the contract's codes, and ours
+const PUBLIC_FAILURE_TYPES = new Set<string>(['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', INTERNAL_FAILURE_TYPE])
+
+/** What a person sees of an internal error: a reference to the log line that has the details. */
+export const internalErrorMessage = (ref: string): string => `Internal error (ref ${ref})`
+
+/**
+ * An internal error (a connection refused, a statement timeout, a bug) leaves the activity with a
+ * generic message and a reference; the full error is logged here under the same reference. Its
+ * text — hosts, ports, SQL — would otherwise reach `operation(id)`, moderation events and
+ * Temporal's Web UI. Retryable as before (unless it was a non-retryable ApplicationFailure).
+ */
+export function internalFailure(err: unknown, activity: string, log?: Logger): ApplicationFailure {
+  const ref = randomBytes(4).toString('hex')
+  log?.error('activity failed', { activity, ref, error: err })
+  return ApplicationFailure.create({
+    type: INTERNAL_FAILURE_TYPE,
+    message: internalErrorMessage(ref),
+    nonRetryable: err instanceof ApplicationFailure && err.nonRetryable === true,
+  })
+}
+
 /**
  * A client's mistake must not be retried: a DomainError leaves the activity as a non-retryable
- * ApplicationFailure whose type is the contract's code (the façade maps it back).
+ * ApplicationFailure whose type is the contract's code (the façade maps it back). Anything else
+ * leaves it as an internal failure (see internalFailure); Temporal's own failures (cancellation)
+ * pass as they are.
  */
-export function withDomainFailures<A extends Activities>(activities: A): A {
+export function withDomainFailures<A extends Activities>(activities: A, log?: Logger): A {
   const wrapped: Activities = {}
   for (const [name, activity] of Object.entries(activities)) {
     wrapped[name] = async (...args: unknown[]) => {
       try {
         return await activity(...args)
       } catch (err) {
-        if (!(err instanceof DomainError)) throw err
+        if (!(err instanceof DomainError)) {
+          const passes = err instanceof TemporalFailure && (!(err instanceof ApplicationFailure) || PUBLIC_FAILURE_TYPES.has(err.type ?? ''))
+          throw passes ? err : internalFailure(err, name, log)
+        }
         throw ApplicationFailure.create({
           type: err.code,
           message: err.message,
@@ -73,7 +103,7 @@ export function startActivityWorker(
           connection,
           namespace: config.namespace,
           taskQueue,
-          activities: withDomainFailures(activities),
+          activities: withDomainFailures(activities, log),
           maxConcurrentActivityTaskExecutions: 50,
         })
         log.info('activity worker polling', { taskQueue, temporal: config.address })

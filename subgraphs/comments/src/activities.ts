@@ -11,6 +11,14 @@ import {
   type ContextDependencies,
 } from '@marketplace/service-template'
 import type { CommentSubjectType, CommentsDatabase } from './database'
+import { recordReviewVisibility, reviewDiscussionTags } from './review-visibility'
+
+/** A review's visibility as a scenario decided it; `version` orders decisions (later wins). */
+export interface ReviewVisibilityInput {
+  readonly reviewId: string
+  readonly authorId?: string | null
+  readonly version: number
+}
 
 export interface NewCommentInput {
   readonly id: string
@@ -26,6 +34,14 @@ export function createActivities({ db, cache }: ContextDependencies<CommentsData
     const comment = await db.selectFrom('comments').select(['id', 'author_id', 'deleted']).where('id', '=', rules.id(commentId, 'The comment')).executeTakeFirst()
     if (!comment) throw notFound('The comment')
     return comment
+  }
+  const setReviewVisibility = async (input: ReviewVisibilityInput, visible: boolean): Promise<void> => {
+    const reviewId = rules.id(input.reviewId, 'The review')
+    const authorId = input.authorId == null ? null : rules.id(input.authorId, 'The author')
+    // a retry, or a decision older than the stored one, changes nothing; the pages are dropped
+    // every time all the same (a retry after a failed invalidation must still drop them)
+    await recordReviewVisibility(db, { reviewId, authorId, visible, version: input.version })
+    await invalidateResponses(cache, await reviewDiscussionTags(db, reviewId))
   }
   return {
     async createComment(input: NewCommentInput): Promise<{ id: string }> {
@@ -80,6 +96,19 @@ export function createActivities({ db, cache }: ContextDependencies<CommentsData
         ...(change.commentId ? [`Comment:${change.commentId}`] : []),
       ]
       await invalidateResponses(cache, tags)
+    },
+
+    /**
+     * The review left (or has not yet reached) PUBLISHED: its discussion is readable only by its
+     * author and moderators from now on, and every cached page showing it is dropped.
+     */
+    async hideReviewComments(input: ReviewVisibilityInput): Promise<void> {
+      await setReviewVisibility(input, false)
+    },
+
+    /** The review is PUBLISHED: its discussion is public (cached "hidden" answers are dropped). */
+    async showReviewComments(input: ReviewVisibilityInput): Promise<void> {
+      await setReviewVisibility(input, true)
     },
 
     /** Soft delete: the body becomes "" and the thread keeps its shape. */

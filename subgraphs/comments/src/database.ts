@@ -21,11 +21,23 @@ export interface SubjectCommentCountTable {
   top_level: number
 }
 
+/** A review's visibility as the scenarios recorded it (see the review-visibility migration). */
+export interface ReviewVisibilityTable {
+  readonly review_id: string
+  /** null until a scenario that knows the author wrote the row */
+  author_id: string | null
+  visible: Generated<boolean>
+  // bigint: pg returns it as a string
+  version: ColumnType<string, number | string, number | string>
+}
+
 export interface CommentsDatabase {
   comments: CommentTable
   subject_comment_counts: SubjectCommentCountTable
+  review_visibility: ReviewVisibilityTable
 }
 
 export type CommentRow = Selectable<CommentTable>
 export type NewComment = Insertable<CommentTable>
 export type CommentUpdate = Updateable<CommentTable>
+export type ReviewVisibilityRow = Selectable<ReviewVisibilityTable>

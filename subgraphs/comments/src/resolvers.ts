@@ -13,10 +13,12 @@ import {
 } from '@marketplace/service-template'
 import { commentListLoaders, commentsByIds, type Comment } from './comments'
 import type { CommentSubjectType, CommentsDatabase } from './database'
+import { canReadReviewDiscussion, createReviewVisibilityLoader, readableByCaller, readableComment } from './review-visibility'
 
 export function createLoaders({ db, config }: ContextDependencies<CommentsDatabase>) {
   return {
     commentById: createByIdLoader((ids) => commentsByIds(db, ids)),
+    reviewVisibility: createReviewVisibilityLoader(db),
     ...commentListLoaders(db, config.batchLoads),
   }
 }
@@ -29,8 +31,14 @@ function page(loader: PageLoader<ParentKey, Comment>, id: string, key: (id: stri
   return isId(id) ? loader.load(key(id.toLowerCase()), request) : Promise.resolve(emptyConnection())
 }
 
-const topLevelCommentsOf = (type: CommentSubjectType) => (subject: { id: string }, args: PageArgs, ctx: Context) =>
-  page(ctx.loaders.bySubject, subject.id, (id) => ({ subject_type: type, subject_id: id }), args)
+const topLevelCommentsOf = (type: CommentSubjectType) => async (subject: { id: string }, args: PageArgs, ctx: Context) => {
+  // a review's discussion follows the review: a hidden one answers like an unknown subject
+  const hidden = type === 'REVIEW' && !(await canReadReviewDiscussion(ctx.loaders.reviewVisibility, ctx.caller, subject.id))
+  return page(ctx.loaders.bySubject, hidden ? '' : subject.id, (id) => ({ subject_type: type, subject_id: id }), args)
+}
+
+/** A comment the caller may read, else null (one under a hidden review answers like an unknown one). */
+const readable = async (id: string, ctx: Context) => readableComment(ctx.loaders.reviewVisibility, ctx.caller, await ctx.loaders.commentById.load(id))
 
 const SUBJECT_TYPENAMES: Readonly<Record<CommentSubjectType, string>> = {
   PRODUCT: 'Product',
@@ -42,19 +50,19 @@ export const resolvers: GraphQLResolverMap<Context> = {
   Query: {
     comments: (_: unknown, args: PageArgs & { subject: { type: CommentSubjectType; id: string } }, ctx: Context) =>
       topLevelCommentsOf(args.subject.type)({ id: args.subject.id }, args, ctx),
-    comment: (_: unknown, args: { id: string }, ctx: Context) => ctx.loaders.commentById.load(args.id),
+    comment: (_: unknown, args: { id: string }, ctx: Context) => readable(args.id, ctx),
   },
   Comment: {
-    __resolveReference: (reference: { id: string }, ctx: Context) => ctx.loaders.commentById.load(reference.id),
+    __resolveReference: (reference: { id: string }, ctx: Context) => readable(reference.id, ctx),
     author: (comment: Comment) => ({ __typename: 'User', id: comment.authorId }),
     subject: (comment: Comment) => ({ __typename: SUBJECT_TYPENAMES[comment.subjectType], id: comment.subjectId }),
     parent: (comment: Comment, _: unknown, ctx: Context) =>
-      comment.parentId ? ctx.loaders.commentById.load(comment.parentId) : null,
+      comment.parentId ? readable(comment.parentId, ctx) : null,
     replies: (comment: Comment, args: PageArgs, ctx: Context) => page(ctx.loaders.replies, comment.id, (id) => ({ parent_id: id }), args),
   },
   User: {
     comments: (user: { id: string }, args: PageArgs, ctx: Context) =>
-      page(ctx.loaders.byAuthor(null), user.id, (id) => ({ author_id: id }), args),
+      page(ctx.loaders.byAuthor(readableByCaller(ctx.caller)), user.id, (id) => ({ author_id: id }), args),
   },
   Product: { comments: topLevelCommentsOf('PRODUCT') },
   Merchant: { comments: topLevelCommentsOf('MERCHANT') },

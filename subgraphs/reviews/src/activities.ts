@@ -23,6 +23,8 @@ export interface ModeratedReview {
   readonly id: string
   readonly status: ReviewStatus
   readonly subject: { readonly type: ReviewSubjectType; readonly id: string }
+  /** who may still read the review (and its discussion) while it is not PUBLISHED */
+  readonly authorId: string
 }
 
 export interface SubjectStats {
@@ -42,7 +44,7 @@ async function bumpSubjectVersion(trx: Transaction<ReviewsDatabase>, type: Revie
 async function lockedReview(trx: Transaction<ReviewsDatabase> | Kysely<ReviewsDatabase>, reviewId: string) {
   const review = await trx
     .selectFrom('reviews')
-    .select(['id', 'status', 'subject_type', 'subject_id', 'moderation_run_id'])
+    .select(['id', 'status', 'subject_type', 'subject_id', 'author_id', 'moderation_run_id'])
     .where('id', '=', rules.id(reviewId, 'The review'))
     .forUpdate()
     .executeTakeFirst()
@@ -50,10 +52,11 @@ async function lockedReview(trx: Transaction<ReviewsDatabase> | Kysely<ReviewsDa
   return review
 }
 
-const moderated = (r: { id: string; status: ReviewStatus; subject_type: ReviewSubjectType; subject_id: string }): ModeratedReview => ({
+const moderated = (r: { id: string; status: ReviewStatus; subject_type: ReviewSubjectType; subject_id: string; author_id: string }): ModeratedReview => ({
   id: r.id,
   status: r.status,
   subject: { type: r.subject_type, id: r.subject_id },
+  authorId: r.author_id,
 })
 
 /** The reviews service's writes and reads for scenarios, on the `reviews` task queue. All idempotent. */

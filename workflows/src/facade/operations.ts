@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto'
 import type { Client } from '@temporalio/client'
-import { isModerator, type Caller } from '@marketplace/service-template'
+import type { temporal } from '@temporalio/proto'
+import { INTERNAL_FAILURE_TYPE, internalErrorMessage, isModerator, type Caller, type Logger } from '@marketplace/service-template'
 import { PROGRESS_MEMO, type Progress, type StepStatus } from '../scenarios/progress'
 
 export type OperationStatus = 'RUNNING' | 'COMPLETED' | 'FAILED' | 'COMPENSATED'
@@ -32,11 +34,30 @@ const CLOSED_AS: Readonly<Record<string, OperationStatus>> = {
   TIMED_OUT: 'FAILED',
 }
 
+// failure types whose message is written for a person (see the template's activity worker)
+const PUBLIC_FAILURE_TYPES = new Set<string>(['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', INTERNAL_FAILURE_TYPE])
+
+/**
+ * A running step's last failure as a client may read it: a service's refusal or an activity's
+ * generic internal error as it is; anything else (a worker that does not map its errors, Temporal's
+ * own failures) as a generic text whose reference names the full failure in this façade's log.
+ */
+export function publicFailureMessage(failure: temporal.api.failure.v1.IFailure | null | undefined, log?: Logger): string | null {
+  if (!failure) return null
+  const type = failure.applicationFailureInfo?.type
+  if (type && PUBLIC_FAILURE_TYPES.has(type)) return failure.message ?? null
+  if (failure.timeoutFailureInfo) return failure.cause ? publicFailureMessage(failure.cause, log) : 'The step timed out.'
+  // the same failure read twice has the same reference
+  const ref = createHash('sha256').update(failure.message ?? '').digest('hex').slice(0, 8)
+  log?.error('a step failed with an internal error', { ref, error: failure.message, type: type ?? null })
+  return internalErrorMessage(ref)
+}
+
 /**
  * A run as analysts see it: the scenario's own progress (its memo), the attempts Temporal counted
  * (history for finished steps, pending activities for the running one) and the run's status.
  */
-export async function loadOperation(client: Client, workflowId: string): Promise<Operation | null> {
+export async function loadOperation(client: Client, workflowId: string, log?: Logger): Promise<Operation | null> {
   const handle = client.workflow.getHandle(workflowId)
   let description
   try {
@@ -59,7 +80,7 @@ export async function loadOperation(client: Client, workflowId: string): Promise
   }
   const pending = new Map<string, { attempt: number; error: string | null }>()
   for (const activity of description.raw.pendingActivities ?? []) {
-    if (activity.activityId) pending.set(activity.activityId, { attempt: activity.attempt ?? 1, error: activity.lastFailure?.message ?? null })
+    if (activity.activityId) pending.set(activity.activityId, { attempt: activity.attempt ?? 1, error: publicFailureMessage(activity.lastFailure, log) })
   }
   const steps = (progress?.steps ?? []).map((step) => {
     const live = pending.get(step.name)

@@ -27,12 +27,12 @@ const facadeConfig = readFacadeConfig()
 // the ids this façade gives runs: anything else names no operation (and is not sent to Temporal)
 const isOperationId = (id: string): boolean => /^[a-z][a-z0-9_-]*$/.test(id) && id.length <= 200
 
-export function createLoaders({ config }: ContextDependencies<unknown>) {
+export function createLoaders({ config, log }: ContextDependencies<unknown>) {
   return {
     // each id on its own: one failing lookup must not fail the others in the same request
     operation: new DataLoader<string, Operation | null>(async (ids) => {
       const client = await temporalClient(config.temporal)
-      const settled = await Promise.allSettled(ids.map((id) => (isOperationId(id) ? loadOperation(client, id) : null)))
+      const settled = await Promise.allSettled(ids.map((id) => (isOperationId(id) ? loadOperation(client, id, log) : null)))
       return settled.map((result) => (result.status === 'fulfilled' ? result.value : result.reason instanceof Error ? result.reason : new Error(String(result.reason))))
     }),
   }

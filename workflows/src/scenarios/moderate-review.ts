@@ -12,7 +12,7 @@ import type { CatalogActivities } from '../../../subgraphs/catalog/src/activitie
 import type { MerchantsActivities } from '../../../subgraphs/merchants/src/activities'
 import type { ModeratedReview } from '../../../subgraphs/reviews/src/activities'
 import { failureMessage, ScenarioRun, service } from './progress'
-import { ratingWrites, reviews } from './services'
+import { comments, ratingWrites, REVIEW_VISIBILITY_PATCH, reviews } from './services'
 
 export interface ModerationRequest {
   readonly moderatorId: string
@@ -69,8 +69,13 @@ export async function moderateReview(input: ModerateReviewInput): Promise<{ revi
   await condition(allHandlersFinished)
   if (!run || !request) throw ApplicationFailure.nonRetryable('the run ended without a decision')
   if (failure || !review) return run.fail(failure)
-  if (request.decision === 'REJECT') return { reviewId: input.reviewId }
+  if (request.decision === 'REJECT') return { reviewId: input.reviewId } // its discussion stays hidden
 
+  const visibility = { reviewId: input.reviewId, authorId: review.authorId ?? null }
+  // patched: earlier runs did not tell the comments service
+  if (patched(REVIEW_VISIBILITY_PATCH)) {
+    await run.step('showReviewComments', comments, (a) => a.showReviewComments({ ...visibility, version: Date.now() }))
+  }
   const subject = review.subject
   const ratingStep = subject.type === 'PRODUCT' ? 'updateProductRating' : 'updateMerchantRating'
   run.plan('subjectStats', ratingStep)
@@ -85,6 +90,10 @@ export async function moderateReview(input: ModerateReviewInput): Promise<{ revi
   } catch (err) {
     const reason = `The rating could not be updated: ${failureMessage(err)}`
     await run.compensate('publishReview', 'unpublishReview', reviews, (a) => a.unpublishReview({ reviewId: input.reviewId, runId }))
+    // no longer PUBLISHED: its discussion is hidden again and dropped from every cache
+    if (patched(REVIEW_VISIBILITY_PATCH)) {
+      await run.step('hideReviewComments', comments, (a) => a.hideReviewComments({ ...visibility, version: Date.now() }))
+    }
     await run.step('recordModerationEvent', reviews, (a) =>
       a.recordModerationEvent({ reviewId: input.reviewId, runId, moderatorId: request?.moderatorId ?? null, reason }),
     )

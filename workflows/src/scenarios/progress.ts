@@ -1,5 +1,15 @@
 // A scenario's progress, kept in the run's memo so `operation(id)` reads it with one describe call.
-import { ActivityFailure, ApplicationFailure, proxyActivities, upsertMemo, workflowInfo, type ActivityInterfaceFor, type ActivityOptions } from '@temporalio/workflow'
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  log,
+  proxyActivities,
+  TimeoutFailure,
+  upsertMemo,
+  workflowInfo,
+  type ActivityInterfaceFor,
+  type ActivityOptions,
+} from '@temporalio/workflow'
 
 export type StepStatus = 'PENDING' | 'RUNNING' | 'COMPLETED' | 'FAILED' | 'COMPENSATED' | 'SKIPPED'
 
@@ -21,11 +31,34 @@ export interface Progress {
 
 export const PROGRESS_MEMO = 'progress'
 
-/** The message a person should read: an activity's own failure, not Temporal's wrapper. */
+/**
+ * Failures whose message is written for a person: the contract's codes (a service's refusal), an
+ * activity's internal error (already generic, with its reference: see the template's activity
+ * worker) and a compensated run's reason.
+ */
+const PUBLIC_FAILURE_TYPES = new Set(['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'INTERNAL', 'COMPENSATED'])
+
+/** A short, stable reference for a failure of this run (workflow code has no randomness of its own to spare). */
+function referenceOf(text: string): string {
+  let hash = 0x811c9dc5
+  for (const char of `${workflowInfo().runId}:${text}`) hash = Math.imul(hash ^ (char.codePointAt(0) ?? 0), 0x01000193) >>> 0
+  return hash.toString(16).padStart(8, '0')
+}
+
+/**
+ * The message a person should read: an activity's own failure, not Temporal's wrapper — and only
+ * a message written for people: anything else (a connection error, SQL, a bug's text) is shown as
+ * a generic text with a reference, and logged in full with that reference.
+ */
 export function failureMessage(err: unknown): string {
   let cause: unknown = err
-  while (cause instanceof ActivityFailure && cause.cause) cause = cause.cause
-  return cause instanceof Error ? cause.message : String(err)
+  while ((cause instanceof ActivityFailure || cause instanceof TimeoutFailure) && cause.cause) cause = cause.cause
+  if (cause instanceof ApplicationFailure && PUBLIC_FAILURE_TYPES.has(cause.type ?? '')) return cause.message
+  if (cause instanceof TimeoutFailure) return 'The step timed out.'
+  const text = cause instanceof Error ? cause.message : String(err)
+  const ref = referenceOf(text)
+  log.error('scenario step failed', { ref, error: text })
+  return `Internal error (ref ${ref})`
 }
 
 /** A service's activities, proxied so each call's activity id is the step's name. */

@@ -27,3 +27,9 @@ export const ratingWrites = (deadline: Duration) =>
     scheduleToCloseTimeout: deadline,
     retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5m' },
   }) as const
+
+/**
+ * The patch that made scenarios tell the comments service whether a review's discussion is public
+ * (hideReviewComments / showReviewComments): runs started before it skip those steps on replay.
+ */
+export const REVIEW_VISIBILITY_PATCH = 'review-visibility'
