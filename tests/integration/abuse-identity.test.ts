@@ -50,6 +50,21 @@ describe('password guessing', () => {
     expect((await gql('{ me { id } }', {}, { token: victim.token })).data?.me).toEqual({ id: victim.id })
   })
 
+  it('a burst of concurrent guesses for one username spends at most the limit of hashes (counted before hashing, not after)', async () => {
+    const victim = await registerFreshUser('burst')
+    const before = (await metricsOf('users')).password_checks_total ?? 0
+    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => gql(LOGIN, { u: victim.username, p: `burst-guess-${i}` })))
+    const hashed = ((await metricsOf('users')).password_checks_total ?? 0) - before
+    expect(hashed).toBeLessThanOrEqual(10)
+    expect(answers.filter((res) => codeOf(res) === 'RATE_LIMITED').length).toBeGreaterThanOrEqual(20)
+    expect(answers.every((res) => (res.data?.login ?? null) === null)).toBe(true)
+  })
+
+  it('a successful sign-in does not use up the allowance: only failures count', async () => {
+    const user = await registerFreshUser('often')
+    for (let i = 0; i < 12; i++) expect(codeOf(await gql(LOGIN, { u: user.username, p: user.password }))).toBeUndefined()
+  })
+
   it('an unknown username is limited the same way (the answer does not tell which usernames exist)', async () => {
     const nobody = uniqueUsername('nobody')
     const codes: unknown[] = []

@@ -63,7 +63,6 @@ class FakeCache implements Cache {
   readonly invalidateResponses = jest.fn(async (_tags: readonly string[]): Promise<void> => undefined)
   readonly evictionPolicy = jest.fn(async (): Promise<string | null> => 'noeviction')
   readonly hit = jest.fn(async () => ({ count: 1, ttl: 1 }))
-  readonly peek = jest.fn(async () => ({ count: 0, ttl: 0 }))
   async getMany(keys: readonly string[]): Promise<(string | null)[]> {
     return keys.map(() => null)
   }

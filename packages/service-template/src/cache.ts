@@ -48,10 +48,9 @@ export interface Cache {
    * Counts one event under `key` in a fixed window of `windowSeconds` (a rate limit's counter,
    * shared by every process through Redis; this process's own count while Redis is unreachable).
    * `count` is this window's total including this event, `ttl` the seconds until the window ends.
+   * `by` -1 takes an event back (a counter that reaches 0 is gone).
    */
-  hit(key: string, windowSeconds: number): Promise<WindowCount>
-  /** The window's count without adding to it (0 when nothing was counted). */
-  peek(key: string): Promise<WindowCount>
+  hit(key: string, windowSeconds: number, by?: number): Promise<WindowCount>
   close(): Promise<void>
 }
 
@@ -64,7 +63,7 @@ export interface WindowCount {
 class WindowCounters {
   private readonly windows = new Map<string, { count: number; until: number }>()
 
-  hit(key: string, windowSeconds: number, now = Date.now()): WindowCount {
+  hit(key: string, windowSeconds: number, by = 1, now = Date.now()): WindowCount {
     let window = this.windows.get(key)
     if (!window || window.until <= now) {
       // expired windows go when the map grows, so a flood of distinct keys cannot keep it growing
@@ -73,13 +72,12 @@ class WindowCounters {
       window = { count: 0, until: now + windowSeconds * 1000 }
       this.windows.set(key, window)
     }
-    window.count++
+    window.count += by
+    if (window.count <= 0) {
+      this.windows.delete(key)
+      return { count: 0, ttl: 0 }
+    }
     return { count: window.count, ttl: Math.ceil((window.until - now) / 1000) }
-  }
-
-  peek(key: string, now = Date.now()): WindowCount {
-    const window = this.windows.get(key)
-    return window && window.until > now ? { count: window.count, ttl: Math.ceil((window.until - now) / 1000) } : { count: 0, ttl: 0 }
   }
 }
 
@@ -171,12 +169,8 @@ class MemoryCache implements Cache {
 
   private readonly counters = new WindowCounters()
 
-  async hit(key: string, windowSeconds: number): Promise<WindowCount> {
-    return this.counters.hit(key, windowSeconds)
-  }
-
-  async peek(key: string): Promise<WindowCount> {
-    return this.counters.peek(key)
+  async hit(key: string, windowSeconds: number, by = 1): Promise<WindowCount> {
+    return this.counters.hit(key, windowSeconds, by)
   }
 
   async close(): Promise<void> {
@@ -218,9 +212,10 @@ for i = 2, #KEYS do
 end
 return 1`
 
-// INCR, and EXPIRE when the window starts (or when an earlier EXPIRE was lost): one round trip, atomic
+// INCRBY, and EXPIRE when the window starts (or when an earlier EXPIRE was lost): one round trip, atomic
 const HIT = `
-local count = redis.call('INCR', KEYS[1])
+local count = redis.call('INCRBY', KEYS[1], ARGV[2])
+if count <= 0 then redis.call('DEL', KEYS[1]) return {0, 0} end
 local ttl = redis.call('TTL', KEYS[1])
 if ttl < 0 then redis.call('EXPIRE', KEYS[1], ARGV[1]) ttl = tonumber(ARGV[1]) end
 return {count, ttl}`
@@ -380,29 +375,16 @@ class RedisCache implements Cache {
   // while Redis is unreachable each process counts on its own: limits hold per process, not open
   private readonly fallbackCounters = new WindowCounters()
 
-  async hit(key: string, windowSeconds: number): Promise<WindowCount> {
-    if (this.redis.status !== 'ready') return this.fallbackCounters.hit(key, windowSeconds)
+  async hit(key: string, windowSeconds: number, by = 1): Promise<WindowCount> {
+    if (this.redis.status !== 'ready') return this.fallbackCounters.hit(key, windowSeconds, by)
     this.count()
-    const scripted = this.redis as unknown as { hitWindow(key: string, windowSeconds: string): Promise<[number, number]> }
+    const scripted = this.redis as unknown as { hitWindow(key: string, windowSeconds: string, by: string): Promise<[number, number]> }
     try {
-      const [count, ttl] = await scripted.hitWindow(`rl:${key}`, String(windowSeconds))
+      const [count, ttl] = await scripted.hitWindow(`rl:${key}`, String(windowSeconds), String(by))
       return { count, ttl }
     } catch (err) {
       this.warn('redis rate-limit counter failed: counting in this process', err as Error)
-      return this.fallbackCounters.hit(key, windowSeconds)
-    }
-  }
-
-  async peek(key: string): Promise<WindowCount> {
-    if (this.redis.status !== 'ready') return this.fallbackCounters.peek(key)
-    this.count()
-    try {
-      const [count, ttl] = (await this.redis.multi().get(`rl:${key}`).ttl(`rl:${key}`).exec()) ?? []
-      const value = Number(count?.[1] ?? 0)
-      return { count: Number.isFinite(value) ? value : 0, ttl: Math.max(0, Number(ttl?.[1] ?? 0)) }
-    } catch (err) {
-      this.warn('redis rate-limit counter failed: counting in this process', err as Error)
-      return this.fallbackCounters.peek(key)
+      return this.fallbackCounters.hit(key, windowSeconds, by)
     }
   }
 

@@ -12,24 +12,40 @@ export function readLoginFailureLimit(env: Env = process.env): RateLimit {
 // usernames are unique whatever their case (the login query compares lower-cased)
 const failureKey = (username: string): string => `login-failures:${username.toLowerCase()}`
 
+export interface LoginAttempt {
+  /** the password was right: the attempt is taken back (only failures stay counted) */
+  succeeded(): Promise<void>
+  /** the password was wrong: RATE_LIMITED when it was the last one allowed, else UNAUTHENTICATED */
+  failed(): Promise<never>
+}
+
+/**
+ * Every attempt is counted *before* its hash, so concurrent guesses cannot all slip past a check
+ * made before any of them was counted: at most `limit` hashes per username and window, however
+ * many arrive at once.
+ */
 export class LoginFailures {
   constructor(
     private readonly cache: Cache,
     private readonly limit: RateLimit,
   ) {}
 
-  /** Throws RATE_LIMITED when this username has used up its failed attempts. */
-  async refuseWhenLimited(username: string, metrics: Metrics): Promise<void> {
-    const { count, ttl } = await this.cache.peek(failureKey(username))
-    if (count < this.limit.limit) return
-    metrics.increment('login_rate_limited_total')
-    throw tooMany(ttl || this.limit.windowSeconds)
-  }
-
-  /** Counts a wrong password; the attempt that uses up the limit is itself answered RATE_LIMITED. */
-  async record(username: string): Promise<void> {
-    const { count, ttl } = await this.cache.hit(failureKey(username), this.limit.windowSeconds)
-    if (count >= this.limit.limit) throw tooMany(ttl)
+  /** Throws RATE_LIMITED (no hash spent) when this username has used up its attempts. */
+  async begin(username: string, metrics: Metrics, wrongPassword: () => Error): Promise<LoginAttempt> {
+    const key = failureKey(username)
+    const { count, ttl } = await this.cache.hit(key, this.limit.windowSeconds)
+    if (count > this.limit.limit) {
+      metrics.increment('login_rate_limited_total')
+      throw tooMany(ttl || this.limit.windowSeconds)
+    }
+    return {
+      succeeded: async () => {
+        await this.cache.hit(key, this.limit.windowSeconds, -1)
+      },
+      failed: async () => {
+        throw count >= this.limit.limit ? tooMany(ttl) : wrongPassword()
+      },
+    }
   }
 }
 

@@ -239,7 +239,6 @@ describe('invalidateResponses', () => {
       invalidateResponses: invalidate,
       evictionPolicy: async () => 'noeviction',
       hit: async () => ({ count: 1, ttl: 1 }),
-      peek: async () => ({ count: 0, ttl: 0 }),
       close: async () => undefined,
     }
   }

@@ -54,8 +54,7 @@ function spiedMemoryCache() {
     putResponse: (key, gzipped, tags, epoch, ttl) => inner.putResponse(key, gzipped, tags, epoch, ttl),
     invalidateResponses: (tags) => inner.invalidateResponses(tags),
     evictionPolicy: () => inner.evictionPolicy(),
-    hit: (key, windowSeconds) => inner.hit(key, windowSeconds),
-    peek: (key) => inner.peek(key),
+    hit: (key, windowSeconds, by) => inner.hit(key, windowSeconds, by),
     close: () => inner.close(),
   }
   return { cache, getMany, setIfUnchanged, invalidate, broadcast }
@@ -110,9 +109,6 @@ class FakeCache implements Cache {
   }
   async hit(): Promise<{ count: number; ttl: number }> {
     return { count: 1, ttl: 1 }
-  }
-  async peek(): Promise<{ count: number; ttl: number }> {
-    return { count: 0, ttl: 0 }
   }
   async close(): Promise<void> {}
 }
