@@ -86,7 +86,7 @@ describe('the cost bomb: 30 aliases of nested 100-item lists', () => {
   })
 
   it('a page size passed as a variable counts with its value', async () => {
-    const query = 'query Page($n: Int) { products(first: $n) { edges { node { comments(first: $n) { edges { node { replies(first: $n) { totalCount } } } } } } } }'
+    const query = 'query Page($n: Int) { products(first: $n) { edges { node { comments(first: $n) { edges { node { replies(first: $n) { totalCount edges { node { id } } } } } } } } } }'
     expect((await post(JSON.stringify({ query, variables: { n: 3 } }))).status).toBe(200)
     expect(codesOf((await post(JSON.stringify({ query, variables: { n: 100 } }))).json)).toEqual(['GRAPHQL_VALIDATION_FAILED'])
   })

@@ -154,14 +154,19 @@ describe('operationCost: the real supergraph', () => {
     expect(realCost('{ products(first: 100) { edges { node { id comments(first: 0) { totalCount } } } } }')).toBeLessThan(1000)
   })
 
-  it("GraphiQL's introspection query stays well under the default limit (10,000)", () => {
+  it("GraphiQL's introspection query stays well under the default limit (100,000)", () => {
     const introspection = getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true })
     expect(realCost(introspection)).toBeLessThan(6000)
   })
 
   it('an introspection bomb (types nested through fields) is dear', () => {
     const nest = (depth: number): string => (depth === 0 ? 'name' : `fields { type { ${nest(depth - 1)} } }`)
-    expect(realCost(`{ __schema { types { ${nest(5)} } } }`)).toBeGreaterThan(10_000)
+    expect(realCost(`{ __schema { types { ${nest(6)} } } }`)).toBeGreaterThan(1_000_000)
+  })
+
+  it('a page of pages stays under the default limit; a page of pages of pages is over it', () => {
+    expect(realCost('{ merchants(first: 100) { edges { node { id reviews(first: 100) { totalCount edges { node { status createdAt } } } } } } }')).toBeLessThan(100_000)
+    expect(realCost('{ products(first: 100) { edges { node { reviews(first: 100) { edges { node { comments(first: 100) { edges { node { id } } } } } } } } } }')).toBeGreaterThan(100_000)
   })
 
   it('the cost bomb of issue #9 costs millions, one alias of it too', () => {

@@ -276,7 +276,7 @@ export function readGatewayConfig(env: Env = process.env): GatewayConfig {
     maxAliases: readInt(env, 'MAX_QUERY_ALIASES', 30, 0, 1000),
     maxTokens: readInt(env, 'MAX_QUERY_TOKENS', 2000, 50, 100000),
     maxQueryBytes: readInt(env, 'MAX_QUERY_BYTES', 32 * 1024, 1024, 1024 * 1024),
-    maxCost: readInt(env, 'MAX_QUERY_COST', 10_000, 1, 10_000_000),
+    maxCost: readInt(env, 'MAX_QUERY_COST', 100_000, 1, 100_000_000),
     // above the façade's MUTATION_WAIT_MS (20 s): a mutation waits that long for its run
     subgraphTimeoutMs: readInt(env, 'SUBGRAPH_TIMEOUT_MS', 25_000, 100, 600_000),
     requestTimeoutMs: readInt(env, 'REQUEST_TIMEOUT_MS', 30_000, 100, 600_000),
