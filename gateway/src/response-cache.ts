@@ -99,6 +99,8 @@ export interface Lookup {
 
 export interface ResponseCacheOptions {
   readonly ttlSeconds: number
+  /** how many responses one tag (an entity or a list) may list; past it a response is not stored */
+  readonly maxKeysPerTag?: number
   /** told once if Redis may evict keys: then the cache turns itself off */
   readonly onUnsafeRedis?: (policy: string) => void
   /** bounds on a query given as text (the gateway hands over admitted documents instead) */
@@ -236,7 +238,7 @@ export class ResponseCache {
   ): Promise<boolean> {
     const tags = this.tagsOf(query, operationName, variables, data)
     if (!tags) return false
-    const stored = await this.cache.putResponse(key, gzipSync(body, { level: 1 }), tags, epoch, this.options.ttlSeconds)
+    const stored = await this.cache.putResponse(key, gzipSync(body, { level: 1 }), tags, epoch, this.options.ttlSeconds, this.options.maxKeysPerTag)
     this.metrics.increment(stored ? 'response_cache_stores_total' : 'response_cache_stores_skipped_total')
     return stored
   }

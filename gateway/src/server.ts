@@ -169,6 +169,7 @@ export async function startGateway(config: GatewayConfig = readGatewayConfig()):
   const responseCache = sharedCache && config.responseCache
     ? new ResponseCache(() => apiSchema as GraphQLSchema, sharedCache, metrics, {
         ttlSeconds: config.responseCacheTtlSeconds,
+        maxKeysPerTag: config.responseCacheMaxKeysPerTag,
         maxTokens: config.maxTokens,
         maxQueryBytes: config.maxQueryBytes,
         onUnsafeRedis: (policy) =>

@@ -39,7 +39,7 @@ export interface Cache {
    * Stores a response under its tags, unless the epoch moved since `epoch` was read: an invalidation
    * ran while the response was computed, and it may show what that invalidation dropped. True if stored.
    */
-  putResponse(key: string, gzipped: Buffer, tags: readonly string[], epoch: string, ttlSeconds: number): Promise<boolean>
+  putResponse(key: string, gzipped: Buffer, tags: readonly string[], epoch: string, ttlSeconds: number, maxKeysPerTag?: number): Promise<boolean>
   /** Moves the epoch, then drops every response stored under one of these tags. Throws when not applied. */
   invalidateResponses(tags: readonly string[]): Promise<void>
   /** Redis' maxmemory-policy (null when it cannot be read); the response cache needs "noeviction". */
@@ -88,6 +88,8 @@ export interface ResponseLookup {
 
 // the response cache's keys: one per response, one set per tag (the responses showing it), one epoch
 const RESPONSE_EPOCH_KEY = 'resp:epoch'
+// the responses one tag may list: a page of a popular author or subject has many cached variants
+export const MAX_KEYS_PER_TAG = 10_000
 const responseKey = (key: string): string => `resp:b:${key}`
 const responseTagKey = (tag: string): string => `resp:t:${tag}`
 
@@ -144,9 +146,16 @@ class MemoryCache implements Cache {
     return { body: entry && entry.expires > Date.now() ? entry.body : null, epoch: String(this.responseEpoch) }
   }
 
-  async putResponse(key: string, gzipped: Buffer, tags: readonly string[], epoch: string, ttlSeconds: number): Promise<boolean> {
+  async putResponse(key: string, gzipped: Buffer, tags: readonly string[], epoch: string, ttlSeconds: number, maxKeysPerTag = MAX_KEYS_PER_TAG): Promise<boolean> {
     if (epoch !== String(this.responseEpoch)) return false
-    this.responses.set(key, { body: gzipped, expires: Date.now() + ttlSeconds * 1000 })
+    const now = Date.now()
+    for (const tag of tags) {
+      const keys = this.responseTags.get(tag)
+      if (!keys || keys.size < maxKeysPerTag) continue
+      for (const member of keys) if (!((this.responses.get(member)?.expires ?? 0) > now)) keys.delete(member)
+      if (keys.size >= maxKeysPerTag) return false
+    }
+    this.responses.set(key, { body: gzipped, expires: now + ttlSeconds * 1000 })
     for (const tag of tags) {
       let keys = this.responseTags.get(tag)
       if (!keys) this.responseTags.set(tag, (keys = new Set()))
@@ -192,9 +201,21 @@ return 1`
 // KEYS: the epoch, the response, its tag sets. ARGV: the epoch read before computing it, the body, the TTL.
 // A tag set lives as long as the longest-lived response in it: a store only ever pushes its expiry
 // out (gateways with different TTLs must not shorten it under a response that outlives it).
+// A tag set is bounded by ARGV[4]: at the cap, members whose response has gone are pruned (a random
+// sample), and if it is still full the response is not stored — never dropping a member of a live
+// response, which would let that response outlive an invalidation.
 const PUT_RESPONSE = `
 if (redis.call('GET', KEYS[1]) or '0') ~= ARGV[1] then return 0 end
 local ttl = tonumber(ARGV[3])
+local cap = tonumber(ARGV[4])
+for i = 3, #KEYS do
+  if redis.call('SCARD', KEYS[i]) >= cap then
+    for _, member in ipairs(redis.call('SRANDMEMBER', KEYS[i], 100)) do
+      if redis.call('EXISTS', member) == 0 then redis.call('SREM', KEYS[i], member) end
+    end
+    if redis.call('SCARD', KEYS[i]) >= cap then return 0 end
+  end
+end
 redis.call('SET', KEYS[2], ARGV[2], 'EX', ttl)
 for i = 3, #KEYS do
   redis.call('SADD', KEYS[i], KEYS[2])
@@ -339,13 +360,13 @@ class RedisCache implements Cache {
     }
   }
 
-  async putResponse(key: string, gzipped: Buffer, tags: readonly string[], epoch: string, ttlSeconds: number): Promise<boolean> {
+  async putResponse(key: string, gzipped: Buffer, tags: readonly string[], epoch: string, ttlSeconds: number, maxKeysPerTag = MAX_KEYS_PER_TAG): Promise<boolean> {
     if (this.redis.status !== 'ready') return false
     this.count()
     const scripted = this.redis as unknown as { putResponse(numberOfKeys: number, ...keysAndArgs: (string | Buffer)[]): Promise<number> }
     const keys = [RESPONSE_EPOCH_KEY, responseKey(key), ...tags.map(responseTagKey)]
     try {
-      return (await scripted.putResponse(keys.length, ...keys, epoch, gzipped, String(ttlSeconds))) === 1
+      return (await scripted.putResponse(keys.length, ...keys, epoch, gzipped, String(ttlSeconds), String(maxKeysPerTag))) === 1
     } catch (err) {
       this.warn('redis write failed', err as Error)
       return false

@@ -201,6 +201,7 @@ export interface GatewayConfig {
   /** whole responses to public queries, kept in Redis and shared by every gateway process */
   readonly responseCache: boolean
   readonly responseCacheTtlSeconds: number
+  readonly responseCacheMaxKeysPerTag: number
   /** gateway processes sharing the port (node:cluster); 1: no cluster */
   readonly workers: number
   /** browser origins allowed to call the gateway (CORS); a port may be `*` */
@@ -283,6 +284,7 @@ export function readGatewayConfig(env: Env = process.env): GatewayConfig {
     redisUrl: env.REDIS_URL || undefined,
     responseCache: readBool(env, 'RESPONSE_CACHE', true),
     responseCacheTtlSeconds: readInt(env, 'RESPONSE_CACHE_TTL_SECONDS', 300, 1, 86_400),
+    responseCacheMaxKeysPerTag: readInt(env, 'RESPONSE_CACHE_MAX_KEYS_PER_TAG', 10_000, 1, 10_000_000),
     workers: readInt(env, 'GATEWAY_WORKERS', 1, 1, 64),
     corsOrigins: readCorsOrigins(env),
     corsMaxAgeSeconds: readInt(env, 'CORS_MAX_AGE_SECONDS', 600, 0, 86_400),

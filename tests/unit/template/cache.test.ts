@@ -142,6 +142,24 @@ describe('the memory cache: gateway responses', () => {
     expect(await cache.getResponse('other')).toEqual({ body: null, epoch: '0' })
   })
 
+  it('bounds a tag set like Redis does: full → not stored, until expired members are pruned', async () => {
+    const cache = memoryCache()
+    const now = jest.spyOn(Date, 'now').mockReturnValue(1_000_000)
+    try {
+      await cache.putResponse('short', gzipped('s'), ['User:hot'], '0', 1, 2)
+      await cache.putResponse('long', gzipped('l'), ['User:hot'], '0', 60, 2)
+      await expect(cache.putResponse('more', gzipped('m'), ['User:hot'], '0', 60, 2)).resolves.toBe(false)
+      expect((await cache.getResponse('more'))?.body).toBeNull()
+      now.mockReturnValue(1_000_000 + 2_000) // "short" has expired
+      await expect(cache.putResponse('more', gzipped('m'), ['User:hot'], '0', 60, 2)).resolves.toBe(true)
+      await cache.invalidateResponses(['User:hot'])
+      expect((await cache.getResponse('long'))?.body).toBeNull()
+      expect((await cache.getResponse('more'))?.body).toBeNull()
+    } finally {
+      now.mockRestore()
+    }
+  })
+
   it('overwrites a response stored again under the same key', async () => {
     const cache = memoryCache()
     await cache.putResponse('k', gzipped('one'), ['User:a'], '0', 60)

@@ -110,6 +110,23 @@ describe('RedisCache: gateway responses', () => {
     expect(body?.equals(bytes)).toBe(true)
   })
 
+  it('bounds a tag set: at the cap a new response is not stored, until members whose response is gone are pruned', async () => {
+    for (const key of ['a', 'b', 'c']) await expect(cache.putResponse(key, gzippedJson({ key }), ['User:hot', `Comment:${key}`], '0', 60, 3)).resolves.toBe(true)
+    // full: the fourth is refused, and nothing of it is written
+    await expect(cache.putResponse('d', gzippedJson({}), ['User:hot'], '0', 60, 3)).resolves.toBe(false)
+    expect(await bodyOf(cache, 'd')).toBeNull()
+    expect(await server.raw.scard('resp:t:User:hot')).toBe(3)
+    // a tag below its cap is not held back by another tag's set
+    await expect(cache.putResponse('e', gzippedJson({}), ['User:cold'], '0', 60, 3)).resolves.toBe(true)
+    // once a listed response has expired (here: deleted), its member is pruned and the store goes through
+    await server.raw.del('resp:b:b')
+    await expect(cache.putResponse('d', gzippedJson({}), ['User:hot'], '0', 60, 3)).resolves.toBe(true)
+    expect((await server.raw.smembers('resp:t:User:hot')).sort()).toEqual(['resp:b:a', 'resp:b:c', 'resp:b:d'])
+    // every live response is still listed: an invalidation of the tag drops all of them
+    await cache.invalidateResponses(['User:hot'])
+    for (const key of ['a', 'c', 'd']) expect(await bodyOf(cache, key)).toBeNull()
+  })
+
   it('keeps the response and its tag sets under the resp: prefix, with the TTL', async () => {
     await cache.putResponse('k', gzippedJson({}), ['User:a', 'comments:PRODUCT:p'], '0', 60)
     expect((await server.raw.keys('*')).sort()).toEqual(['resp:b:k', 'resp:t:User:a', 'resp:t:comments:PRODUCT:p'])
