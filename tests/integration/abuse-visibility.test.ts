@@ -145,6 +145,16 @@ describe("a PENDING review's discussion", () => {
     expect(after.stores).toBe(before.stores)
   })
 
+  it("is left out of its author's list of comments (User.comments) for everyone but the author and moderators", async () => {
+    const listed = async (token?: string) => {
+      const d = await query('query ($u: String!) { userByUsername(username: $u) { comments(first: 50) { totalCount edges { node { id } } } } }', { u: author.username }, token)
+      return { totalCount: d.userByUsername.comments.totalCount, ids: d.userByUsername.comments.edges.map((e: { node: { id: string } }) => e.node.id).sort() }
+    }
+    const both = [topId, replyId].sort()
+    for (const token of [undefined, stranger.token]) expect(await listed(token)).toEqual({ totalCount: 0, ids: [] })
+    for (const token of [author.token, moderator]) expect(await listed(token)).toEqual({ totalCount: 2, ids: both })
+  })
+
   it('refuses a comment from anyone else: NOT_FOUND, nothing written', async () => {
     const res = await gql(POST_COMMENT, { input: { subject: { type: 'REVIEW', id: reviewId }, body: 'Let me in.' } }, { token: stranger.token })
     expectOneError(res, 'NOT_FOUND')
