@@ -3,20 +3,14 @@ import { gunzipSync, gzipSync } from 'node:zlib'
 import { Supergraph } from '@apollo/federation-internals'
 import { parse, type GraphQLSchema } from 'graphql'
 import { composeSupergraph } from '../../gateway/src/compose'
+import { COMMENTS_PAGE_QUERY } from '../../bench/lib/verify'
 import { ResponseCache, type ResponseCacheOptions } from '../../gateway/src/response-cache'
 import { createCache, invalidateResponses, type Cache, type ResponseLookup } from '../../packages/service-template/src/cache'
 import { createLogger } from '../../packages/service-template/src/logger'
 import { Metrics } from '../../packages/service-template/src/metrics'
 
-// the contract's comments page (contract/README.md)
-const COMMENTS_PAGE = `
-query CommentsPage($subject: SubjectRef!, $after: String) {
-  comments(subject: $subject, first: 10, after: $after) {
-    totalCount
-    edges { cursor node { id body createdAt replyCount author { id username avatarUrl } } }
-    pageInfo { hasNextPage endCursor }
-  }
-}`
+// the contract's comments page (contract/comments-page.graphql)
+const COMMENTS_PAGE = COMMENTS_PAGE_QUERY
 
 const PRODUCT = '11111111-1111-4111-8111-111111111111'
 const OTHER_PRODUCT = '22222222-2222-4222-8222-222222222222'
