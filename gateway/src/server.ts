@@ -38,6 +38,7 @@ import { withDeadline } from './request-deadline'
 import { QueryLimits } from './request-limits'
 import { startMetricsServer } from './metrics-server'
 import { clientAddressOf, oneCredentialField, useCredentialRateLimits } from './rate-limit'
+import { IDEMPOTENCY_KEY_HEADER, idempotencyKeyOf } from './idempotency'
 import { PersistedQueryStore } from './persisted-queries'
 import { ResponseCache } from './response-cache'
 import { readSupergraphConfig } from './supergraph-config'
@@ -48,6 +49,8 @@ export interface GatewayContext {
   readonly clientAddress: string
   /** the caller header for one subgraph: signed once per request and subgraph, for each of its fetches */
   readonly callerHeaderFor: (subgraph: string) => string
+  /** the client's Idempotency-Key (checked): sent to the façade only, which binds it to the caller */
+  readonly idempotencyKey?: string | null
 }
 
 /** Forwards the caller to a subgraph in a header only the gateway can sign, for that subgraph only. */
@@ -61,6 +64,7 @@ class SignedCallerDataSource extends RemoteGraphQLDataSource<GatewayContext> {
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     if ('callerHeaderFor' in context && context.callerHeaderFor) request.http?.headers.set(CALLER_HEADER, context.callerHeaderFor(this.subgraph))
+    if (this.subgraph === 'facade' && 'idempotencyKey' in context && context.idempotencyKey) request.http?.headers.set(IDEMPOTENCY_KEY_HEADER, context.idempotencyKey)
   }
 }
 
@@ -178,12 +182,18 @@ export async function startGateway(config: GatewayConfig = readGatewayConfig()):
     : null
 
   const handleGraphQL = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const idempotency = idempotencyKeyOf(req.headers)
     const context = async (): Promise<GatewayContext> => {
       const caller = callerFromAuthorization(config.jwtSecret, req.headers.authorization)
       const clientAddress = clientAddressOf(req, config.trustProxy)
-      return { caller, clientAddress, callerHeaderFor: callerHeaders(config.gatewaySecret, caller, clientAddress) }
+      return { caller, clientAddress, callerHeaderFor: callerHeaders(config.gatewaySecret, caller, clientAddress), idempotencyKey: idempotency.ok ? idempotency.key : null }
     }
     metrics.increment('http_requests_total')
+    if (!idempotency.ok) {
+      metrics.increment('requests_refused_total')
+      sendJson(res, 400, { errors: [{ message: idempotency.message, extensions: { code: 'BAD_USER_INPUT', field: 'Idempotency-Key' } }] })
+      return
+    }
     const parsed = await readJsonBody(req)
     const outcome = await withDeadline(config.requestTimeoutMs, () => serveGraphQL(req, res, context, parsed))
     if (!outcome.timedOut) return

@@ -71,7 +71,8 @@ export interface PasswordHashes {
 
 export const GENERATED_USER_PASSWORD = 'marketplace-dev'
 
-export type SeedUser = UserRow
+// versions of later writes (profile changes, edits): seeded rows start at the column's default, 0
+export type SeedUser = Omit<UserRow, 'profile_version'>
 // bigint columns: numbers here, the database returns them as strings
 export type SeedMerchant = Omit<MerchantRow, 'rating_sum' | 'rating_version'> & {
   rating_sum: number
@@ -83,7 +84,7 @@ export type SeedProduct = Omit<ProductRow, 'rating_sum' | 'rating_version'> & {
 }
 // moderation_run_id belongs to scenario runs: seeded reviews were moderated by no run
 export type SeedReview = Omit<ReviewRow, 'moderation_run_id'>
-export type SeedComment = CommentRow
+export type SeedComment = Omit<CommentRow, 'edit_version'>
 
 /** One table's rows, built on demand by index (0 ≤ index < count). */
 export interface SeedTable<Row> {

@@ -13,6 +13,8 @@ export interface RequestContext<DB, Loaders> {
   readonly fromGateway: boolean
   /** the client's address, as the gateway signed it (null for a request not from the gateway) */
   readonly clientAddress: string | null
+  /** the client's Idempotency-Key, as the gateway forwarded it (the façade only; null otherwise) */
+  readonly idempotencyKey: string | null
   readonly db: Kysely<DB>
   readonly cache: Cache
   readonly loaders: Loaders
@@ -33,6 +35,14 @@ export interface CallerOfRequest {
   readonly caller: Caller
   readonly fromGateway: boolean
   readonly clientAddress: string | null
+}
+
+/** The header the gateway forwards a client's Idempotency-Key in (to the façade only). */
+export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key'
+
+export function idempotencyKeyOf(headers: IncomingHttpHeaders): string | null {
+  const raw = headers[IDEMPOTENCY_KEY_HEADER]
+  return (Array.isArray(raw) ? raw[0] : raw) ?? null
 }
 
 const NOT_FROM_GATEWAY: CallerOfRequest = Object.freeze({ caller: ANONYMOUS, fromGateway: false, clientAddress: null })

@@ -13,7 +13,7 @@ import { sql, type Kysely, type Migration } from 'kysely'
 import { startActivityWorker, type Activities, type ActivityWorker } from './activity-worker'
 import { createCache, type Cache } from './cache'
 import { readServiceConfig, type ServiceConfig, type SubgraphName } from './config'
-import { CallerVerifier, type ContextDependencies, type RequestContext } from './context'
+import { CallerVerifier, idempotencyKeyOf, type ContextDependencies, type RequestContext } from './context'
 import { createDatabase, createServiceDatabases, ensureDatabaseExists, migrateToLatest } from './database'
 import { createErrorFormatter, ErrorCode } from './errors'
 import { closeServer, executeGraphQL, listen, sendJson } from './http'
@@ -142,6 +142,7 @@ export async function startSubgraph<DB, Loaders>(
       metrics.increment('http_requests_total')
       const context = async (): Promise<RequestContext<DB, Loaders>> => ({
         ...callers.fromHeaders(req.headers),
+        idempotencyKey: idempotencyKeyOf(req.headers),
         ...deps,
         loaders: definition.createLoaders(deps),
       })

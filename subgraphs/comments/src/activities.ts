@@ -76,13 +76,32 @@ export function createActivities({ db, cache }: ContextDependencies<CommentsData
       return { id: row.id }
     },
 
-    async editComment({ commentId, authorId, body }: { commentId: string; authorId: string; body: string }): Promise<{ id: string }> {
+    /**
+     * Stores the new text in one statement that also checks the author, that the comment is not
+     * deleted and that this edit (`version`: its run's start, ms) is newer than the stored one. A
+     * late, older edit — or a retry of this one — changes nothing and succeeds; an edit of a
+     * deleted comment is a CONFLICT (unless this edit, or a newer one, landed before the delete).
+     * Runs from before versions (no `version`) only check author and deletion, as they did.
+     */
+    async editComment({ commentId, authorId, body, version }: { commentId: string; authorId: string; body: string; version?: number }): Promise<{ id: string; changed: boolean }> {
       const text = rules.commentBody(body)
-      const comment = await existing(commentId)
+      const id = rules.id(commentId, 'The comment')
+      let update = db
+        .updateTable('comments')
+        .set({ body: text, edited_at: new Date(), ...(version === undefined ? {} : { edit_version: version }) })
+        .where('id', '=', id)
+        .where('author_id', '=', authorId)
+        .where('deleted', '=', false)
+      if (version !== undefined) update = update.where('edit_version', '<', String(version))
+      const updated = await update.returning('id').executeTakeFirst()
+      if (updated) return { id, changed: true }
+      // nothing stored: say why (these checks only explain; the update above decided)
+      const comment = await db.selectFrom('comments').select(['author_id', 'deleted', 'edit_version']).where('id', '=', id).executeTakeFirst()
+      if (!comment) throw notFound('The comment')
       if (comment.author_id !== authorId) throw forbidden('Only the author can edit this comment.')
-      if (comment.deleted) throw conflict('This comment was deleted and can no longer be edited.')
-      await db.updateTable('comments').set({ body: text, edited_at: new Date() }).where('id', '=', comment.id).execute()
-      return { id: comment.id }
+      const applied = version !== undefined && BigInt(comment.edit_version) >= BigInt(version)
+      if (comment.deleted && !applied) throw conflict('This comment was deleted and can no longer be edited.')
+      return { id, changed: false }
     },
 
     /**

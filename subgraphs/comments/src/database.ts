@@ -13,6 +13,8 @@ export interface CommentTable {
   reply_count: Generated<number>
   readonly created_at: ColumnType<Date, Date | undefined, never>
   edited_at: Date | null
+  /** the newest edit's version (its run's start, ms): an older edit is not stored; bigint: a string from pg */
+  edit_version: ColumnType<string, number | string | undefined, number | string>
 }
 
 export interface SubjectCommentCountTable {

@@ -16,6 +16,8 @@ export interface ProfileChange {
   // null clears the field; absent leaves it as it is
   readonly displayName?: string | null
   readonly avatarUrl?: string | null
+  /** orders changes (the run's start, ms): an older one arriving late is not stored */
+  readonly version?: number
 }
 
 const usernameTaken = () => conflict('That username is taken.', 'username')
@@ -46,19 +48,30 @@ export function createActivities(deps: ContextDependencies<UsersDatabase>) {
       return { id: row.id }
     },
 
-    async updateProfile(change: ProfileChange): Promise<{ id: string }> {
+    /**
+     * Stores the change only if it is newer (`version`: its run's start, ms) than the last one
+     * stored: a late retry of an older change changes nothing and succeeds. Runs from before
+     * versions (no `version`) write as they did.
+     */
+    async updateProfile(change: ProfileChange): Promise<{ id: string; changed: boolean }> {
+      const id = rules.id(change.userId, 'The user')
       const values: UserUpdate = { updated_at: new Date() }
       if (change.username != null) values.username = rules.username(change.username)
       if (change.displayName !== undefined) values.display_name = change.displayName === null ? null : rules.displayName(change.displayName)
       if (change.avatarUrl !== undefined) values.avatar_url = change.avatarUrl === null ? null : rules.avatarUrl(change.avatarUrl)
+      if (change.version !== undefined) values.profile_version = change.version
       try {
-        const result = await db.updateTable('users').set(values).where('id', '=', rules.id(change.userId, 'The user')).executeTakeFirst()
-        if (result.numUpdatedRows === 0n) throw notFound('The user')
+        let update = db.updateTable('users').set(values).where('id', '=', id)
+        if (change.version !== undefined) update = update.where('profile_version', '<', String(change.version))
+        const result = await update.executeTakeFirst()
+        if (result.numUpdatedRows > 0n) return { id, changed: true }
       } catch (err) {
         if (uniqueViolation(err) === 'users_username_key') throw usernameTaken()
         throw err
       }
-      return { id: change.userId }
+      const user = await db.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst()
+      if (!user) throw notFound('The user')
+      return { id, changed: false }
     },
 
     /** A CUSTOMER who opens a store becomes a MERCHANT; moderators and admins keep their role. */

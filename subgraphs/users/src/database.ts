@@ -11,6 +11,8 @@ export interface UserTable {
   password_hash: string
   readonly created_at: ColumnType<Date, Date | undefined, never>
   updated_at: Generated<Date>
+  /** the newest profile change's version (its run's start, ms): an older change is not stored; bigint: a string from pg */
+  profile_version: ColumnType<string, number | string | undefined, number | string>
 }
 
 export interface UsersDatabase {

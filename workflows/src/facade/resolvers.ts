@@ -19,10 +19,13 @@ import type { Actor } from '../scenarios/types'
 import { SCENARIOS_TASK_QUEUE } from '../task-queues'
 import { readFacadeConfig } from './config'
 import { isCompensated, toDomainError } from './failures'
+import { isIdempotencyKey, keyedWorkflowId, keyOwner, REQUEST_MEMO, requestDigest } from './idempotency'
+import { updateWithStartWithin } from './moderation'
 import { canSeeOperation, loadOperation, type Operation } from './operations'
 import { temporalClient } from './temporal'
 
 const facadeConfig = readFacadeConfig()
+const OPERATION_LOOKUP_MS = 5_000
 
 // the ids this façade gives runs: anything else names no operation (and is not sent to Temporal)
 const isOperationId = (id: string): boolean => /^[a-z][a-z0-9_-]*$/.test(id) && id.length <= 200
@@ -32,7 +35,8 @@ export function createLoaders({ config, log }: ContextDependencies<unknown>) {
     // each id on its own: one failing lookup must not fail the others in the same request
     operation: new DataLoader<string, Operation | null>(async (ids) => {
       const client = await temporalClient(config.temporal)
-      const settled = await Promise.allSettled(ids.map((id) => (isOperationId(id) ? loadOperation(client, id, log) : null)))
+      // bounded: with Temporal frozen a lookup fails after OPERATION_LOOKUP_MS instead of hanging the request
+      const settled = await Promise.allSettled(ids.map((id) => (isOperationId(id) ? client.withDeadline(Date.now() + OPERATION_LOOKUP_MS, () => loadOperation(client, id, log)) : null)))
       return settled.map((result) => (result.status === 'fulfilled' ? result.value : result.reason instanceof Error ? result.reason : new Error(String(result.reason))))
     }),
   }
@@ -50,17 +54,72 @@ function signedIn(caller: Caller): Actor {
 const optional = <T>(value: T | null | undefined, rule: (v: T) => T): T | null => (value == null ? null : rule(value))
 
 /**
- * Starts a scenario and waits for it (up to MUTATION_WAIT_MS). A refusal by a service comes back
- * as the contract's error; a run still going after the wait answers with its operation RUNNING.
+ * Starts a scenario and waits for it (up to MUTATION_WAIT_MS, start included). A refusal by a
+ * service comes back as the contract's error; a run still going after the wait answers with its
+ * operation RUNNING.
+ *
+ * With an Idempotency-Key the run's id is derived from (caller, mutation, key) and a retry attaches
+ * to the first run — running or finished — and answers with its result; the same key with other
+ * input is a CONFLICT. Without one, `preferredId` is used as before.
  */
 async function runScenario<Name extends ScenarioName>(
   ctx: Context,
   name: Name,
   preferredId: string,
   input: Parameters<Scenarios[Name]>[0],
+  // what the client asked for, when the run's input differs (registerUser: the password, not its salted hash)
+  request: unknown = input,
 ): Promise<{ result: Awaited<ReturnType<Scenarios[Name]>> | null; operation: { id: string } }> {
-  let workflowId = preferredId
+  let timer: NodeJS.Timeout | undefined
+  const waited = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), facadeConfig.mutationWaitMs)))
+  try {
+    const started = await Promise.race([startScenario(ctx, name, preferredId, input, request), waited])
+    if (!started) throw new Error(`The run of ${name} could not be started within MUTATION_WAIT_MS`)
+    const { handle, workflowId } = started
+    const operation = { id: workflowId }
+    try {
+      const result = await Promise.race([handle.result() as Promise<Awaited<ReturnType<Scenarios[Name]>>>, waited])
+      return { result, operation }
+    } catch (err) {
+      const domain = toDomainError(err)
+      if (domain) throw domain
+      if (isCompensated(err)) return { result: null, operation }
+      throw err
+    }
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+async function startScenario<Name extends ScenarioName>(ctx: Context, name: Name, preferredId: string, input: Parameters<Scenarios[Name]>[0], request: unknown) {
   const client = await temporalClient(ctx.config.temporal)
+  const key = ctx.fromGateway ? ctx.idempotencyKey : null
+  if (key != null) {
+    if (!isIdempotencyKey(key)) throw badUserInput('Idempotency-Key', 'The Idempotency-Key header must be 1 to 200 printable ASCII characters.')
+    const workflowId = keyedWorkflowId(keyOwner(ctx.caller, ctx.clientAddress), name, key)
+    const digest = requestDigest(ctx.config.gatewaySecret, name, request)
+    try {
+      await client.workflow.start(name, {
+        taskQueue: SCENARIOS_TASK_QUEUE,
+        workflowId,
+        args: [input],
+        memo: { [REQUEST_MEMO]: digest },
+        // a retry while the first run is going joins it; once it has ended, its id is never reused
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      })
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err
+    }
+    // the first run under this key, whoever started it: it must have been asked the same thing
+    const handle = client.workflow.getHandle(workflowId)
+    const { memo } = await handle.describe()
+    if (memo?.[REQUEST_MEMO] !== digest) throw conflict('This Idempotency-Key was used for a different request.', 'Idempotency-Key')
+    return { handle, workflowId }
+  }
+  // a uuid id is met again only by the client's own retry of this start, which Temporal
+  // recognizes by its request id (the run's uuid4() ids and ON CONFLICT inserts do the rest)
+  let workflowId = preferredId
   const start = (id: string) =>
     client.workflow.start(name, {
       taskQueue: SCENARIOS_TASK_QUEUE,
@@ -82,20 +141,7 @@ async function runScenario<Name extends ScenarioName>(
     workflowId = `${workflowId}-${randomUUID()}`
     handle = await start(workflowId)
   }
-  const operation = { id: workflowId }
-  let timer: NodeJS.Timeout | undefined
-  const waited = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), facadeConfig.mutationWaitMs)))
-  try {
-    const result = await Promise.race([handle.result() as Promise<Awaited<ReturnType<Scenarios[Name]>>>, waited])
-    return { result, operation }
-  } catch (err) {
-    const domain = toDomainError(err)
-    if (domain) throw domain
-    if (isCompensated(err)) return { result: null, operation }
-    throw err
-  } finally {
-    clearTimeout(timer)
-  }
+  return { handle, workflowId }
 }
 
 const ref = (typename: string, id: string | undefined | null) => (id ? { __typename: typename, id } : null)
@@ -128,7 +174,7 @@ export const resolvers: GraphQLResolverMap<Context> = {
       const avatarUrl = optional(input.avatarUrl, (v) => rules.avatarUrl(v))
       const passwordHash = await hashPassword(input.password)
       // one registration of a username at a time: a double submit is a CONFLICT, not two users
-      const run = await runScenario(ctx, 'registerUser', `register-user-${username}`, { username, passwordHash, displayName, avatarUrl })
+      const run = await runScenario(ctx, 'registerUser', `register-user-${username}`, { username, passwordHash, displayName, avatarUrl }, { username, password: input.password, displayName, avatarUrl })
       return { user: ref('User', run.result?.userId), operation: run.operation }
     },
 
@@ -197,11 +243,9 @@ export const resolvers: GraphQLResolverMap<Context> = {
         workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
       })
       try {
-        const review = await client.workflow.executeUpdateWithStart('moderate', {
-          args: [{ moderatorId: actor.userId, decision: input.decision, reason }],
-          startWorkflowOperation: start,
-        })
-        return { review: ref('Review', (review as { id: string }).id), operation: { id: workflowId } }
+        // bounded: past MUTATION_WAIT_MS the run's operation answers RUNNING (or the call fails, to retry)
+        const review = await updateWithStartWithin<{ id: string }>(client, 'moderate', [{ moderatorId: actor.userId, decision: input.decision, reason }], start as never, facadeConfig.mutationWaitMs)
+        return { review: ref('Review', review?.id ?? reviewId), operation: { id: workflowId } }
       } catch (err) {
         if (err instanceof WorkflowExecutionAlreadyStartedError) throw conflict('This review has already been moderated.')
         throw toDomainError(err) ?? err

@@ -33,3 +33,9 @@ export const ratingWrites = (deadline: Duration) =>
  * (hideReviewComments / showReviewComments): runs started before it skip those steps on replay.
  */
 export const REVIEW_VISIBILITY_PATCH = 'review-visibility'
+
+/**
+ * The patch that made editComment and updateProfile carry a version (the run's start, ms), so the
+ * services store only a write newer than the last one: runs started before it replay without it.
+ */
+export const CONDITIONAL_WRITES_PATCH = 'conditional-writes'

@@ -1,5 +1,6 @@
+import { patched, workflowInfo } from '@temporalio/workflow'
 import { scenario } from './progress'
-import { users } from './services'
+import { CONDITIONAL_WRITES_PATCH, users } from './services'
 
 export interface UpdateProfileInput {
   readonly userId: string
@@ -13,8 +14,10 @@ export interface UpdateProfileInput {
  * username or avatar is invalidated, so the mutation's answer means "the next read is fresh".
  */
 export async function updateProfile(input: UpdateProfileInput): Promise<{ userId: string }> {
+  // the change's version is the run's start: a late attempt of an older change never undoes a newer one
+  const change = patched(CONDITIONAL_WRITES_PATCH) ? { ...input, version: workflowInfo().startTime.getTime() } : input
   return scenario(input.userId, ['updateUser', 'invalidateUserCache'], async (run) => {
-    await run.step('updateUser', users, (a) => a.updateProfile(input))
+    await run.step('updateUser', users, (a) => a.updateProfile(change))
     await run.step('invalidateUserCache', users, (a) => a.invalidateUserCache({ userId: input.userId }))
     return { userId: input.userId }
   })
