@@ -17,9 +17,11 @@ import {
 } from '@marketplace/service-template'
 import Redis from 'ioredis'
 import { freePort, httpOk, waitFor } from './lib/ports'
-import { startEmbeddedPostgres } from './lib/postgres'
+import { postgresAnswers, prepareEmbeddedPostgres } from './lib/postgres'
 import { findRedisServer } from './lib/prerequisites'
-import { openLog, startProcess, type ManagedProcess } from './lib/processes'
+import { openLog } from './lib/processes'
+import { parseReplicas, type Replicas } from './lib/replicas'
+import { supervise, type ProcessSpec, type SupervisedProcess } from './lib/supervisor'
 import { MIGRATIONS, ROOT, nodeArgsOf } from './lib/services'
 import { devServerArgs, ensureTemporalCli, temporalAnswers } from './lib/temporal'
 import { isSeeded, seedDatabases } from './seed/write'
@@ -27,7 +29,8 @@ import { isSeeded, seedDatabases } from './seed/write'
 const USAGE = `Usage: npm start [-- options]
 
 Starts embedded Postgres, Redis (REDIS_SERVER_PATH or redis-server on PATH, when there is one),
-the Temporal dev server, the five subgraphs, the façade, the workflow worker and the gateway.
+the Temporal dev server, the five subgraphs, the façade, the workflow worker and the gateway,
+and keeps them running: a process that exits is restarted (back-off 0.5 s doubling to 30 s).
 
 Options:
   --data-dir DIR     where Postgres keeps its data (default: .data, or DATA_DIR)
@@ -38,6 +41,8 @@ Options:
   --no-seed          do not seed an empty database
   --headless         no Temporal Web UI (tests)
   --exit-with-parent stop when the process that started us goes away (tests)
+  --replicas LIST    worker processes per service, e.g. users=2,comments=2,gateway=2
+                     (default: MARKETPLACE_REPLICAS, else one each)
   --help             this text`
 
 interface StackOptions {
@@ -49,6 +54,7 @@ interface StackOptions {
   seed: boolean
   exitWithParent: boolean
   headless: boolean
+  replicas: Replicas
 }
 
 function parseArgs(argv: readonly string[]): StackOptions {
@@ -59,6 +65,7 @@ function parseArgs(argv: readonly string[]): StackOptions {
     seed: true,
     exitWithParent: false,
     headless: false,
+    replicas: parseReplicas(process.env.MARKETPLACE_REPLICAS ?? ''),
   }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]
@@ -76,6 +83,7 @@ function parseArgs(argv: readonly string[]): StackOptions {
       case '--no-seed': options.seed = false; break
       case '--headless': options.headless = true; break
       case '--exit-with-parent': options.exitWithParent = true; break
+      case '--replicas': options.replicas = parseReplicas(value()); break
       case '--help': console.log(USAGE); process.exit(0)
       // falls through (exit never returns)
       default: throw new UsageError(`unknown option ${arg}`)
@@ -95,6 +103,7 @@ export interface StackUrls {
   postgres: Record<ServiceName, string>
   redis: string | null
   temporal: { address: string; ui: string | null }
+  /** the current pid of each process by name (postgres, redis, temporal, users, …, gateway): rewritten after a restart */
   pids: Record<string, number>
   dataDir: string
 }
@@ -121,6 +130,30 @@ async function main(): Promise<void> {
     }, 500).unref()
   }
 
+  // every process is supervised: restarted when it exits unasked; its pid is kept current here
+  // (and in the ready file once there is one)
+  const pids: Record<string, number> = {}
+  let readyUrls: StackUrls | null = null
+  let readyWrites = Promise.resolve()
+  const writeReadyFile = (): void => {
+    const { readyFile } = options
+    if (!readyFile || !readyUrls) return
+    const text = JSON.stringify({ ...readyUrls, pids }, null, 2)
+    // written whole, then renamed: whoever polls for the file never reads half of it
+    readyWrites = readyWrites
+      .then(() => writeFile(`${readyFile}.partial`, text))
+      .then(() => rename(`${readyFile}.partial`, readyFile))
+      .catch((err: unknown) => console.error(err))
+  }
+  const run = (name: string, spec: ProcessSpec, logTo: ReturnType<typeof openLog> | undefined): SupervisedProcess =>
+    supervise(name, spec, {
+      logTo,
+      onStart: (started, pid) => {
+        pids[started] = pid
+        writeReadyFile()
+      },
+    })
+
   try {
     const dataDir = options.ephemeral ? await mkdtemp(join(tmpdir(), 'marketplace-')) : options.dataDir
     await mkdir(dataDir, { recursive: true })
@@ -129,14 +162,20 @@ async function main(): Promise<void> {
     const logTo = (name: string) => (options.logDir ? openLog(join(options.logDir, `${name}.log`)) : undefined)
     const port = async (fixed: number): Promise<number> => (options.randomPorts ? freePort() : fixed)
 
-    // Postgres
+    // Postgres: the package creates the cluster, we run (and restart) the server
     const pgPort = await port(readInt(env, 'EMBEDDED_PG_PORT', 54320, 1, 65535))
     const pgLog = logTo('postgres')
-    const postgres = await startEmbeddedPostgres(join(dataDir, 'postgres'), pgPort, {
+    const embedded = await prepareEmbeddedPostgres(join(dataDir, 'postgres'), pgPort, {
       ephemeral: options.ephemeral,
       log: (line) => pgLog?.write(line.endsWith('\n') ? line : line + '\n'),
     })
-    cleanups.push(() => postgres.stop())
+    const postgres = run('postgres', embedded.spec, pgLog)
+    // SIGINT: Postgres's fast shutdown (ends the sessions, checkpoints)
+    cleanups.push(async () => {
+      await postgres.stop('SIGINT', 20_000)
+      await embedded.removeData()
+    })
+    await waitFor(`postgres on port ${pgPort} (is the port in use? its log says why: --log-dir)`, () => postgresAnswers(pgPort), { timeoutMs: 60_000, intervalMs: 200 })
     const dbEnv = { ...env, EMBEDDED_PG_PORT: String(pgPort) }
     const databaseUrls = Object.fromEntries(SERVICE_NAMES.map((s) => [s, databaseUrlFor(s, dbEnv)])) as Record<ServiceName, string>
     for (const service of SERVICE_NAMES) {
@@ -155,21 +194,17 @@ async function main(): Promise<void> {
       console.log(`seeded in ${summary.elapsedMs} ms`)
     }
 
-    // Redis, when the machine has it
-    const infrastructurePids: Record<string, number> = {}
+    // Redis, when the machine has it (no persistence: a restarted Redis is an empty cache)
     let redisUrl: string | null = env.REDIS_URL ?? null
     const redisServer = redisUrl ? null : findRedisServer(env)
     if (redisServer) {
       const redisPort = await port(readInt(env, 'EMBEDDED_REDIS_PORT', 63790, 1, 65535))
-      const redis = startProcess(
+      const redis = run(
         'redis',
-        redisServer,
-        ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-        env,
-        { logTo: logTo('redis'), onExit: (code) => fail('redis', code) },
+        { command: redisServer, args: ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], env },
+        logTo('redis'),
       )
       cleanups.push(() => redis.stop())
-      infrastructurePids.redis = redis.child.pid ?? 0
       redisUrl = `redis://127.0.0.1:${redisPort}`
       await waitFor('redis', () => pingRedis(redisPort), { timeoutMs: 10_000 })
       console.log(`redis      ready at ${redisUrl}`)
@@ -177,29 +212,22 @@ async function main(): Promise<void> {
       console.log('redis      not found (no REDIS_SERVER_PATH, no redis-server on PATH, no REDIS_URL): caching is in-process only')
     }
 
-    // Temporal: the dev server, its state in the data folder so runs survive a restart
+    // Temporal: the dev server, its state in the data folder so runs survive a restart (of it too)
     const temporalCli = ensureTemporalCli()
     const temporalPort = await port(readInt(env, 'TEMPORAL_PORT', 7233, 1, 65535))
     const uiPort = options.headless ? null : await port(readInt(env, 'TEMPORAL_UI_PORT', 8233, 1, 65535))
     const temporalAddress = `127.0.0.1:${temporalPort}`
-    const temporal = startProcess('temporal', temporalCli, devServerArgs({ dbFile: join(dataDir, 'temporal.db'), port: temporalPort, uiPort }), env, {
-      logTo: logTo('temporal'),
-      onExit: (code) => fail('temporal', code),
-    })
+    const temporal = run('temporal', { command: temporalCli, args: devServerArgs({ dbFile: join(dataDir, 'temporal.db'), port: temporalPort, uiPort }), env }, logTo('temporal'))
     cleanups.push(() => temporal.stop('SIGTERM', 20_000))
     await waitFor('temporal', () => temporalAnswers(temporalAddress), { timeoutMs: 120_000, intervalMs: 250 })
     const temporalUi = uiPort === null ? null : `http://127.0.0.1:${uiPort}`
     console.log(`temporal   ready at ${temporalAddress}${temporalUi ? ` (Web UI ${temporalUi})` : ''}`)
 
-    // the subgraphs and the workflow worker, then the gateway
-    const processes: ManagedProcess[] = []
+    // the subgraphs and the workflow worker, then the gateway; stopped before Temporal, gateway first
+    const services: SupervisedProcess[] = []
     cleanups.push(async () => {
-      await Promise.all(processes.map((p) => p.stop()))
+      await Promise.all(services.map((p) => p.stop()))
     })
-    const fail = (name: string, code: number | null): void => {
-      console.error(`${name} exited unexpectedly (code ${code}); stopping the stack`)
-      void shutdown(1)
-    }
     // each process gets only the secrets it uses: JWT_SECRET goes to users and the gateway alone
     const { JWT_SECRET: jwtSecret, ...withoutJwtSecret } = env
     const jwt = jwtSecret ? { JWT_SECRET: jwtSecret } : {}
@@ -214,46 +242,45 @@ async function main(): Promise<void> {
     }
     const subgraphUrls = {} as Record<SubgraphName, string>
     const gatewayEnv: NodeJS.ProcessEnv = { ...common }
-    processes.push(
-      startProcess('workflow-worker', process.execPath, nodeArgsOf('workflow-worker'), common, {
-        logTo: logTo('workflow-worker'),
-        onExit: (code) => fail('workflow-worker', code),
-      }),
-    )
+    services.push(run('workflow-worker', { command: process.execPath, args: nodeArgsOf('workflow-worker'), env: common }, logTo('workflow-worker')))
     await Promise.all(
       [...SERVICE_NAMES, 'facade' as const].map(async (service) => {
         const servicePort = await port(DEFAULT_PORTS[service])
         subgraphUrls[service] = `http://127.0.0.1:${servicePort}/graphql`
         gatewayEnv[`SUBGRAPH_${service.toUpperCase()}_URL`] = subgraphUrls[service]
-        processes.push(
-          startProcess(
-            service,
-            process.execPath,
-            nodeArgsOf(service),
-            {
-              ...common,
-              PORT: String(servicePort),
-              ...(service === 'facade' ? {} : { DATABASE_URL: databaseUrls[service] }),
-              ...(service === 'users' ? jwt : {}),
-            },
-            { logTo: logTo(service), onExit: (code) => fail(service, code) },
-          ),
-        )
+        const serviceEnv = {
+          ...common,
+          PORT: String(servicePort),
+          WORKERS: String(options.replicas[service] ?? 1),
+          ...(service === 'facade' ? {} : { DATABASE_URL: databaseUrls[service] }),
+          ...(service === 'users' ? jwt : {}),
+        }
+        services.push(run(service, { command: process.execPath, args: nodeArgsOf(service), env: serviceEnv }, logTo(service)))
         await waitFor(service, httpOk(`http://127.0.0.1:${servicePort}/health`))
       }),
     )
     const gatewayPort = await port(readInt(env, 'GATEWAY_PORT', DEFAULT_PORTS.gateway, 0, 65535))
     const metricsPort = await port(readInt(env, 'METRICS_PORT', DEFAULT_METRICS_PORT, 0, 65535))
-    processes.push(
-      startProcess('gateway', process.execPath, nodeArgsOf('gateway'), { ...gatewayEnv, ...jwt, PORT: String(gatewayPort), METRICS_PORT: String(metricsPort) }, {
-        logTo: logTo('gateway'),
-        onExit: (code) => fail('gateway', code),
-      }),
+    const gateway = run(
+      'gateway',
+      {
+        command: process.execPath,
+        args: nodeArgsOf('gateway'),
+        env: {
+          ...gatewayEnv,
+          ...jwt,
+          PORT: String(gatewayPort),
+          METRICS_PORT: String(metricsPort),
+          GATEWAY_WORKERS: String(options.replicas.gateway ?? env.GATEWAY_WORKERS ?? 1),
+        },
+      },
+      logTo('gateway'),
     )
+    cleanups.push(() => gateway.stop())
     const gatewayUrl = `http://127.0.0.1:${gatewayPort}/graphql`
     await waitFor('gateway', httpOk(`http://127.0.0.1:${gatewayPort}/health`))
 
-    const urls: StackUrls = {
+    readyUrls = {
       gateway: gatewayUrl,
       gatewayMetrics: `http://127.0.0.1:${metricsPort}/metrics`,
       graphiql: gatewayUrl,
@@ -261,23 +288,22 @@ async function main(): Promise<void> {
       postgres: databaseUrls,
       redis: redisUrl,
       temporal: { address: temporalAddress, ui: temporalUi },
-      pids: { ...infrastructurePids, ...Object.fromEntries(processes.map((p) => [p.name, p.child.pid ?? 0])) },
+      pids,
       dataDir,
     }
-    if (options.readyFile) {
-      // written whole, then renamed: whoever polls for the file never reads half of it
-      await writeFile(`${options.readyFile}.partial`, JSON.stringify(urls, null, 2))
-      await rename(`${options.readyFile}.partial`, options.readyFile)
-    }
+    writeReadyFile()
+    await readyWrites
+    const replicated = Object.entries(options.replicas).filter(([, n]) => n > 1)
     console.log(
       [
         '',
         `gateway    ${gatewayUrl}   (open it in a browser for GraphiQL; counters at http://127.0.0.1:${metricsPort}/metrics)`,
         ...[...SERVICE_NAMES, 'facade' as const].map((s) => `${s.padEnd(10)} ${subgraphUrls[s]}`),
         temporalUi ? `temporal   ${temporalUi}   (Web UI: follow the scenarios' runs)` : `temporal   ${temporalAddress}`,
+        ...(replicated.length > 0 ? [`replicas   ${replicated.map(([s, n]) => `${s}×${n}`).join(', ')} (worker processes sharing each port)`] : []),
         '',
         'Sign in with the seed accounts (password = username): admin, moderator, alice, bob, mallory.',
-        'Ctrl-C stops everything.',
+        'A process that exits is restarted. Ctrl-C stops everything.',
       ].join('\n'),
     )
   } catch (err) {

@@ -11,10 +11,15 @@ export interface StackUrls {
   postgres: Record<'users' | 'comments' | 'reviews' | 'catalog' | 'merchants', string>
   redis: string | null
   temporal: { address: string; ui: string | null }
-  /** process ids by name (users, …, facade, workflow-worker, gateway): tests pause and resume them */
+  /**
+   * process ids by name (postgres, redis, temporal, users, …, facade, workflow-worker, gateway):
+   * tests pause and resume them. The stack restarts a process that dies, so stackUrls() reads
+   * them afresh from the ready file, which the stack rewrites after each restart.
+   */
   pids: Record<string, number>
   dataDir: string
   logDir: string
+  readyFile: string
 }
 
 const ROOT = join(__dirname, '..', '..')
@@ -46,12 +51,18 @@ export async function startStack(timeoutMs = 240_000): Promise<{ urls: StackUrls
     }
     await new Promise((r) => setTimeout(r, 200))
   }
-  const urls = { ...JSON.parse(readFileSync(readyFile, 'utf8')), logDir } as StackUrls
+  const urls = { ...JSON.parse(readFileSync(readyFile, 'utf8')), logDir, readyFile } as StackUrls
   return { urls, process: child }
 }
 
 export function stackUrls(): StackUrls {
   const raw = process.env.MARKETPLACE_TEST_STACK
   if (!raw) throw new Error('the integration stack is not running (tests/support/global-setup.ts starts it)')
-  return JSON.parse(raw) as StackUrls
+  const urls = JSON.parse(raw) as StackUrls
+  return { ...urls, pids: currentPids(urls.readyFile) }
+}
+
+/** The pids the stack last wrote to its ready file (renamed into place: never half a file). */
+export function currentPids(readyFile: string = stackUrls().readyFile): Record<string, number> {
+  return (JSON.parse(readFileSync(readyFile, 'utf8')) as { pids: Record<string, number> }).pids
 }

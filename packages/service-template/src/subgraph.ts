@@ -12,7 +12,7 @@ import { GraphQLError, parse, visit, type DocumentNode } from 'graphql'
 import { sql, type Kysely, type Migration } from 'kysely'
 import { startActivityWorker, type Activities, type ActivityWorker } from './activity-worker'
 import { createCache, type Cache } from './cache'
-import { readServiceConfig, type ServiceConfig, type SubgraphName } from './config'
+import { readInt, readServiceConfig, type ServiceConfig, type SubgraphName } from './config'
 import { CallerVerifier, idempotencyKeyOf, type ContextDependencies, type RequestContext } from './context'
 import { createDatabase, createServiceDatabases, ensureDatabaseExists, migrateToLatest } from './database'
 import { createErrorFormatter, ErrorCode } from './errors'
@@ -20,6 +20,7 @@ import { closeServer, executeGraphQL, listen, sendJson } from './http'
 import { createLogger, type Logger } from './logger'
 import { Metrics } from './metrics'
 import { DateTime } from './scalars'
+import { forkWorkers } from './workers'
 
 /** A service is a description of its entities; everything else comes from here. */
 export interface SubgraphDefinition<DB, Loaders> {
@@ -181,8 +182,13 @@ export async function startSubgraph<DB, Loaders>(
   return { url, port, db, cache, metrics, log, worker, stop }
 }
 
-/** The entry point of a subgraph process: start, and stop cleanly on SIGINT/SIGTERM. */
+/**
+ * The entry point of a subgraph process: start, and stop cleanly on SIGINT/SIGTERM. With WORKERS
+ * > 1 the process is a cluster primary that forks that many workers sharing the port (each with
+ * its own pools, activity worker and cache subscriptions) and restarts one that dies.
+ */
 export function runSubgraph<DB, Loaders>(definition: SubgraphDefinition<DB, Loaders>): void {
+  if (forkWorkers(definition.name, readInt(process.env, 'WORKERS', 1, 1, 64))) return
   startSubgraph(definition)
     .then((running) => {
       const shutdown = (signal: string): void => {
