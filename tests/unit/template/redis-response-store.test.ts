@@ -7,6 +7,7 @@ import { createLogger } from '../../../packages/service-template/src/logger'
 import { Metrics } from '../../../packages/service-template/src/metrics'
 import { freePort, waitFor } from '../../../scripts/lib/ports'
 import { findRedisServer } from '../../../scripts/lib/prerequisites'
+import { leashed } from '../../../scripts/lib/processes'
 
 // The Redis side of the gateway's response cache (RedisCache's getResponse, putResponse,
 // invalidateResponses and evictionPolicy), against a real redis-server started here
@@ -27,9 +28,9 @@ async function startRedis(port?: number): Promise<RedisServer> {
   port ??= await freePort()
   const binary = findRedisServer()
   if (!binary) throw new Error('redis-server not found: set REDIS_SERVER_PATH or put it on PATH (`npx tsx scripts/test-prerequisites.ts` installs it)')
-  const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', tmpdir()], {
-    stdio: 'ignore',
-  })
+  // leashed: the server dies with this process even when jest's worker is killed, never orphaned
+  const [command, args] = leashed(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', tmpdir()])
+  const child = spawn(command, args, { stdio: 'ignore' })
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   const failed = new Promise<never>((_, reject) => child.once('error', reject))
   const raw = new Redis(port, '127.0.0.1', { maxRetriesPerRequest: 1, retryStrategy: () => 50 })
