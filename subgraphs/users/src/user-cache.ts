@@ -13,6 +13,8 @@ export function userCache({ cache, config, metrics }: ContextDependencies<UsersD
       name: 'user',
       ttlSeconds: 3600,
       localEntries: config.entityCache === 'full' ? 100_000 : 0,
+      // a bound in time under the exact invalidation: a copy that outlived one is gone within this
+      localTtlSeconds: 30,
       fromJson: (json) => ({ ...json, createdAt: new Date(json.createdAt as string) }),
     })
     caches.set(cache, users)

@@ -26,7 +26,7 @@ function fakeDatabase(rows: readonly User[] = [user(A, 'a'), user(B, 'b'), user(
 const fromJson = (json: Record<string, unknown>): unknown => ({ ...json, createdAt: new Date(json.createdAt as string) })
 
 function options(overrides: Partial<EntityCacheOptions> = {}): EntityCacheOptions {
-  return { name: 'user', ttlSeconds: 60, localEntries: 100, fromJson, ...overrides }
+  return { name: 'user', ttlSeconds: 60, localEntries: 100, localTtlSeconds: 60, fromJson, ...overrides }
 }
 
 /**
@@ -73,23 +73,62 @@ function setup(overrides: Partial<EntityCacheOptions> = {}) {
   return { ...shared, metrics, entities, db, counters }
 }
 
-/** A Cache whose health can be switched and whose subscription callbacks are kept (a stand-in for Redis). */
+/**
+ * A Cache whose health can be switched and whose subscription callbacks are kept (a stand-in for
+ * Redis). Several may share one store (`values`) and hear each other's broadcasts, as the users
+ * processes behind one Redis do: a `frozen` one queues what it is sent (SIGSTOPped: it neither
+ * handles nor acknowledges it until `resume`), a `deaf` one loses it (a subscription that dropped
+ * without anyone noticing, e.g. resubscribing after ioredis already reported ready).
+ */
 class FakeCache implements Cache {
   readonly kind = 'redis'
   healthy = true
-  readonly values = new Map<string, string>()
+  frozen = false
+  deaf = false
+  private readonly inbox: { channel: string; message: unknown }[] = []
   readonly handlers = new Map<string, { onMessage: (message: unknown) => void; onReset: () => void }>()
   readonly getMany = jest.fn(async (keys: readonly string[]): Promise<(string | null)[]> => keys.map((k) => this.values.get(k) ?? null))
   readonly setIfUnchanged = jest.fn(async (entries: readonly GuardedEntry[]): Promise<void> => {
     for (const e of entries) if ((this.values.get(e.guardKey) ?? '') === e.guardValue) this.values.set(e.key, e.value)
   })
-  readonly invalidate = jest.fn(async (entries: readonly { readonly key: string; readonly guardKey: string }[]): Promise<void> => {
+  readonly invalidate = jest.fn(async (entries: readonly { readonly key: string; readonly guardKey: string }[], epochKey?: string): Promise<number | void> => {
     for (const { key, guardKey } of entries) {
       this.values.delete(key)
       this.values.set(guardKey, String(Number(this.values.get(guardKey) ?? 0) + 1))
     }
+    if (epochKey === undefined) return
+    const epoch = Number(this.values.get(epochKey) ?? 0) + 1
+    this.values.set(epochKey, String(epoch))
+    return epoch
   })
-  readonly broadcast = jest.fn(async (channel: string, message: unknown): Promise<void> => this.handlers.get(channel)?.onMessage(message))
+  readonly broadcast = jest.fn(async (channel: string, message: unknown): Promise<void> => {
+    for (const process of this.peers) process.receive(channel, message)
+  })
+
+  constructor(
+    readonly values = new Map<string, string>(),
+    private readonly peers: FakeCache[] = [],
+  ) {
+    peers.push(this)
+  }
+
+  /** Another process on the same store, hearing this one's broadcasts (and it hears theirs). */
+  peer(): FakeCache {
+    return new FakeCache(this.values, this.peers)
+  }
+
+  private receive(channel: string, message: unknown): void {
+    if (this.deaf) return
+    if (this.frozen) this.inbox.push({ channel, message })
+    else this.handlers.get(channel)?.onMessage(message)
+  }
+
+  /** SIGCONT: what was sent while frozen is handled now, in order. */
+  resume(): void {
+    this.frozen = false
+    for (const { channel, message } of this.inbox.splice(0)) this.handlers.get(channel)?.onMessage(message)
+  }
+
   subscribe(channel: string, onMessage: (message: unknown) => void, onReset: () => void): void {
     this.handlers.set(channel, { onMessage, onReset })
   }
@@ -112,6 +151,12 @@ class FakeCache implements Cache {
   }
   async close(): Promise<void> {}
 }
+
+const EPOCH_KEY = 'user:epoch'
+
+/** The reads of entity values (and versions) a FakeCache saw: not its reads of the invalidation epoch alone. */
+const valueReads = (cache: FakeCache): (readonly string[])[] =>
+  cache.getMany.mock.calls.map(([keys]) => keys).filter((keys) => !(keys.length === 1 && keys[0] === EPOCH_KEY))
 
 /** A promise settled from the outside. */
 function deferred<T>() {
@@ -352,12 +397,12 @@ describe('EntityCache local layer', () => {
     cache.healthy = false
     await entities.load([A], db.fetch)
     await entities.load([A], db.fetch)
-    expect(cache.getMany).toHaveBeenCalledTimes(2)
+    expect(valueReads(cache)).toHaveLength(2)
     expect(metrics.get('user_cache_local_hits_total')).toBe(0)
     expect(metrics.get('user_cache_shared_hits_total')).toBe(1)
     cache.healthy = true
     await entities.load([A], db.fetch) // nothing was kept locally while unhealthy
-    expect(cache.getMany).toHaveBeenCalledTimes(3)
+    expect(valueReads(cache)).toHaveLength(3)
   })
 
   it('is not read while the cache is unhealthy, even if it holds a copy', async () => {
@@ -370,7 +415,7 @@ describe('EntityCache local layer', () => {
     cache.values.clear() // the shared copy is gone (e.g. Redis restarted)
     db.table.set(A, user(A, 'a2'))
     expect((await entities.load([A], db.fetch))[0]?.name).toBe('a2')
-    expect(cache.getMany).toHaveBeenCalledTimes(1)
+    expect(valueReads(cache)).toHaveLength(1)
   })
 
   it('subscribes to invalidate:<name>, and the reset callback clears the local layer', async () => {
@@ -382,10 +427,10 @@ describe('EntityCache local layer', () => {
     await entities.load([A, B], db.fetch)
     cache.getMany.mockClear()
     await entities.load([A, B], db.fetch)
-    expect(cache.getMany).not.toHaveBeenCalled()
+    expect(valueReads(cache)).toHaveLength(0)
     handler?.onReset()
     await entities.load([A, B], db.fetch)
-    expect(cache.getMany).toHaveBeenCalledTimes(1)
+    expect(valueReads(cache)).toHaveLength(1)
   })
 
   it('a reset during a load keeps that load from filling the local layer', async () => {
@@ -400,7 +445,7 @@ describe('EntityCache local layer', () => {
     await loading
     cache.getMany.mockClear()
     await entities.load([A], fakeDatabase().fetch)
-    expect(cache.getMany).toHaveBeenCalledTimes(1)
+    expect(valueReads(cache)).toHaveLength(1)
   })
 
   it('a message on the channel drops only the ids it names', async () => {
@@ -411,6 +456,119 @@ describe('EntityCache local layer', () => {
     cache.getMany.mockClear()
     cache.handlers.get('invalidate:user')?.onMessage({ ids: [A] })
     await entities.load([A, B], db.fetch)
-    expect(cache.getMany).toHaveBeenCalledWith([`user:${A}`, `user:v:${A}`])
+    expect(valueReads(cache)).toContainEqual([`user:${A}`, `user:v:${A}`])
+  })
+})
+
+describe('EntityCache across users processes: a replica that misses an invalidation', () => {
+  /** Two users processes on one Redis: `here` runs the invalidation, `there` holds local copies. */
+  function twoProcesses() {
+    const hereCache = new FakeCache()
+    const thereCache = hereCache.peer()
+    const here = new EntityCache<User>(hereCache, new Metrics(), options())
+    const there = new EntityCache<User>(thereCache, new Metrics(), options())
+    return { hereCache, thereCache, here, there, db: fakeDatabase() }
+  }
+
+  it('every invalidation moves the epoch in Redis, in the same call as the delete', async () => {
+    const { hereCache, here } = twoProcesses()
+    await here.invalidate([A])
+    await here.invalidate([B])
+    expect(hereCache.invalidate).toHaveBeenLastCalledWith([{ key: `user:${B}`, guardKey: `user:v:${B}` }], EPOCH_KEY)
+    expect(hereCache.values.get(EPOCH_KEY)).toBe('2')
+  })
+
+  it('a replica that heard the invalidation drops that id only: its other copies stay local', async () => {
+    const { thereCache, here, there, db } = twoProcesses()
+    await there.load([A, B], db.fetch)
+    db.table.set(A, user(A, 'a2'))
+    await here.invalidate([A])
+    thereCache.getMany.mockClear()
+    expect((await there.load([A, B], db.fetch)).map((u) => u?.name)).toEqual(['a2', 'b'])
+    expect(valueReads(thereCache)).toEqual([[`user:${A}`, `user:v:${A}`]])
+  })
+
+  it('a replica whose subscription lost the message does not serve its copy once the invalidation returned', async () => {
+    const { thereCache, here, there, db } = twoProcesses()
+    await there.load([A], db.fetch)
+    thereCache.deaf = true // no reset either: it does not know it missed anything
+    db.table.set(A, user(A, 'a2'))
+    await here.invalidate([A])
+    expect((await there.load([A], db.fetch))[0]?.name).toBe('a2')
+    expect((await there.load([A], db.fetch))[0]?.name).toBe('a2')
+  })
+
+  it('a frozen replica: the invalidation returns without it, and once resumed it never serves its stale copy', async () => {
+    const { thereCache, here, there, db } = twoProcesses()
+    await there.load([A, B], db.fetch)
+    thereCache.frozen = true
+    db.table.set(A, user(A, 'a2'))
+    await here.invalidate([A])
+    // resumed: a request is answered before the queued invalidation is handled...
+    expect((await there.load([A], db.fetch))[0]?.name).toBe('a2')
+    // ...and after it
+    thereCache.resume()
+    expect((await there.load([A, B], db.fetch)).map((u) => u?.name)).toEqual(['a2', 'b'])
+  })
+
+  it('a replica that found a gap in the invalidations it heard drops its local layer, then uses it again', async () => {
+    const { thereCache, here, there, db } = twoProcesses()
+    await there.load([A, B], db.fetch)
+    thereCache.deaf = true
+    await here.invalidate([C]) // missed: it cannot know which ids changed
+    thereCache.deaf = false
+    thereCache.getMany.mockClear()
+    await there.load([A, B], db.fetch)
+    expect(valueReads(thereCache)).toEqual([[`user:${A}`, `user:${B}`, `user:v:${A}`, `user:v:${B}`]])
+    thereCache.getMany.mockClear()
+    await there.load([A, B], db.fetch)
+    expect(valueReads(thereCache)).toEqual([])
+  })
+
+  it('a replica whose epoch read fails serves from Redis, not from its copies', async () => {
+    const { thereCache, here, there, db } = twoProcesses()
+    await there.load([A], db.fetch)
+    thereCache.deaf = true
+    db.table.set(A, user(A, 'a2'))
+    await here.invalidate([A])
+    // Redis does not answer (a timeout reads as a miss): not a confirmation
+    const values = thereCache.getMany.getMockImplementation()
+    thereCache.getMany.mockImplementation(async (keys) => keys.map(() => null))
+    expect((await there.load([A], db.fetch))[0]?.name).toBe('a2')
+    thereCache.getMany.mockImplementation(values)
+  })
+})
+
+describe('EntityCache local layer in time', () => {
+  afterEach(() => jest.useRealTimers())
+
+  it('reads the epoch at most once per lease while every id is a local hit', async () => {
+    jest.useFakeTimers()
+    const cache = new FakeCache()
+    const entities = new EntityCache<User>(cache, new Metrics(), options())
+    const db = fakeDatabase()
+    await entities.load([A, B], db.fetch)
+    cache.getMany.mockClear()
+    for (let i = 0; i < 50; i++) await entities.load([A, B], db.fetch)
+    expect(cache.getMany).not.toHaveBeenCalled()
+    jest.advanceTimersByTime(10_000)
+    for (let i = 0; i < 50; i++) await entities.load([A, B], db.fetch)
+    expect(cache.getMany).toHaveBeenCalledTimes(1)
+    expect(cache.getMany).toHaveBeenCalledWith([EPOCH_KEY])
+  })
+
+  it('local entries expire after localTtlSeconds, even without any invalidation', async () => {
+    jest.useFakeTimers()
+    const cache = new FakeCache()
+    const entities = new EntityCache<User>(cache, new Metrics(), options({ localTtlSeconds: 30 }))
+    const db = fakeDatabase()
+    await entities.load([A], db.fetch)
+    cache.getMany.mockClear()
+    jest.advanceTimersByTime(29_000)
+    await entities.load([A], db.fetch)
+    expect(valueReads(cache)).toEqual([])
+    jest.advanceTimersByTime(1_001)
+    await entities.load([A], db.fetch)
+    expect(valueReads(cache)).toEqual([[`user:${A}`, `user:v:${A}`]])
   })
 })

@@ -324,3 +324,29 @@ describe('RedisCache responses without Redis', () => {
     }
   })
 })
+
+describe('RedisCache: the entity caches\' invalidation channel', () => {
+  it('invalidate with an epoch key deletes, bumps the version and moves the epoch together, answering the new epoch', async () => {
+    await server.raw.set('user:a', 'cached')
+    await expect(cache.invalidate([{ key: 'user:a', guardKey: 'user:v:a' }], 'user:epoch')).resolves.toBe(1)
+    await expect(cache.invalidate([{ key: 'user:b', guardKey: 'user:v:b' }], 'user:epoch')).resolves.toBe(2)
+    expect(await server.raw.mget('user:a', 'user:v:a', 'user:v:b', 'user:epoch')).toEqual([null, '1', '1', '2'])
+    expect(await server.raw.ttl('user:epoch')).toBe(-1) // never expires: a reset would read as a gap
+  })
+
+  it('broadcast waits a bounded time for acknowledgements: a subscriber that never answers does not fail it', async () => {
+    const listener = await connect(server.url)
+    const mute = new Redis(server.url) // subscribed, never acknowledges (a frozen process)
+    try {
+      const heard = jest.fn()
+      listener.subscribe('invalidate:test', heard, () => undefined)
+      await mute.subscribe('invalidate:test')
+      await waitFor('both subscribers', async () => (await server.raw.pubsub('NUMSUB', 'invalidate:test'))[1] === 2, { timeoutMs: 5_000, intervalMs: 10 })
+      await expect(cache.broadcast('invalidate:test', { ids: ['a'] })).resolves.toBeUndefined()
+      expect(heard).toHaveBeenCalledWith({ ids: ['a'] })
+    } finally {
+      mute.disconnect()
+      await listener.close()
+    }
+  })
+})
