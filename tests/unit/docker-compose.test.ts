@@ -184,8 +184,10 @@ function interpolateAll(env: Readonly<Record<string, string>>): Record<string, s
   return Object.fromEntries(Object.entries(env).map(([key, value]) => [key, interpolate(value)]))
 }
 
+// /ready: the healthcheck gates `depends_on: service_healthy`, so it asks whether the process can
+// serve (its dependencies answer), not merely whether it is alive (/health)
 function healthCommand(port: number): RegExp {
-  return new RegExp(`^CMD node -e fetch\\('http://127\\.0\\.0\\.1:${port}/health'\\)`)
+  return new RegExp(`^CMD node -e fetch\\('http://127\\.0\\.0\\.1:${port}/ready'\\)`)
 }
 
 function url(value: string | undefined, what: string): URL {
@@ -242,6 +244,28 @@ describe('docker-compose.yml', () => {
         }
       }
     }
+  })
+
+  it('restarts every long-running service when its process exits', () => {
+    for (const svc of services.values()) {
+      expect({ service: svc.name, restart: svc.raw.restart }).toEqual({ service: svc.name, restart: expect.stringMatching(/^(unless-stopped|always|on-failure(:\d+)?)$/) })
+    }
+  })
+
+  it('health-checks every service that others wait for or that serves HTTP (all but the Temporal UI and the workflow worker)', () => {
+    for (const name of ['postgres', 'redis', 'temporal', ...ROUTED, 'gateway']) {
+      expect({ service: name, healthcheck: service(name).healthcheck !== undefined }).toEqual({ service: name, healthcheck: true })
+    }
+  })
+
+  it('can scale the subgraphs and the façade (no fixed host port), each with WORKERS processes inside', () => {
+    for (const name of ROUTED) {
+      const svc = service(name)
+      expect({ service: name, ports: svc.ports }).toEqual({ service: name, ports: [] })
+      expect({ service: name, workers: interpolate(svc.environment.WORKERS ?? '') }).toEqual({ service: name, workers: '1' })
+      expect(interpolate(svc.environment.WORKERS ?? '', { SUBGRAPH_WORKERS: '3' })).toBe('3')
+    }
+    expect(interpolate(service('gateway').environment.GATEWAY_WORKERS ?? '', { GATEWAY_WORKERS: '2' })).toBe('2')
   })
 
   it('pins every pulled image to a tag (no implicit or explicit :latest)', () => {
@@ -415,7 +439,7 @@ describe('docker-compose.yml', () => {
       expect(env.PORT).toBe(String(port))
       expect(svc.expose).toContain(port)
       expect(svc.ports).toEqual([])
-      expect(svc.healthcheck).toContain(`:${port}/health`)
+      expect(svc.healthcheck).toMatch(healthCommand(port))
       expect(svc.healthcheck).not.toMatch(/\bcurl\b|\bwget\b/) // not in node:*-slim
     })
 
@@ -446,7 +470,7 @@ describe('docker-compose.yml', () => {
       expect(gateway.ports).toEqual(
         expect.arrayContaining([expect.objectContaining({ host: GATEWAY_PORT, container: GATEWAY_PORT })]),
       )
-      expect(gateway.healthcheck).toContain(`:${GATEWAY_PORT}/health`)
+      expect(gateway.healthcheck).toMatch(healthCommand(GATEWAY_PORT))
     })
 
     it('serves /metrics on a port of its own, exposed to the compose network and never published', () => {
