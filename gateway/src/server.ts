@@ -20,6 +20,8 @@ import {
   readGatewayConfig,
   schemaDisclosure,
   sendJson,
+  serveReadiness,
+  httpCheck,
   signCaller,
   verifyToken,
   type Caller,
@@ -270,6 +272,9 @@ export async function startGateway(config: GatewayConfig = readGatewayConfig()):
       })
     } else if (path === '/health' && req.method === 'GET') {
       sendJson(res, 200, { status: 'ok', service: 'gateway', responseCache: responseCache ? (responseCache.enabled ? 'on' : 'paused') : 'off' })
+    } else if (path === '/ready' && req.method === 'GET') {
+      // its subgraphs alive (their /health, not /ready): the gateway routes around nothing
+      void serveReadiness(res, 'gateway', Object.fromEntries([...routing].map(([name, target]) => [name, httpCheck(new URL('/health', target).toString())])))
     } else if (path === '/') {
       res.writeHead(302, { location: '/graphql' })
       res.end()

@@ -1,6 +1,6 @@
 // The workflow worker: runs scenario code only (no activities, no I/O of its own).
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker'
-import { createLogger, readTemporalConfig, readLogLevel } from '@marketplace/service-template'
+import { createLogger, readTemporalConfig, readLogLevel, surviveUnhandledFailures } from '@marketplace/service-template'
 import { SCENARIOS_TASK_QUEUE } from './task-queues'
 
 export const WORKFLOWS_PATH = require.resolve('./scenarios')
@@ -9,25 +9,42 @@ export async function createScenarioWorker(connection: NativeConnection, namespa
   return Worker.create({ connection, namespace, taskQueue: SCENARIOS_TASK_QUEUE, workflowsPath: WORKFLOWS_PATH, ...options })
 }
 
+/** Waits before the next attempt: 1 s, doubling, at most 30 s. */
+export const reconnectDelayMs = (attempt: number): number => Math.min(30_000, 1_000 * 2 ** Math.max(0, attempt - 1))
+
 async function main(): Promise<void> {
   const config = readTemporalConfig()
   const log = createLogger('workflow-worker', readLogLevel(process.env))
-  let connection: NativeConnection | undefined
-  for (let attempt = 1; !connection; attempt++) {
-    try {
-      connection = await NativeConnection.connect({ address: config.address })
-    } catch (err) {
-      if (attempt === 1) log.warn('waiting for Temporal', { address: config.address, error: (err as Error).message })
-      await new Promise((r) => setTimeout(r, 1000))
-    }
+  // a stray failure is logged; the loop below is what keeps the worker polling
+  surviveUnhandledFailures(log)
+  let stopping = false
+  let worker: Worker | undefined
+  const stop = (): void => {
+    stopping = true
+    if (worker?.getState() === 'RUNNING') worker.shutdown()
   }
-  const worker = await createScenarioWorker(connection, config.namespace)
-  const stop = (): void => worker.shutdown()
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)
-  log.info('workflow worker polling', { taskQueue: SCENARIOS_TASK_QUEUE, temporal: config.address })
-  await worker.run()
-  await connection.close()
+  // Temporal away (not started yet, restarting, gone for longer than the SDK's own retries): the
+  // worker fails or cannot connect; it is created again, with back-off, until Temporal answers
+  for (let failures = 0; !stopping; ) {
+    let connection: NativeConnection | undefined
+    try {
+      connection = await NativeConnection.connect({ address: config.address })
+      worker = await createScenarioWorker(connection, config.namespace)
+      log.info('workflow worker polling', { taskQueue: SCENARIOS_TASK_QUEUE, temporal: config.address })
+      failures = 0
+      if (stopping) break
+      await worker.run()
+    } catch (err) {
+      failures += 1
+      if (failures === 1 || failures % 10 === 0) log.warn('workflow worker cannot reach Temporal; retrying', { address: config.address, attempt: failures, error: (err as Error).message })
+      if (!stopping) await new Promise((r) => setTimeout(r, reconnectDelayMs(failures)))
+    } finally {
+      worker = undefined
+      await connection?.close().catch(() => undefined)
+    }
+  }
 }
 
 if (require.main === module) {

@@ -92,9 +92,10 @@ export function startActivityWorker(
   let stopped = false
   let worker: Worker | undefined
   let markReady: () => void = () => {}
+  let wake: () => void = () => {} // ends the back-off's wait when the worker is stopped
   const ready = new Promise<void>((resolve) => (markReady = resolve))
   const running = (async () => {
-    let warned = false
+    let failures = 0
     while (!stopped) {
       let connection: NativeConnection | undefined
       try {
@@ -107,13 +108,16 @@ export function startActivityWorker(
           maxConcurrentActivityTaskExecutions: 50,
         })
         log.info('activity worker polling', { taskQueue, temporal: config.address })
+        failures = 0
         markReady()
         if (stopped) return
         await worker.run()
       } catch (err) {
-        if (!warned || stopped) log.warn('activity worker cannot reach Temporal; retrying', { error: (err as Error).message })
-        warned = true
-        if (!stopped) await new Promise((r) => setTimeout(r, 2000))
+        // Temporal down, restarting, or gone longer than the SDK's own retries (worker.run() fails):
+        // connect and create the worker again, backing off from 1 s to 30 s
+        failures += 1
+        if (failures === 1 || failures % 10 === 0 || stopped) log.warn('activity worker cannot reach Temporal; retrying', { taskQueue, attempt: failures, error: (err as Error).message })
+        if (!stopped) await new Promise<void>((r) => setTimeout((wake = r), Math.min(30_000, 1000 * 2 ** (failures - 1))))
       } finally {
         worker = undefined
         await connection?.close().catch(() => undefined)
@@ -124,6 +128,7 @@ export function startActivityWorker(
     ready,
     async stop() {
       stopped = true
+      wake()
       if (worker && worker.getState() === 'RUNNING') worker.shutdown()
       await running
     },

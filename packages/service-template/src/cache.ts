@@ -58,6 +58,8 @@ export interface Cache {
    * `by` -1 takes an event back (a counter that reaches 0 is gone).
    */
   hit(key: string, windowSeconds: number, by?: number): Promise<WindowCount>
+  /** Resolves when the cache answers (Redis: a PING within the command timeout); /ready asks it. */
+  ping?(): Promise<void>
   close(): Promise<void>
 }
 
@@ -193,6 +195,8 @@ class MemoryCache implements Cache {
   async hit(key: string, windowSeconds: number, by = 1): Promise<WindowCount> {
     return this.counters.hit(key, windowSeconds, by)
   }
+
+  async ping(): Promise<void> {}
 
   async close(): Promise<void> {
     this.entries.clear()
@@ -430,6 +434,11 @@ class RedisCache implements Cache {
       this.warn('redis rate-limit counter failed: counting in this process', err as Error)
       return this.fallbackCounters.hit(key, windowSeconds, by)
     }
+  }
+
+  // rejects at once while disconnected (no offline queue) and after READ_TIMEOUT_MS when Redis hangs
+  async ping(): Promise<void> {
+    await this.redis.ping()
   }
 
   private async deliver(channel: string, raw: string): Promise<void> {

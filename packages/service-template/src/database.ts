@@ -35,8 +35,12 @@ export function createDatabase<DB>(url: string, options: DatabaseOptions | numbe
     connectionTimeoutMillis: acquireTimeoutMs,
     statement_timeout: statementTimeoutMs,
   })
-  // an idle client's error (Postgres restarted) must not crash the process: the pool drops it
+  // a client's error (Postgres restarted, the connection terminated) must not crash the process.
+  // An idle client's reaches the pool, which drops it. A checked-out client has no listener of the
+  // pool's: each gets one for its whole life, and pg-pool drops it on release (it is not queryable),
+  // so the next query opens a fresh connection
   pool.on('error', () => undefined)
+  pool.on('connect', (client) => client.on('error', () => undefined))
   const bounded: PostgresPool = {
     connect: () =>
       pool.connect().catch((err: unknown) => {
@@ -89,6 +93,7 @@ export async function ensureDatabaseExists(url: string): Promise<void> {
   const admin = new URL(url)
   admin.pathname = '/postgres'
   const client = new pg.Client({ connectionString: admin.toString() })
+  client.on('error', () => undefined) // a dropped connection fails the query below instead
   await client.connect()
   try {
     const found = await client.query('select 1 from pg_database where datname = $1', [name])

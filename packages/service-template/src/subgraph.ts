@@ -9,16 +9,17 @@ import {
 import { buildSubgraphSchema } from '@apollo/subgraph'
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper'
 import { GraphQLError, parse, visit, type DocumentNode } from 'graphql'
-import { sql, type Kysely, type Migration } from 'kysely'
+import type { Kysely, Migration } from 'kysely'
 import { startActivityWorker, type Activities, type ActivityWorker } from './activity-worker'
 import { createCache, type Cache } from './cache'
-import { readInt, readServiceConfig, type ServiceConfig, type SubgraphName } from './config'
+import { readInt, readLogLevel, readServiceConfig, type ServiceConfig, type SubgraphName } from './config'
 import { CallerVerifier, idempotencyKeyOf, type ContextDependencies, type RequestContext } from './context'
 import { createDatabase, createServiceDatabases, ensureDatabaseExists, migrateToLatest } from './database'
 import { createErrorFormatter, ErrorCode } from './errors'
 import { closeServer, executeGraphQL, listen, sendJson } from './http'
 import { createLogger, type Logger } from './logger'
 import { Metrics } from './metrics'
+import { cacheCheck, databaseCheck, READY_TIMEOUT_MS, serveReadiness, surviveUnhandledFailures, type DependencyCheck } from './readiness'
 import { DateTime } from './scalars'
 import { forkWorkers } from './workers'
 
@@ -33,6 +34,8 @@ export interface SubgraphDefinition<DB, Loaders> {
   createLoaders(deps: ContextDependencies<DB>): Loaders
   /** The service's write operations, served to scenarios on the task queue named after it. */
   readonly activities?: (deps: ContextDependencies<DB>) => Activities
+  /** Dependencies /ready checks besides the database and Redis (the façade: Temporal). */
+  readonly readiness?: (deps: ContextDependencies<DB>) => Readonly<Record<string, DependencyCheck>>
 }
 
 export function loadTypeDefs(path: string): DocumentNode {
@@ -135,6 +138,13 @@ export async function startSubgraph<DB, Loaders>(
   })
   await apollo.start()
 
+  // /ready: the read pool's `select 1`, Redis when configured, and the service's own (the façade's Temporal)
+  const readinessChecks: Record<string, DependencyCheck> = {
+    ...(definition.migrations ? { database: databaseCheck(db as Kysely<unknown>) } : {}),
+    ...(cache.kind === 'redis' ? { redis: cacheCheck(cache) } : {}),
+    ...definition.readiness?.(deps),
+  }
+
   // a header the gateway signed for another subgraph is not from the gateway here
   const callers = new CallerVerifier(config.gatewaySecret, definition.name)
   const server: Server = createServer((req, res) => {
@@ -153,9 +163,13 @@ export async function startSubgraph<DB, Loaders>(
         else res.end()
       })
     } else if (path === '/health' && req.method === 'GET') {
-      ;(definition.migrations ? sql`select 1`.execute(db) : Promise.resolve())
-        .then(() => sendJson(res, 200, { status: 'ok', service: definition.name, cache: cache.kind }))
-        .catch(() => sendJson(res, 503, { status: 'unavailable', service: definition.name, reason: 'database' }))
+      // alive: the process answers; whether its dependencies do is /ready's question
+      sendJson(res, 200, { status: 'ok', service: definition.name, cache: cache.kind })
+    } else if (path === '/ready' && req.method === 'GET') {
+      serveReadiness(res, definition.name, readinessChecks, READY_TIMEOUT_MS, log).catch((err: unknown) => {
+        log.error('readiness check failed', { error: err })
+        if (!res.headersSent) sendJson(res, 503, { status: 'unavailable', service: definition.name })
+      })
     } else if (path === '/metrics' && req.method === 'GET') {
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' })
       res.end(metrics.render())
@@ -189,6 +203,7 @@ export async function startSubgraph<DB, Loaders>(
  */
 export function runSubgraph<DB, Loaders>(definition: SubgraphDefinition<DB, Loaders>): void {
   if (forkWorkers(definition.name, readInt(process.env, 'WORKERS', 1, 1, 64))) return
+  surviveUnhandledFailures(createLogger(definition.name, readLogLevel(process.env)))
   startSubgraph(definition)
     .then((running) => {
       const shutdown = (signal: string): void => {

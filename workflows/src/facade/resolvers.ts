@@ -244,7 +244,7 @@ export const resolvers: GraphQLResolverMap<Context> = {
       })
       try {
         // bounded: past MUTATION_WAIT_MS the run's operation answers RUNNING (or the call fails, to retry)
-        const review = await updateWithStartWithin<{ id: string }>(client, 'moderate', [{ moderatorId: actor.userId, decision: input.decision, reason }], start as never, facadeConfig.mutationWaitMs)
+        const review = await updateWithStartWithin<{ id: string }, Scenarios['moderateReview']>(client, 'moderate', [{ moderatorId: actor.userId, decision: input.decision, reason }], start, facadeConfig.mutationWaitMs)
         return { review: ref('Review', review?.id ?? reviewId), operation: { id: workflowId } }
       } catch (err) {
         if (err instanceof WorkflowExecutionAlreadyStartedError) throw conflict('This review has already been moderated.')

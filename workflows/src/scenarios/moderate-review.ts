@@ -27,7 +27,14 @@ export interface ModerateReviewInput {
   readonly reviewId: string
   /** how long the rating step may keep retrying before the approval is undone, e.g. '6h' */
   readonly ratingDeadline: Duration
+  /** how long the run waits for the decision that started it (an update lost, e.g. Temporal restarted in between) */
+  readonly decisionTimeout?: Duration
 }
+
+/** The wait for the moderator's decision when the input names none. */
+export const DECISION_TIMEOUT: Duration = '10m'
+/** The patch that bounded the wait for the decision: runs started before it wait without a timer on replay. */
+export const DECISION_TIMEOUT_PATCH = 'moderation-decision-timeout'
 
 /**
  * One run per review (workflow id `moderate-review-<id>`), started by the moderator's update:
@@ -65,6 +72,16 @@ export async function moderateReview(input: ModerateReviewInput): Promise<{ revi
     },
   )
 
+  if (patched(DECISION_TIMEOUT_PATCH)) {
+    // the run starts with its decision (Update-with-Start); if that update never arrives, the run
+    // ends FAILED having changed nothing, and the review may be moderated again under the same id
+    const decided = await condition(() => request !== undefined, input.decisionTimeout ?? DECISION_TIMEOUT)
+    if (!decided) {
+      const reason = `No moderation decision arrived within ${String(input.decisionTimeout ?? DECISION_TIMEOUT)}: nothing was changed.`
+      return new ScenarioRun(workflowInfo().workflowType, null, []).fail(ApplicationFailure.create({ type: 'NO_DECISION', message: reason, nonRetryable: true }))
+    }
+  }
+  // a decision arrived: its step retries until the reviews service answers (a service down only delays it)
   await condition(() => review !== undefined || failure !== undefined)
   await condition(allHandlersFinished)
   if (!run || !request) throw ApplicationFailure.nonRetryable('the run ended without a decision')

@@ -36,7 +36,7 @@ export const PROGRESS_MEMO = 'progress'
  * activity's internal error (already generic, with its reference: see the template's activity
  * worker) and a compensated run's reason.
  */
-const PUBLIC_FAILURE_TYPES = new Set(['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'INTERNAL', 'COMPENSATED'])
+const PUBLIC_FAILURE_TYPES = new Set(['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'INTERNAL', 'COMPENSATED', 'NO_DECISION'])
 
 /** A short, stable reference for a failure of this run (workflow code has no randomness of its own to spare). */
 function referenceOf(text: string): string {
