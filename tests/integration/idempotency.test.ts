@@ -20,6 +20,7 @@ import {
   removeCreatedRows,
   trackCreated,
   uniqueUsername,
+  waitForOperation,
   withDatabase,
   type FreshUser,
 } from './helpers'
@@ -164,6 +165,34 @@ describe('Idempotency-Key: a retry gets the first answer and changes nothing twi
     expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT')
     expect(res.errors?.[0]?.message).toMatch(/Idempotency-Key/)
   })
+})
+
+describe('a client that retries after a timeout', () => {
+  it('postComment answered RUNNING (the comments service is down) and retried with the same key: the same operation, one comment once the service is back', async () => {
+    const comments = stackUrls().pids.comments as number
+    const key = `post-${randomUUID()}`
+    const body = `Said while nobody listened ${randomUUID()}`
+    const input = { input: { subject: { type: 'PRODUCT', id: productId }, body } }
+    let answers: Data[]
+    process.kill(comments, 'SIGSTOP')
+    try {
+      // the first attempt waits MUTATION_WAIT_MS; its retry comes while the first is still waiting
+      const first = send(POST_COMMENT, input, alice.token, key)
+      await new Promise((resolve) => setTimeout(resolve, 1000))
+      answers = (await Promise.all([first, send(POST_COMMENT, input, alice.token, key)])).map((res) => answer(res, 'postComment'))
+    } finally {
+      process.kill(comments, 'SIGCONT')
+    }
+    expect(answers.map((a) => a.operation.status)).toEqual(['RUNNING', 'RUNNING'])
+    expect(answers[1]?.operation.id).toBe(answers[0]?.operation.id)
+    const id = answers[0]?.operation.id as string
+    expect((await waitForOperation(id, alice.token, 60_000)).status).toBe('COMPLETED')
+    // a retry after the run ended: its answer, the same operation
+    const late = answer(await send(POST_COMMENT, input, alice.token, key), 'postComment')
+    expect(late.operation).toEqual({ id, status: 'COMPLETED' })
+    expect(late.comment.body).toBe(body)
+    expect(await commentsWithBody(productId, body)).toBe(1)
+  }, 120_000)
 })
 
 describe('conditional writes: a late, older attempt changes nothing', () => {
