@@ -105,3 +105,41 @@ setInterval(() => {}, 1000)
     }
   })
 })
+
+describe('a cluster primary (WORKERS, GATEWAY_WORKERS > 1)', () => {
+  it('restarts a worker that dies, with a log line, instead of exiting; SIGTERM stops them all', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cluster-'))
+    const program = join(dir, 'primary.ts')
+    writeFileSync(
+      program,
+      `import { forkWorkers } from ${JSON.stringify(join(ROOT, 'packages', 'service-template', 'src', 'workers'))}
+if (!forkWorkers('demo', 2, { initialDelayMs: 50, maxDelayMs: 200, stableAfterMs: 60_000 })) {
+  console.log('worker ' + process.pid)
+  setInterval(() => {}, 1000)
+}
+`,
+    )
+    const primary = spawn(process.execPath, ['--import', 'tsx', program], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    let err = ''
+    primary.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()))
+    primary.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()))
+    const workers = (): number[] => [...out.matchAll(/^worker (\d+)$/gm)].map((m) => Number(m[1]))
+    const exited = new Promise<number | null>((resolve) => primary.once('exit', (code) => resolve(code)))
+    try {
+      await waitFor('two workers', async () => workers().length === 2, { timeoutMs: 20_000, intervalMs: 50 })
+      const [first = 0, second = 0] = workers()
+      process.kill(first, 'SIGKILL')
+      await waitFor('a third worker', async () => workers().length === 3, { timeoutMs: 20_000, intervalMs: 50 })
+      expect(err).toContain(`[cluster] demo worker ${first} exited (code null, signal SIGKILL); restarting in 0.1 s (restart 1)`)
+      expect(alive(second)).toBe(true)
+      expect(primary.exitCode).toBeNull()
+      primary.kill('SIGTERM')
+      expect(await exited).toBe(0)
+      await waitFor('the workers to stop', async () => workers().every((pid) => !alive(pid)), { timeoutMs: 5_000, intervalMs: 50 })
+    } finally {
+      primary.kill('SIGKILL')
+      for (const pid of workers()) if (alive(pid)) process.kill(pid, 'SIGKILL')
+    }
+  }, 60_000)
+})
