@@ -1,6 +1,6 @@
 // The embedded stack: Postgres, Redis and Temporal, the five services, the façade, the workflow
 // worker and the gateway, one command.
-import { mkdtemp, mkdir, rename, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import {
@@ -155,9 +155,13 @@ async function main(): Promise<void> {
     })
 
   try {
-    const dataDir = options.ephemeral ? await mkdtemp(join(tmpdir(), 'marketplace-')) : options.dataDir
+    if (options.ephemeral) await removeAbandonedEphemeralDirs()
+    const dataDir = options.ephemeral ? await mkdtemp(join(tmpdir(), EPHEMERAL_PREFIX)) : options.dataDir
     await mkdir(dataDir, { recursive: true })
-    if (options.ephemeral) cleanups.push(() => rm(dataDir, { recursive: true, force: true }))
+    if (options.ephemeral) {
+      await writeFile(join(dataDir, OWNER_FILE), String(process.pid))
+      cleanups.push(() => rm(dataDir, { recursive: true, force: true }))
+    }
     if (options.logDir) await mkdir(options.logDir, { recursive: true })
     const logTo = (name: string) => (options.logDir ? openLog(join(options.logDir, `${name}.log`)) : undefined)
     const port = async (fixed: number): Promise<number> => (options.randomPorts ? freePort() : fixed)
@@ -309,6 +313,29 @@ async function main(): Promise<void> {
   } catch (err) {
     console.error(err instanceof UsageError ? `${err.message}\n\n${USAGE}` : err)
     await shutdown(err instanceof UsageError ? 2 : 1)
+  }
+}
+
+const EPHEMERAL_PREFIX = 'marketplace-'
+const OWNER_FILE = 'stack.pid'
+
+/** A SIGKILLed --ephemeral stack could not delete its data folder: the next one does, once its owner is gone. */
+async function removeAbandonedEphemeralDirs(): Promise<void> {
+  for (const entry of await readdir(tmpdir())) {
+    if (!entry.startsWith(EPHEMERAL_PREFIX)) continue
+    const dir = join(tmpdir(), entry)
+    const owner = Number(await readFile(join(dir, OWNER_FILE), 'utf8').catch(() => ''))
+    if (!Number.isInteger(owner) || owner <= 0 || isRunning(owner)) continue
+    await rm(dir, { recursive: true, force: true }).catch(() => {})
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
   }
 }
 
