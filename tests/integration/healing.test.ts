@@ -52,8 +52,9 @@ const resume = (pid: number | undefined): void => {
   }
 }
 
-/** The Temporal dev server of this stack: the ready file does not list it, its command line names its port. */
+/** The Temporal dev server of this stack: the ready file's pid, else the process whose command line names its port. */
 function temporalPid(): number | undefined {
+  if (stackUrls().pids.temporal) return stackUrls().pids.temporal
   const port = stackUrls().temporal.address.split(':').pop() as string
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue
@@ -269,6 +270,34 @@ describe('the Temporal server freezes during moderateReview', () => {
     const { pids } = stackUrls()
     for (const name of ['facade', 'workflow-worker', 'users', 'comments', 'reviews', 'catalog', 'merchants', 'gateway']) expect(alive(pids[name] as number)).toBe(true)
   }, 180_000)
+})
+
+describe('Temporal restarts (SIGKILL; the stack supervisor starts it again with the same state)', () => {
+  it('reads never wait for it; every worker reconnects by itself (same pids) and a mutation afterwards completes', async () => {
+    const temporal = temporalPid()
+    if (!temporal || !stackUrls().pids.temporal) return console.warn('Temporal is not supervised in this stack: not killing it')
+    const names = ['users', 'comments', 'facade', 'workflow-worker'] as const
+    const before = Object.fromEntries(names.map((name) => [name, stackUrls().pids[name]]))
+    const product = await hotProduct()
+    const author = await registerFreshUser('tmprst')
+    process.kill(temporal, 'SIGKILL')
+    const killedAt = Date.now()
+    // the read path does not touch Temporal
+    expect((await commentsPage(product.id)).errors).toBeUndefined()
+
+    const facadeReady = async () => (await fetch(siblingUrl(stackUrls().subgraphs.facade, '/ready'))).status
+    await pollUntil(facadeReady, (status) => status === 200, { timeoutMs: 90_000, intervalMs: 500, what: "the façade's /ready once Temporal is back" })
+    console.log(`Temporal answered the façade again ${((Date.now() - killedAt) / 1000).toFixed(1)} s after SIGKILL`)
+    const res = await gql(`mutation ($input: PostCommentInput!) { postComment(input: $input) { comment { id } ${OPERATION_FIELDS} } }`, { input: { subject: { type: 'PRODUCT', id: product.id }, body: 'Posted after Temporal came back.' } }, { token: author.token })
+    expect(res.errors).toBeUndefined()
+    const operation = res.data?.postComment.operation as OperationView
+    const done = operation.status === 'RUNNING' ? await waitForOperation(operation.id, author.token, 90_000) : operation
+    expect(done.status).toBe('COMPLETED')
+    console.log(`a postComment started after the restart completed ${((Date.now() - killedAt) / 1000).toFixed(1)} s after SIGKILL`)
+    // healed, not restarted
+    expect(Object.fromEntries(names.map((name) => [name, stackUrls().pids[name]]))).toEqual(before)
+    for (const name of names) expect(alive(before[name] as number)).toBe(true)
+  }, 240_000)
 })
 
 describe('a moderation run waits a bounded time for its decision', () => {
