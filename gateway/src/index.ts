@@ -1,4 +1,4 @@
-import { forkWorkers, readGatewayConfig } from '@marketplace/service-template'
+import { forkWorkers, readGatewayConfig, surviveUnhandledFailures } from '@marketplace/service-template'
 import { startGateway } from './server'
 
 async function main(): Promise<void> {
@@ -7,6 +7,8 @@ async function main(): Promise<void> {
   // share the port (query planning is CPU-bound)
   if (forkWorkers('gateway', config.workers)) return
   const gateway = await startGateway(config)
+  // a stray rejection in one request must not take every other request down with the process
+  surviveUnhandledFailures(gateway.log)
   const shutdown = (signal: string): void => {
     gateway.log.info('stopping', { signal })
     setTimeout(() => process.exit(1), 10_000).unref()
