@@ -135,17 +135,21 @@ describe('the comments page (the contract README query, verbatim)', () => {
     expect((after.response_cache_hits_total ?? 0) - (before.response_cache_hits_total ?? 0)).toBeGreaterThanOrEqual(2)
   })
 
-  it("a page whose authors users has seen is answered from users' in-process cache: no SQL, no Redis", async () => {
+  it("a page whose authors users has seen is answered from users' in-process cache: no SQL, at most the epoch read", async () => {
     const { id } = await hotProduct()
     await gql(renamed('WarmUsers'), { subject: { type: 'PRODUCT', id } })
+    // a fresh operation name per attempt: the gateway's response cache must not answer a retaken measurement
+    let attempt = 0
     const { result, cost } = await measure(
-      () => gql(renamed('WarmUsersAgain'), { subject: { type: 'PRODUCT', id } }),
-      (d) => costsOneLookup(d) && d.users.db_queries_total === 0 && d.users.redis_commands_total === 0,
+      () => gql(renamed(`WarmUsersAgain${Date.now()}x${attempt++}`), { subject: { type: 'PRODUCT', id } }),
+      (d) => costsOneLookup(d) && d.users.db_queries_total === 0 && (d.users.redis_commands_total ?? 0) <= 1,
     )
     expect(result.errors).toBeUndefined()
     expect(cost.users.entities_requests_total).toBe(1)
     expect(cost.users.db_queries_total).toBe(0)
-    expect(cost.users.redis_commands_total).toBe(0)
+    // local copies are served only under a fresh epoch lease (50 ms): an idle process reads the
+    // epoch once (one GET), never the users themselves
+    expect(cost.users.redis_commands_total).toBeLessThanOrEqual(1)
   })
 
   it('every page of the hot product costs the same (no N+1 on any page)', async () => {
@@ -153,9 +157,10 @@ describe('the comments page (the contract README query, verbatim)', () => {
     let after: string | null = null
     let pages = 0
     let seen = 0
+    let attempt = 0 // a fresh operation name per request: no page may come from the response cache
     do {
       const { result, cost } = await measure(
-        () => gql<{ comments: Connection<PageNode> }>(renamed('EveryPage'), { subject: { type: 'PRODUCT', id }, after }),
+        () => gql<{ comments: Connection<PageNode> }>(renamed(`EveryPage${Date.now()}x${attempt++}`), { subject: { type: 'PRODUCT', id }, after }),
         costsOneLookup,
       )
       expect(result.errors).toBeUndefined()
