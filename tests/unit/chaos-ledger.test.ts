@@ -70,6 +70,14 @@ describe('the chaos ledger against the databases', () => {
     expect(checkLedger([p, e1, d], snapshot([comment('c1', commentBody('mA', 'e1'))]), registered).findings.map((f) => f.kind)).toEqual(['lost'])
   })
 
+  it('an edit or a profile change refused on a same-key retry, yet stored: an idempotency finding', () => {
+    const p = post('c1', 'mA')
+    const e = entry('editComment', { target: 'c1', outcome: 'refused', refusal: 'CONFLICT', attempts: 2, intended: { body: commentBody('mA', 'e1') } })
+    expect(checkLedger([p, e], snapshot([comment('c1', commentBody('mA', 'e1'))]), registered).findings.map((f) => f.kind)).toEqual(['idempotency', 'lost'])
+    const u = entry('updateProfile', { target: CLIENT, outcome: 'refused', refusal: 'CONFLICT', attempts: 3, intended: { username: 'c_two' } })
+    expect(checkLedger([u], snapshot([], [{ id: CLIENT, username: 'c_two', avatarUrl: null }]), registered).findings.map((f) => f.kind)).toEqual(['idempotency', 'lost'])
+  })
+
   it('writes without a definite answer are not held against the databases (but still counted)', () => {
     const p = post('c1', 'mA')
     const e = entry('editComment', { target: 'c1', outcome: 'unknown', status: null, intended: { body: commentBody('mA', 'e1') } })

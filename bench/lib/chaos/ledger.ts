@@ -138,7 +138,13 @@ export function checkLedger(entries: readonly LedgerEntry[], snapshot: Snapshot,
     let body = post.intended.body ?? ''
     let deleted = false
     for (const e of history) {
-      if (e.outcome !== 'accepted') continue
+      if (e.outcome !== 'accepted') {
+        // an edit refused on a retry with its key, whose text is nevertheless the comment's
+        if (e.kind === 'editComment' && e.attempts > 1 && row.body === e.intended.body) {
+          findings.push({ kind: 'idempotency', what: `editComment ${e.marker} of comment ${row.id}: a retry with the same Idempotency-Key was refused (${e.refusal}), yet its text is stored` })
+        }
+        continue
+      }
       checked++
       if (e.kind === 'deleteComment') deleted = true
       else if (!deleted) body = e.intended.body ?? body
@@ -159,13 +165,18 @@ export function checkLedger(entries: readonly LedgerEntry[], snapshot: Snapshot,
     }
     let username = registered.get(clientId) ?? null
     let avatarUrl: string | null = null
+    const row = snapshot.users.get(clientId)
     for (const e of history) {
-      if (e.outcome !== 'accepted') continue
+      if (e.outcome !== 'accepted') {
+        if (e.attempts > 1 && e.intended.username !== undefined && row?.username === e.intended.username) {
+          findings.push({ kind: 'idempotency', what: `updateProfile ${e.marker} of user ${clientId}: a retry with the same Idempotency-Key was refused (${e.refusal}), yet its username is stored` })
+        }
+        continue
+      }
       checked++
       if (e.intended.username !== undefined) username = e.intended.username
       if (e.intended.avatarUrl !== undefined) avatarUrl = e.intended.avatarUrl
     }
-    const row = snapshot.users.get(clientId)
     if (!row) findings.push({ kind: 'lost', what: `user ${clientId} does not exist` })
     else if (row.username !== username) findings.push({ kind: 'lost', what: `user ${clientId}: username "${row.username}", the last accepted updateProfile says "${username}"` })
     else if (avatarUrl !== null && row.avatarUrl !== avatarUrl) findings.push({ kind: 'lost', what: `user ${clientId}: avatar "${row.avatarUrl}", the last accepted updateProfile says "${avatarUrl}"` })
