@@ -315,7 +315,9 @@ async function main(options: ChaosOptions): Promise<number> {
     console.log('\n' + md)
     await mkdir(RESULTS, { recursive: true })
     const stamp = started.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-')
-    const json = JSON.stringify({ ...report, ledger: workload.ledger }, null, 2) + '\n'
+    // the ledger entries worth reading (retried, refused or unanswered); the others are the counts above
+    const notable = workload.ledger.filter((e) => e.attempts > 1 || e.outcome !== 'accepted')
+    const json = JSON.stringify({ ...report, ledger: notable }, null, 2) + '\n'
     for (const name of [`${stamp}-${report.kind}`, `latest-${report.kind}`]) {
       await writeFile(join(RESULTS, `${name}.md`), md)
       await writeFile(join(RESULTS, `${name}.json`), json)
