@@ -203,7 +203,7 @@ async function main(options: ChaosOptions): Promise<number> {
       ...Array.from({ length: options.readers }, () => workload.runReader(() => loadRandom.next(), smoke ? 100 : 30)),
     ]
 
-    // the faults: after a warm-up, one at a time, each waited out
+    // the faults: after a warm-up, one at a time, each waited out (recovered) before the next
     const replicas = { users: 2, comments: 2, gateway: 2 }
     const loadMs = options.minutes * 60_000
     const plan = planFaults(rng, smoke, 50)
@@ -211,6 +211,9 @@ async function main(options: ChaosOptions): Promise<number> {
     await sleep(smoke ? 4_000 : 10_000)
     for (const fault of plan) {
       if (!smoke && Date.now() - t0 + 20_000 > loadMs) break
+      // land on writes in flight: wait (at most 3 s) until a few mutations are waiting for their answer
+      const waitUntil = Date.now() + 3_000
+      while (workload.inFlight < Math.min(3, Math.ceil(options.clients / 2)) && Date.now() < waitUntil) await sleep(20)
       const record = await injectFault(fault, ready, stack.readyFile, workload, subjects[0] as Subject, t0, replicas)
       if (record) faults.push(record)
       await sleep(fault.gapMs)

@@ -120,6 +120,8 @@ export class Workload {
   private readonly seen: string[] = []
   private seq = 0
   stopped = false
+  /** mutations sent and not yet answered for good (the faults wait for some, to land on writes in flight) */
+  inFlight = 0
 
   constructor(
     private readonly api: Api,
@@ -158,6 +160,19 @@ export class Workload {
   private async mutate(entry: LedgerEntry, field: string, query: string, variables: unknown, token: string, policy = this.policy): Promise<Verdict> {
     const resend = () => this.api.send(query, variables, { token, key: entry.key })
     let verdict: Verdict = { kind: 'retry', reason: 'not sent', operationId: null }
+    this.inFlight++
+    try {
+      verdict = await this.attempts(entry, field, resend, policy)
+    } finally {
+      this.inFlight--
+    }
+    this.record(entry, verdict)
+    if (entry.outcome === 'unknown') this.pending.push({ entry, resend, field, token })
+    return verdict
+  }
+
+  private async attempts(entry: LedgerEntry, field: string, resend: () => Promise<Attempt>, policy: RetryPolicy): Promise<Verdict> {
+    let verdict: Verdict = { kind: 'retry', reason: 'not sent', operationId: null }
     for (let attempt = 1; attempt <= policy.attempts; attempt++) {
       verdict = classify(field, await resend())
       entry.attempts++
@@ -169,8 +184,6 @@ export class Workload {
       if (attempt < policy.attempts && !this.stopped) await sleep(backoffMs(policy, attempt, Math.random))
       else if (attempt < policy.attempts) await sleep(200)
     }
-    this.record(entry, verdict)
-    if (entry.outcome === 'unknown') this.pending.push({ entry, resend, field, token })
     return verdict
   }
 
