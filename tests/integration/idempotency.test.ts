@@ -18,6 +18,7 @@ import {
   malloryStore,
   registerFreshUser,
   removeCreatedRows,
+  submitProductReview,
   trackCreated,
   uniqueUsername,
   waitForOperation,
@@ -164,6 +165,31 @@ describe('Idempotency-Key: a retry gets the first answer and changes nothing twi
     expect(res.status).toBe(400)
     expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT')
     expect(res.errors?.[0]?.message).toMatch(/Idempotency-Key/)
+  })
+})
+
+describe('Idempotency-Key on moderateReview (one run per review: the key names the decision)', () => {
+  const MODERATE = 'mutation ($input: ModerateReviewInput!) { moderateReview(input: $input) { review { id status } operation { id status } } }'
+
+  it('a moderator retrying the same decision with the same key gets the first answer, while the run goes on and after it ended; another key is a CONFLICT', async () => {
+    const reviewId = await submitProductReview(alice, productId, 4)
+    const moderator = await login('moderator')
+    const key = `moderate-${randomUUID()}`
+    const input = { reviewId, decision: 'APPROVE' }
+    const first = answer(await send(MODERATE, { input }, moderator, key), 'moderateReview')
+    expect(first.review).toEqual({ id: reviewId, status: 'PUBLISHED' })
+    // the retry of a lost answer: the same update, not "already moderated"
+    const again = answer(await send(MODERATE, { input }, moderator, key), 'moderateReview')
+    expect(again.operation.id).toBe(first.operation.id)
+    expect(again.review.status).toBe('PUBLISHED')
+    await waitForOperation(first.operation.id, moderator)
+    const afterEnd = answer(await send(MODERATE, { input }, moderator, key), 'moderateReview')
+    expect(afterEnd.operation.id).toBe(first.operation.id)
+    expect(afterEnd.review).toEqual({ id: reviewId, status: 'PUBLISHED' })
+    // a decision the run never took is still refused, with or without a key
+    expectOneError(await send(MODERATE, { input: { reviewId, decision: 'REJECT', reason: 'Changed my mind.' } }, moderator, key), 'CONFLICT')
+    expectOneError(await send(MODERATE, { input }, moderator, `other-${randomUUID()}`), 'CONFLICT')
+    expectOneError(await send(MODERATE, { input }, moderator), 'CONFLICT')
   })
 })
 

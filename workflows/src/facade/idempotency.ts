@@ -38,3 +38,13 @@ export function keyedWorkflowId(owner: string, mutation: string, key: string): s
 export function requestDigest(secret: string, mutation: string, input: unknown): string {
   return createHmac('sha256', secret).update(JSON.stringify([mutation, input])).digest('hex')
 }
+
+/**
+ * The Temporal update id of a keyed moderation decision: a digest of (owner, key, the decision).
+ * Temporal answers an update id it has already seen in a run with that update's outcome, so a
+ * retry after a lost answer gets the first answer instead of "already moderated"; the same key
+ * with another decision is another update, which the run refuses (CONFLICT).
+ */
+export function keyedUpdateId(owner: string, key: string, decision: unknown): string {
+  return `moderate-key-${createHash('sha256').update(JSON.stringify([owner, key, decision])).digest('hex').slice(0, 40)}`
+}

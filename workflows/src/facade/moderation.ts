@@ -21,6 +21,7 @@ export async function updateWithStartWithin<Ret, W extends Workflow = Workflow>(
   args: unknown[],
   start: WithStartWorkflowOperation<W>,
   waitMs: number,
+  updateId?: string,
 ): Promise<Ret | null> {
   const deadline = Date.now() + waitMs
   let timer: NodeJS.Timeout | undefined
@@ -32,7 +33,7 @@ export async function updateWithStartWithin<Ret, W extends Workflow = Workflow>(
     return Promise.race([call, timedOut])
   }
   try {
-    const accepted = await bounded(() => client.workflow.startUpdateWithStart(update, { args, waitForStage: 'ACCEPTED', startWorkflowOperation: start }))
+    const accepted = await bounded(() => client.workflow.startUpdateWithStart(update, { args, waitForStage: 'ACCEPTED', startWorkflowOperation: start, ...(updateId ? { updateId } : {}) }))
     if (accepted === TIMED_OUT) return await runningOrNotTaken(start)
     const result = await bounded(() => accepted.result() as Promise<Ret>)
     return result === TIMED_OUT ? null : result
@@ -50,4 +51,13 @@ async function runningOrNotTaken<W extends Workflow>(start: WithStartWorkflowOpe
   const started = await Promise.race([start.workflowHandle().then(() => true, () => false), new Promise<false>((resolve) => setImmediate(() => resolve(false)))])
   if (started) return null
   throw new DecisionNotTakenError('Temporal did not take the moderation decision within MUTATION_WAIT_MS; the moderator may try again')
+}
+
+/**
+ * Whether the run `workflowId` (its latest execution) accepted the update `updateId`: a keyed
+ * decision whose answer was lost, retried after the run ended. Bounded by `waitMs`.
+ */
+export async function acceptedUpdate(client: Client, workflowId: string, updateId: string, waitMs: number): Promise<boolean> {
+  const history = await client.withDeadline(Date.now() + waitMs, () => client.workflow.getHandle(workflowId).fetchHistory())
+  return (history.events ?? []).some((event) => event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.meta?.updateId === updateId)
 }

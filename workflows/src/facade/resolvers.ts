@@ -19,8 +19,8 @@ import type { Actor } from '../scenarios/types'
 import { SCENARIOS_TASK_QUEUE } from '../task-queues'
 import { readFacadeConfig } from './config'
 import { isCompensated, toDomainError } from './failures'
-import { isIdempotencyKey, keyedWorkflowId, keyOwner, REQUEST_MEMO, requestDigest } from './idempotency'
-import { updateWithStartWithin } from './moderation'
+import { isIdempotencyKey, keyedUpdateId, keyedWorkflowId, keyOwner, REQUEST_MEMO, requestDigest } from './idempotency'
+import { acceptedUpdate, updateWithStartWithin } from './moderation'
 import { canSeeOperation, loadOperation, type Operation } from './operations'
 import { temporalClient } from './temporal'
 
@@ -242,12 +242,29 @@ export const resolvers: GraphQLResolverMap<Context> = {
         // a finished run (the review was moderated) stays; a failed or compensated one may be retried
         workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
       })
+      // with an Idempotency-Key the decision has its own update id: a retry is the same update
+      const key = ctx.fromGateway ? ctx.idempotencyKey : null
+      if (key != null && !isIdempotencyKey(key)) throw badUserInput('Idempotency-Key', 'The Idempotency-Key header must be 1 to 200 printable ASCII characters.')
+      const updateId = key != null ? keyedUpdateId(keyOwner(ctx.caller, ctx.clientAddress), key, { reviewId, decision: input.decision, reason }) : undefined
       try {
         // bounded: past MUTATION_WAIT_MS the run's operation answers RUNNING (or the call fails, to retry)
-        const review = await updateWithStartWithin<{ id: string }, Scenarios['moderateReview']>(client, 'moderate', [{ moderatorId: actor.userId, decision: input.decision, reason }], start, facadeConfig.mutationWaitMs)
+        const review = await updateWithStartWithin<{ id: string }, Scenarios['moderateReview']>(
+          client,
+          'moderate',
+          [{ moderatorId: actor.userId, decision: input.decision, reason }],
+          start,
+          facadeConfig.mutationWaitMs,
+          updateId,
+        )
         return { review: ref('Review', review?.id ?? reviewId), operation: { id: workflowId } }
       } catch (err) {
-        if (err instanceof WorkflowExecutionAlreadyStartedError) throw conflict('This review has already been moderated.')
+        if (err instanceof WorkflowExecutionAlreadyStartedError) {
+          // the run has ended: a keyed retry of the decision it took gets that decision's answer
+          if (updateId && (await acceptedUpdate(client, workflowId, updateId, facadeConfig.mutationWaitMs))) {
+            return { review: ref('Review', reviewId), operation: { id: workflowId } }
+          }
+          throw conflict('This review has already been moderated.')
+        }
         throw toDomainError(err) ?? err
       }
     },
