@@ -62,9 +62,15 @@ export interface Client {
   profileOpen: boolean
 }
 
+const READ_TRIES = 3
+
 export interface ReaderStats {
+  /** requests sent, and answered with a page */
   attempts: number
   ok: number
+  /** reads as a client sees them: a failed request is tried again, up to READ_TRIES times */
+  reads: number
+  readsOk: number
   /** [time, ok] of every read, to see availability around each fault */
   readonly timeline: [number, boolean][]
 }
@@ -111,7 +117,7 @@ export async function loginAs(api: Api, username: string, password: string): Pro
 
 export class Workload {
   readonly ledger: LedgerEntry[] = []
-  readonly readers: ReaderStats = { attempts: 0, ok: 0, timeline: [] }
+  readonly readers: ReaderStats = { attempts: 0, ok: 0, reads: 0, readsOk: 0, timeline: [] }
   /** mutations without a definite answer: resent with the same key once the faults have stopped */
   private readonly pending: Pending[] = []
   /** submitted reviews waiting for the moderator */
@@ -320,10 +326,18 @@ export class Workload {
   async runReader(random: () => number, pauseMs: number): Promise<void> {
     while (!this.stopped) {
       const subject = this.subjects[Math.floor(random() * this.subjects.length)] as Subject
-      const ok = await this.readPage(subject)
-      this.readers.attempts++
-      if (ok) this.readers.ok++
-      this.readers.timeline.push([Date.now(), ok])
+      // a real client tries a failed read again (here: 3 tries, 250 then 500 ms apart)
+      let ok = false
+      for (let attempt = 1; attempt <= READ_TRIES; attempt++) {
+        ok = await this.readPage(subject)
+        this.readers.attempts++
+        if (ok) this.readers.ok++
+        this.readers.timeline.push([Date.now(), ok])
+        if (ok || this.stopped) break
+        await sleep(250 * attempt)
+      }
+      this.readers.reads++
+      if (ok) this.readers.readsOk++
       await sleep(pauseMs)
     }
   }
