@@ -1,4 +1,5 @@
 // A seeded random number generator (mulberry32): the same --seed gives the same faults, in the same order.
+import { mulberry32 } from '../zipf'
 
 export interface Rng {
   /** a float in [0, 1) */
@@ -12,14 +13,8 @@ export interface Rng {
 }
 
 export function createRng(seed: number): Rng {
-  let state = seed >>> 0
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  // the benchmark's generator: one implementation of mulberry32 for bench/
+  const next = mulberry32(seed)
   return {
     next,
     int: (min, max) => min + Math.floor(next() * (max - min + 1)),
