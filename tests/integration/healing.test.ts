@@ -226,6 +226,35 @@ describe('the workflow worker stops during a mutation', () => {
   }, 120_000)
 })
 
+describe('the workflow worker is SIGKILLed during a mutation (the supervisor starts it again)', () => {
+  it('postComment answers within MUTATION_WAIT_MS, and the operation completes on the new worker with one comment', async () => {
+    const worker = stackUrls().pids['workflow-worker'] as number
+    const author = await registerFreshUser('heal_kill')
+    const product = await hotProduct()
+    const body = `Posted while the worker died ${Date.now()}.`
+    // frozen first, so that it has taken the run's first task when it dies
+    freeze(worker)
+    const answer = gql(`mutation ($input: PostCommentInput!) { postComment(input: $input) { comment { id } ${OPERATION_FIELDS} } }`, { input: { subject: { type: 'PRODUCT', id: product.id }, body } }, { token: author.token })
+    await new Promise((resolve) => setTimeout(resolve, 1_000))
+    process.kill(worker, 'SIGKILL')
+    const asked = Date.now()
+    const res = await answer
+    expect(res.errors).toBeUndefined()
+    expect(Date.now() - asked).toBeLessThan(MUTATION_WAIT_MS + 10_000)
+    const operation = res.data?.postComment.operation as OperationView
+    const done = await waitForOperation(operation.id, author.token, 90_000)
+    expect(done.status).toBe('COMPLETED')
+    const replacement = await pollUntil(async () => stackUrls().pids['workflow-worker'], (pid) => pid !== undefined && pid !== worker && alive(pid), {
+      timeoutMs: 15_000,
+      intervalMs: 200,
+      what: 'the supervisor to start a new workflow worker',
+    })
+    expect(replacement).not.toBe(worker)
+    const comments = await withDatabase('comments', async (db) => (await db.query('SELECT id FROM comments WHERE body = $1', [body])).rowCount)
+    expect(comments).toBe(1)
+  }, 150_000)
+})
+
 describe('the Temporal server freezes during moderateReview', () => {
   it('the moderator gets a bounded answer (RUNNING with its operation, or an error to retry), and once Temporal is back the run ends', async () => {
     const temporal = temporalPid()
