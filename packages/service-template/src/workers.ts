@@ -61,9 +61,19 @@ export function forkWorkers(name: string, count: number, policy: RestartPolicy =
   })
   const stop = (): void => {
     stopping = true
-    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM')
+    for (const worker of Object.values(cluster.workers ?? {})) {
+      // a worker that already died may not be signalled or disconnected any more: its 'error'
+      // event, unheard, would crash the primary (exit code 1) in the middle of a clean stop
+      worker?.process.on('error', () => undefined)
+      worker?.process.kill('SIGTERM')
+    }
     setTimeout(() => process.exit(0), 10_000).unref()
-    cluster.disconnect(() => process.exit(0))
+    // done once every worker has exited (cluster forgets a worker when it has)
+    const done = (): void => {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0)
+    }
+    cluster.on('exit', done)
+    done()
   }
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)
