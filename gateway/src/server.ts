@@ -8,6 +8,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import {
   ANONYMOUS,
   CALLER_HEADER,
+  checkIdempotencyKey,
   closeServer,
   createErrorFormatter,
   createLogger,
@@ -22,6 +23,7 @@ import {
   sendJson,
   serveReadiness,
   httpCheck,
+  IDEMPOTENCY_KEY_HEADER,
   signCaller,
   verifyToken,
   type Caller,
@@ -40,7 +42,6 @@ import { withDeadline } from './request-deadline'
 import { QueryLimits } from './request-limits'
 import { startMetricsServer } from './metrics-server'
 import { clientAddressOf, oneCredentialField, useCredentialRateLimits } from './rate-limit'
-import { IDEMPOTENCY_KEY_HEADER, idempotencyKeyOf } from './idempotency'
 import { PersistedQueryStore } from './persisted-queries'
 import { ResponseCache } from './response-cache'
 import { readSupergraphConfig } from './supergraph-config'
@@ -184,7 +185,7 @@ export async function startGateway(config: GatewayConfig = readGatewayConfig()):
     : null
 
   const handleGraphQL = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const idempotency = idempotencyKeyOf(req.headers)
+    const idempotency = checkIdempotencyKey(req.headers)
     const context = async (): Promise<GatewayContext> => {
       const caller = callerFromAuthorization(config.jwtSecret, req.headers.authorization)
       const clientAddress = clientAddressOf(req, config.trustProxy)

@@ -1,7 +1,7 @@
 // The Idempotency-Key's rules: which keys the gateway forwards, and how the façade turns a key into
 // a run's id (the same key of the same caller → the same run; anything else → another run).
-import { idempotencyKeyOf } from '../../gateway/src/idempotency'
-import { isIdempotencyKey, keyedWorkflowId, keyOwner, requestDigest, workflowIdPrefix } from '../../workflows/src/facade/idempotency'
+import { checkIdempotencyKey, isIdempotencyKey } from '../../packages/service-template/src/idempotency'
+import { keyedWorkflowId, keyOwner, requestDigest, workflowIdPrefix } from '../../workflows/src/facade/idempotency'
 
 const OPERATION_ID = /^[a-z][a-z0-9_-]*$/
 const alice = { userId: '11111111-1111-4111-8111-111111111111', role: 'CUSTOMER' as const }
@@ -10,15 +10,15 @@ const anonymous = { userId: null, role: null }
 
 describe('the gateway forwards a key of 1..200 printable ASCII characters', () => {
   it('no header: no key', () => {
-    expect(idempotencyKeyOf({})).toEqual({ ok: true, key: null })
+    expect(checkIdempotencyKey({})).toEqual({ ok: true, key: null })
   })
 
   it.each(['a', 'order 42/retry=1', '~'.repeat(200)])('accepts %j', (key) => {
-    expect(idempotencyKeyOf({ 'idempotency-key': key })).toEqual({ ok: true, key })
+    expect(checkIdempotencyKey({ 'idempotency-key': key })).toEqual({ ok: true, key })
   })
 
   it.each(['', 'k'.repeat(201), 'clé', 'tab\there', 'new\nline'])('refuses %j with a message naming the header', (key) => {
-    const checked = idempotencyKeyOf({ 'idempotency-key': key })
+    const checked = checkIdempotencyKey({ 'idempotency-key': key })
     expect(checked.ok).toBe(false)
     expect(!checked.ok && checked.message).toMatch(/Idempotency-Key/)
     expect(isIdempotencyKey(key)).toBe(false)

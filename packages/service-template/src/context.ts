@@ -1,3 +1,4 @@
+import { IDEMPOTENCY_KEY_HEADER } from './idempotency'
 import type { IncomingHttpHeaders } from 'node:http'
 import type { Kysely } from 'kysely'
 import { ANONYMOUS, CALLER_HEADER, verifyCaller, type Caller } from './auth'
@@ -37,9 +38,7 @@ export interface CallerOfRequest {
   readonly clientAddress: string | null
 }
 
-/** The header the gateway forwards a client's Idempotency-Key in (to the façade only). */
-export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key'
-
+/** The Idempotency-Key the gateway forwarded, as sent (the façade checks it). */
 export function idempotencyKeyOf(headers: IncomingHttpHeaders): string | null {
   const raw = headers[IDEMPOTENCY_KEY_HEADER]
   return (Array.isArray(raw) ? raw[0] : raw) ?? null

@@ -6,8 +6,6 @@ import type { Caller } from '@marketplace/service-template'
 /** The memo field holding the digest of the request a keyed run was started for. */
 export const REQUEST_MEMO = 'request'
 
-/** 1..200 printable ASCII characters (the gateway checks it too). */
-export const isIdempotencyKey = (key: string): boolean => /^[\x20-\x7e]{1,200}$/.test(key)
 
 /**
  * Who a key belongs to: the signed-in user, or for an anonymous caller (registerUser) the client

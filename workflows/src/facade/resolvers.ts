@@ -4,6 +4,8 @@ import { WorkflowExecutionAlreadyStartedError, WithStartWorkflowOperation } from
 import DataLoader from 'dataloader'
 import {
   badUserInput,
+  INVALID_IDEMPOTENCY_KEY,
+  isIdempotencyKey,
   conflict,
   forbidden,
   hashPassword,
@@ -19,7 +21,7 @@ import type { Actor } from '../scenarios/types'
 import { SCENARIOS_TASK_QUEUE } from '../task-queues'
 import { readFacadeConfig } from './config'
 import { isCompensated, toDomainError } from './failures'
-import { isIdempotencyKey, keyedUpdateId, keyedWorkflowId, keyOwner, REQUEST_MEMO, requestDigest } from './idempotency'
+import { keyedUpdateId, keyedWorkflowId, keyOwner, REQUEST_MEMO, requestDigest } from './idempotency'
 import { acceptedUpdate, updateWithStartWithin } from './moderation'
 import { canSeeOperation, loadOperation, type Operation } from './operations'
 import { temporalClient } from './temporal'
@@ -91,11 +93,17 @@ async function runScenario<Name extends ScenarioName>(
   }
 }
 
+/** The client's Idempotency-Key, as the gateway forwarded it (null without one, or from anyone else). */
+function idempotencyKeyOfRequest(ctx: Context): string | null {
+  const key = ctx.fromGateway ? ctx.idempotencyKey : null
+  if (key != null && !isIdempotencyKey(key)) throw badUserInput('Idempotency-Key', INVALID_IDEMPOTENCY_KEY)
+  return key
+}
+
 async function startScenario<Name extends ScenarioName>(ctx: Context, name: Name, preferredId: string, input: Parameters<Scenarios[Name]>[0], request: unknown) {
   const client = await temporalClient(ctx.config.temporal)
-  const key = ctx.fromGateway ? ctx.idempotencyKey : null
+  const key = idempotencyKeyOfRequest(ctx)
   if (key != null) {
-    if (!isIdempotencyKey(key)) throw badUserInput('Idempotency-Key', 'The Idempotency-Key header must be 1 to 200 printable ASCII characters.')
     const workflowId = keyedWorkflowId(keyOwner(ctx.caller, ctx.clientAddress), name, key)
     const digest = requestDigest(ctx.config.gatewaySecret, name, request)
     try {
@@ -243,8 +251,7 @@ export const resolvers: GraphQLResolverMap<Context> = {
         workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
       })
       // with an Idempotency-Key the decision has its own update id: a retry is the same update
-      const key = ctx.fromGateway ? ctx.idempotencyKey : null
-      if (key != null && !isIdempotencyKey(key)) throw badUserInput('Idempotency-Key', 'The Idempotency-Key header must be 1 to 200 printable ASCII characters.')
+      const key = idempotencyKeyOfRequest(ctx)
       const updateId = key != null ? keyedUpdateId(keyOwner(ctx.caller, ctx.clientAddress), key, { reviewId, decision: input.decision, reason }) : undefined
       try {
         // bounded: past MUTATION_WAIT_MS the run's operation answers RUNNING (or the call fails, to retry)
