@@ -14,7 +14,15 @@ import { CHAOS_USAGE, ChaosUsageError, parseChaosArgs, type ChaosOptions } from 
 import { Api, loginAs, registerClient, Workload, type Subject } from './lib/chaos/clients'
 import { childrenOf, isAlive, isWorkerFault, planFaults, processOf, readPids, STOP_SECONDS, type PlannedFault } from './lib/chaos/faults'
 import { checkLedger, checkRating, comparePage, type Finding, type UserRow } from './lib/chaos/ledger'
-import { recoveryByKind, refusalCounts, renderChaosMarkdown, summarizeMutations, withWriteRecovery, type ChaosReport, type FaultRecord } from './lib/chaos/report'
+import {
+  recoveryByKind,
+  refusalCounts,
+  renderChaosMarkdown,
+  summarizeMutations,
+  withWriteRecovery,
+  type ChaosReport,
+  type FaultRecord,
+} from './lib/chaos/report'
 import { createRng } from './lib/chaos/rng'
 
 const ROOT = join(__dirname, '..')
@@ -36,8 +44,26 @@ async function startStack(work: string): Promise<{ child: ChildProcess; readyFil
   const logDir = join(work, 'logs')
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(ROOT, 'scripts', 'stack.ts'), '--ephemeral', '--random-ports', '--headless', '--exit-with-parent', '--replicas', 'users=2,comments=2,gateway=2', '--ready-file', readyFile, '--log-dir', logDir],
-    { cwd: ROOT, env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', NODE_ENV: 'development' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    [
+      '--import',
+      'tsx',
+      join(ROOT, 'scripts', 'stack.ts'),
+      '--ephemeral',
+      '--random-ports',
+      '--headless',
+      '--exit-with-parent',
+      '--replicas',
+      'users=2,comments=2,gateway=2',
+      '--ready-file',
+      readyFile,
+      '--log-dir',
+      logDir,
+    ],
+    {
+      cwd: ROOT,
+      env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', NODE_ENV: 'development' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   )
   let output = ''
   child.stdout?.on('data', (c: Buffer) => (output += c.toString()))
@@ -102,7 +128,15 @@ async function partAnswers(ready: Ready, name: string): Promise<boolean> {
   return url ? httpOk(sibling(url, '/health')) : true
 }
 
-async function injectFault(fault: PlannedFault, ready: Ready, readyFile: string, workload: Workload, subject: Subject, t0: number, replicas: Record<string, number>): Promise<FaultRecord | null> {
+async function injectFault(
+  fault: PlannedFault,
+  ready: Ready,
+  readyFile: string,
+  workload: Workload,
+  subject: Subject,
+  t0: number,
+  replicas: Record<string, number>,
+): Promise<FaultRecord | null> {
   const name = processOf(fault)
   const primary = readPids(readyFile)[name]
   if (!primary) return null
@@ -147,7 +181,17 @@ async function injectFault(fault: PlannedFault, ready: Ready, readyFile: string,
   }
   const during = workload.readers.timeline.slice(readsBefore)
   log(`${fault.kind}: process back ${processBackMs ?? 'never'} ms, recovered ${recoveredMs ?? 'never'} ms`)
-  return { kind: fault.kind, process: name, pid, signal, at: at - t0, processBackMs, recoveredMs, readsDuring: during.length, readsOkDuring: during.filter(([, ok]) => ok).length }
+  return {
+    kind: fault.kind,
+    process: name,
+    pid,
+    signal,
+    at: at - t0,
+    processBackMs,
+    recoveredMs,
+    readsDuring: during.length,
+    readsOkDuring: during.filter(([, ok]) => ok).length,
+  }
 }
 
 async function query<T>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
@@ -182,7 +226,10 @@ async function main(options: ChaosOptions): Promise<number> {
     const startupS = Math.round((Date.now() - t00) / 1000)
     log(`stack ready in ${startupS} s: ${ready.gateway}; seed ${options.seed}`)
     const api = new Api(new URL(ready.gateway), keepAliveAgent(options.clients + options.readers + 8))
-    const products = (await api.data<{ products: { edges: { node: { id: string } }[] } }>('{ products(first: 20) { edges { node { id } } } }', {}))?.products.edges.map((e) => e.node.id) ?? []
+    const products =
+      (
+        await api.data<{ products: { edges: { node: { id: string } }[] } }>('{ products(first: 20) { edges { node { id } } } }', {})
+      )?.products.edges.map((e) => e.node.id) ?? []
     if (products.length < 5) throw new Error('no products to work on')
     const subjects: Subject[] = products.slice(0, 3).map((id) => ({ type: 'PRODUCT', id }))
     const moderator = await loginAs(api, 'moderator', 'moderator')
@@ -231,12 +278,23 @@ async function main(options: ChaosOptions): Promise<number> {
 
     // the checks
     const ids = clients.map((c) => c.id)
-    const comments = await query<{ id: string; body: string; deleted: boolean; author_id: string; parent_id: string | null; subject_type: string; subject_id: string }>(
+    const comments = await query<{
+      id: string
+      body: string
+      deleted: boolean
+      author_id: string
+      parent_id: string | null
+      subject_type: string
+      subject_id: string
+    }>(
       ready.postgres.comments as string,
       'SELECT id, body, deleted, author_id, parent_id, subject_type, subject_id FROM comments WHERE author_id = ANY($1::uuid[])',
       [ids],
     )
-    const userRows = await query<{ id: string; username: string; avatar_url: string | null }>(ready.postgres.users as string, 'SELECT id, username, avatar_url FROM users')
+    const userRows = await query<{ id: string; username: string; avatar_url: string | null }>(
+      ready.postgres.users as string,
+      'SELECT id, username, avatar_url FROM users',
+    )
     const users = new Map<string, UserRow>(userRows.map((u) => [u.id, { id: u.id, username: u.username, avatarUrl: u.avatar_url }]))
     const reviews = await query<{ id: string; author_id: string; subject_id: string; body: string; rating: number; status: string }>(
       ready.postgres.reviews as string,
@@ -244,9 +302,24 @@ async function main(options: ChaosOptions): Promise<number> {
       [ids],
     )
     const snapshot = {
-      comments: comments.map((c) => ({ id: c.id, body: c.body, deleted: c.deleted, authorId: c.author_id, parentId: c.parent_id, subjectType: c.subject_type, subjectId: c.subject_id })),
+      comments: comments.map((c) => ({
+        id: c.id,
+        body: c.body,
+        deleted: c.deleted,
+        authorId: c.author_id,
+        parentId: c.parent_id,
+        subjectType: c.subject_type,
+        subjectId: c.subject_id,
+      })),
       users,
-      reviews: reviews.map((r) => ({ id: r.id, authorId: r.author_id, subjectId: r.subject_id, body: r.body, rating: r.rating, status: r.status })),
+      reviews: reviews.map((r) => ({
+        id: r.id,
+        authorId: r.author_id,
+        subjectId: r.subject_id,
+        body: r.body,
+        rating: r.rating,
+        status: r.status,
+      })),
     }
     const ledgerCheck = checkLedger(workload.ledger, snapshot, registered)
     const findings: Finding[] = [...ledgerCheck.findings]
@@ -260,33 +333,73 @@ async function main(options: ChaosOptions): Promise<number> {
         "SELECT id, body, deleted FROM comments WHERE subject_type = 'PRODUCT' AND subject_id = $1 AND parent_id IS NULL ORDER BY created_at DESC, id DESC LIMIT 10",
         [subject.id],
       )
-      const [{ count } = { count: '0' }] = await query<{ count: string }>(ready.postgres.comments as string, "SELECT count(*) FROM comments WHERE subject_type = 'PRODUCT' AND subject_id = $1 AND parent_id IS NULL", [subject.id])
-      const pageRows = await query<{ id: string; body: string; deleted: boolean }>(ready.postgres.comments as string, 'SELECT id, body, deleted FROM comments WHERE subject_id = $1', [subject.id])
+      const [{ count } = { count: '0' }] = await query<{ count: string }>(
+        ready.postgres.comments as string,
+        "SELECT count(*) FROM comments WHERE subject_type = 'PRODUCT' AND subject_id = $1 AND parent_id IS NULL",
+        [subject.id],
+      )
+      const pageRows = await query<{ id: string; body: string; deleted: boolean }>(
+        ready.postgres.comments as string,
+        'SELECT id, body, deleted FROM comments WHERE subject_id = $1',
+        [subject.id],
+      )
       const bodies = new Map(pageRows.map((r) => [r.id, { body: r.deleted ? '' : r.body }]))
       for (const token of [undefined, clients[0]?.token]) {
-        const d = await api.data<{ comments: { totalCount: number; edges: { node: { id: string; body: string; author: { id: string; username: string; avatarUrl: string | null } } }[] } }>(COMMENTS_PAGE_QUERY, { subject, after: null }, token)
+        const d = await api.data<{
+          comments: {
+            totalCount: number
+            edges: { node: { id: string; body: string; author: { id: string; username: string; avatarUrl: string | null } } }[]
+          }
+        }>(COMMENTS_PAGE_QUERY, { subject, after: null }, token)
         pagesCompared++
         if (!d) {
           findings.push({ kind: 'stale', what: `PRODUCT:${subject.id}: the page did not answer after settling` })
           continue
         }
-        findings.push(...comparePage(`PRODUCT:${subject.id}${token ? ' (signed in)' : ''}`, { totalCount: d.comments.totalCount, edges: d.comments.edges.map((e) => e.node) }, { totalCount: Number(count), ids: top.map((r) => r.id) }, bodies, users))
+        findings.push(
+          ...comparePage(
+            `PRODUCT:${subject.id}${token ? ' (signed in)' : ''}`,
+            { totalCount: d.comments.totalCount, edges: d.comments.edges.map((e) => e.node) },
+            { totalCount: Number(count), ids: top.map((r) => r.id) },
+            bodies,
+            users,
+          ),
+        )
       }
     }
     let usersCompared = 0
     for (const c of clients) {
-      const d = await api.data<{ user: { username: string; avatarUrl: string | null } | null }>('query ($id: ID!) { user(id: $id) { username avatarUrl } }', { id: c.id })
+      const d = await api.data<{ user: { username: string; avatarUrl: string | null } | null }>(
+        'query ($id: ID!) { user(id: $id) { username avatarUrl } }',
+        { id: c.id },
+      )
       const row = users.get(c.id)
       usersCompared++
       if (!d?.user || !row || d.user.username !== row.username || d.user.avatarUrl !== row.avatarUrl) {
-        findings.push({ kind: 'stale', what: `user ${c.id} shown as ${JSON.stringify(d?.user)}, the database has ${row?.username} / ${row?.avatarUrl}` })
+        findings.push({
+          kind: 'stale',
+          what: `user ${c.id} shown as ${JSON.stringify(d?.user)}, the database has ${row?.username} / ${row?.avatarUrl}`,
+        })
       }
     }
     // ratings: every product's stored rating against the mean of its PUBLISHED reviews
-    const rated = (await api.data<{ products: { edges: { node: { id: string; rating: { count: number; average: number | null } } }[] } }>('{ products(first: 100) { edges { node { id rating { count average } } } } }', {}))?.products.edges ?? []
-    const published = await query<{ subject_id: string; rating: number }>(ready.postgres.reviews as string, "SELECT subject_id, rating FROM reviews WHERE status = 'PUBLISHED' AND subject_type = 'PRODUCT'")
+    const rated =
+      (
+        await api.data<{ products: { edges: { node: { id: string; rating: { count: number; average: number | null } } }[] } }>(
+          '{ products(first: 100) { edges { node { id rating { count average } } } } }',
+          {},
+        )
+      )?.products.edges ?? []
+    const published = await query<{ subject_id: string; rating: number }>(
+      ready.postgres.reviews as string,
+      "SELECT subject_id, rating FROM reviews WHERE status = 'PUBLISHED' AND subject_type = 'PRODUCT'",
+    )
     for (const { node } of rated) {
-      const finding = checkRating(node.id, node.rating, published.filter((p) => p.subject_id === node.id).map((p) => p.rating))
+      const finding = checkRating(
+        node.id,
+        node.rating,
+        published.filter((p) => p.subject_id === node.id).map((p) => p.rating),
+      )
       if (finding) findings.push(finding)
     }
     if (rated.length === 0) findings.push({ kind: 'rating', what: 'the products did not answer after settling' })
@@ -315,8 +428,22 @@ async function main(options: ChaosOptions): Promise<number> {
       },
       faults: timedFaults,
       recoveryByKind: recoveryByKind(timedFaults),
-      checks: { checkedWrites: ledgerCheck.checked, unverifiable: ledgerCheck.unverifiable, pagesCompared, usersCompared, productsCompared: rated.length },
-      findings: { lost: count('lost'), duplicated: count('duplicated'), stale: count('stale'), rating: count('rating'), idempotency: count('idempotency'), unsettled: count('unsettled'), unrecovered },
+      checks: {
+        checkedWrites: ledgerCheck.checked,
+        unverifiable: ledgerCheck.unverifiable,
+        pagesCompared,
+        usersCompared,
+        productsCompared: rated.length,
+      },
+      findings: {
+        lost: count('lost'),
+        duplicated: count('duplicated'),
+        stale: count('stale'),
+        rating: count('rating'),
+        idempotency: count('idempotency'),
+        unsettled: count('unsettled'),
+        unrecovered,
+      },
       samples: findings.slice(0, 50),
       refusals: refusalCounts(workload.ledger),
       passed: findings.length === 0 && unrecovered === 0,
@@ -324,7 +451,10 @@ async function main(options: ChaosOptions): Promise<number> {
     const md = renderChaosMarkdown(report)
     console.log('\n' + md)
     await mkdir(RESULTS, { recursive: true })
-    const stamp = started.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-')
+    const stamp = started
+      .toISOString()
+      .replace(/\.\d+Z$/, 'Z')
+      .replace(/:/g, '-')
     // the ledger entries worth reading (retried, refused or unanswered); the others are the counts above
     const notable = workload.ledger.filter((e) => e.attempts > 1 || e.outcome !== 'accepted')
     const json = JSON.stringify({ ...report, ledger: notable }, null, 2) + '\n'
@@ -332,7 +462,9 @@ async function main(options: ChaosOptions): Promise<number> {
       await writeFile(join(RESULTS, `${name}.md`), md)
       await writeFile(join(RESULTS, `${name}.json`), json)
     }
-    log(`written: ${relative(ROOT, join(RESULTS, `${stamp}-${report.kind}`))}.{md,json} and latest-${report.kind}.{md,json}; stack logs in ${stack.logDir}`)
+    log(
+      `written: ${relative(ROOT, join(RESULTS, `${stamp}-${report.kind}`))}.{md,json} and latest-${report.kind}.{md,json}; stack logs in ${stack.logDir}`,
+    )
     return report.passed ? 0 : 1
   } finally {
     stopStack()

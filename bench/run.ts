@@ -8,10 +8,29 @@ import { ROOT } from '../scripts/lib/services'
 import { OUR_VARIANTS, USAGE, UsageError, parseBenchArgs, type BenchOptions, type Mode } from './lib/args'
 import { cleanupAll, installSignalHandlers, onCleanup } from './lib/cleanup'
 import { nowUs, summarizeProfiles, type CpuProfile, type ProfileSummary, type TimeWindow } from './lib/cpuprofile'
-import { BENCH_SEED, SMOKE_SEED, describeSeed, loadSubjects, loadWriters, openBenchDatabase, undoMixWrites, type BenchDatabase, type Subject } from './lib/data'
+import {
+  BENCH_SEED,
+  SMOKE_SEED,
+  describeSeed,
+  loadSubjects,
+  loadWriters,
+  openBenchDatabase,
+  undoMixWrites,
+  type BenchDatabase,
+  type Subject,
+} from './lib/data'
 import { keepAliveAgent, runLoops } from './lib/http'
 import { primePages, primeUsers } from './lib/prime'
-import { LoadStats, authorPicker, entitiesLoad, pageLoad, pagePicker, readPage, REPRESENTATIONS_PER_REQUEST, type PageLoadOptions } from './lib/load'
+import {
+  LoadStats,
+  authorPicker,
+  entitiesLoad,
+  pageLoad,
+  pagePicker,
+  readPage,
+  REPRESENTATIONS_PER_REQUEST,
+  type PageLoadOptions,
+} from './lib/load'
 import { runResult, snapshot, tailProbe, type RunResult, type Watched } from './lib/measure'
 import { MixWriter, WRITE_SHARE, signIn } from './lib/mix'
 import { attackSummary, attacks, runAttackers, type AttackResult } from './lib/attack'
@@ -100,7 +119,10 @@ async function measureVariant(run: Run, spec: VariantSpec, index: number, runNum
       const primed = Date.now()
       // the gateway's signatures name their subgraph and live seconds: sign for each request
       const header = () => signCaller(run.ctx.secrets.gateway, ANONYMOUS, 'users')
-      const users = spec.subgraphEnv.ENTITY_CACHE !== 'off' ? await primeUsers(agent, new URL(stack.subgraphUrls.users as string), run.db.urls.users, header, 8) : 0
+      const users =
+        spec.subgraphEnv.ENTITY_CACHE !== 'off'
+          ? await primeUsers(agent, new URL(stack.subgraphUrls.users as string), run.db.urls.users, header, 8)
+          : 0
       const caching = spec.gateway.kind === 'ours' && spec.gateway.responseCache
       const pages = caching ? await primePages(agent, read.url, subjects, options.concurrency) : 0
       console.log(`  primed ${users} users, ${pages} pages in ${((Date.now() - primed) / 1000).toFixed(1)} s`)
@@ -113,7 +135,12 @@ async function measureVariant(run: Run, spec: VariantSpec, index: number, runNum
         comments: originOf(stack.subgraphUrls.comments as string),
         ...(spec.gateway.kind === 'ours' ? { gateway: stack.gatewayMetricsOrigin } : {}),
       },
-      pids: { ...stack.pids, redis: redis.pid, postgres: (await run.db.postmasterPid()) ?? 0, ...(run.temporalPid ? { temporal: run.temporalPid } : {}) },
+      pids: {
+        ...stack.pids,
+        redis: redis.pid,
+        postgres: (await run.db.postmasterPid()) ?? 0,
+        ...(run.temporalPid ? { temporal: run.temporalPid } : {}),
+      },
     }
     const before = await snapshot(watched, redis)
     const windowStart = nowUs()
@@ -175,8 +202,17 @@ async function measureUsersOnly(run: Run, runNumber: number): Promise<RunResult>
     const agent = keepAliveAgent(options.concurrency)
     const random = mulberry32(7000 + runNumber)
     const pick = pagePicker(subjects, new ZipfSampler(subjects.length, ZIPF_EXPONENT, random), random)
-    const load = { agent, url: new URL(urls.users as string), pickAuthors: authorPicker(pick), callerHeader: () => header, verifyEvery: run.verifyEvery }
-    if (options.prime) console.log(`  primed ${await primeUsers(agent, load.url, run.db.urls.users, () => signCaller(run.ctx.secrets.gateway, ANONYMOUS, 'users'), 8)} users`)
+    const load = {
+      agent,
+      url: new URL(urls.users as string),
+      pickAuthors: authorPicker(pick),
+      callerHeader: () => header,
+      verifyEvery: run.verifyEvery,
+    }
+    if (options.prime)
+      console.log(
+        `  primed ${await primeUsers(agent, load.url, run.db.urls.users, () => signCaller(run.ctx.secrets.gateway, ANONYMOUS, 'users'), 8)} users`,
+      )
     const warmup = options.warmupS > 0 ? await entitiesLoad(load, options.concurrency, ms(options.warmupS)) : null
     assertAlive(() => set.crashed)
     const watched: Watched = {
@@ -219,7 +255,10 @@ async function readProfiles(variant: string, windows: readonly TimeWindow[] | un
 }
 
 function stampOf(date: Date): string {
-  return date.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-')
+  return date
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replace(/:/g, '-')
 }
 
 const PRODUCT_PATHS = ['packages', 'subgraphs', 'gateway', 'workflows', 'scripts', 'supergraph.yaml', 'package-lock.json']
@@ -228,8 +267,17 @@ const PRODUCT_PATHS = ['packages', 'subgraphs', 'gateway', 'workflows', 'scripts
 function codeVersion(): { commit: string; changes: string } {
   const git = (...args: string[]): string => spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' }).stdout?.trim() ?? ''
   const status = git('status', '--porcelain', '--', ...PRODUCT_PATHS)
-  const diff = status ? createHash('sha256').update(status).update(git('diff', '--', ...PRODUCT_PATHS)).digest('hex').slice(0, 12) : ''
-  return { commit: git('rev-parse', '--short', 'HEAD') || 'unknown', changes: status ? `${status.split('\n').length} uncommitted file(s), ${diff}` : 'none' }
+  const diff = status
+    ? createHash('sha256')
+        .update(status)
+        .update(git('diff', '--', ...PRODUCT_PATHS))
+        .digest('hex')
+        .slice(0, 12)
+    : ''
+  return {
+    commit: git('rev-parse', '--short', 'HEAD') || 'unknown',
+    changes: status ? `${status.split('\n').length} uncommitted file(s), ${diff}` : 'none',
+  }
 }
 
 async function pruneLogs(dir: string, keep: number): Promise<void> {
@@ -259,20 +307,29 @@ async function main(): Promise<void> {
   const logDir = join(logRoot, `${stamp}-${kind}`)
   await mkdir(logDir, { recursive: true })
   await pruneLogs(logRoot, 10)
-  const command = `node --import tsx bench/run.ts ${options.argv.join(' ')}`.trim() + (process.env.npm_lifecycle_event ? `   (npm run ${process.env.npm_lifecycle_event})` : '')
+  const command =
+    `node --import tsx bench/run.ts ${options.argv.join(' ')}`.trim() +
+    (process.env.npm_lifecycle_event ? `   (npm run ${process.env.npm_lifecycle_event})` : '')
   console.log(`bench: ${kind}, logs in ${relative(ROOT, logDir)}`)
   let exitCode = 0
   const codeAtStart = codeVersion()
   try {
     const dataDir = join(ROOT, '.data', options.smoke ? 'bench-smoke' : 'bench')
-    const db = await openBenchDatabase(dataDir, options.smoke ? SMOKE_SEED : BENCH_SEED, (l) => console.log(l), () => undefined)
+    const db = await openBenchDatabase(
+      dataDir,
+      options.smoke ? SMOKE_SEED : BENCH_SEED,
+      (l) => console.log(l),
+      () => undefined,
+    )
     onCleanup('postgres', () => db.stop())
     const redis = await startRedis(logDir)
     console.log(`redis: ${redis.url}`)
     const subjects = await loadSubjects(db.urls.comments, SUBJECTS, options.mode !== 'pages')
     if (subjects.length === 0) throw new Error('the comments database has no top-level comments')
     const pagesTotal = subjects.reduce((n, s) => n + s.cursors.length, 0)
-    console.log(`subjects: ${subjects.length} (top-level comments: ${subjects[0]?.topLevel} … ${subjects.at(-1)?.topLevel}), ${pagesTotal} pages`)
+    console.log(
+      `subjects: ${subjects.length} (top-level comments: ${subjects[0]?.topLevel} … ${subjects.at(-1)?.topLevel}), ${pagesTotal} pages`,
+    )
     const temporal = options.mode === 'mix' ? await startTemporal(logDir, join(logDir, 'temporal')) : null
     if (temporal) console.log(`temporal: ${temporal.address}`)
     const ctx: StackContext = {
@@ -283,14 +340,25 @@ async function main(): Promise<void> {
       secrets: { gateway: `bench-gateway-${randomBytes(16).toString('hex')}`, jwt: `bench-jwt-${randomBytes(16).toString('hex')}` },
       ...(temporal ? { temporalAddress: temporal.address } : {}),
     }
-    const run: Run = { options, db, redis, subjects, ctx, verifyEvery: options.smoke ? 1 : 10, failures: [], temporalPid: temporal?.pid ?? null, windows: {} }
+    const run: Run = {
+      options,
+      db,
+      redis,
+      subjects,
+      ctx,
+      verifyEvery: options.smoke ? 1 : 10,
+      failures: [],
+      temporalPid: temporal?.pid ?? null,
+      windows: {},
+    }
 
     const variants: Record<string, VariantReport> = {}
     const results: Record<string, RunResult[]> = {}
     const descriptions: Record<string, string> = {}
     if (options.mode === 'users-only') {
       if (options.profile) await rm(join(PROFILES, 'users-only'), { recursive: true, force: true })
-      descriptions['users-only'] = 'users subgraph alone, ENTITY_CACHE=full, BATCH_LOADS=true; POST _entities with 10 User representations (authors of Zipf-drawn pages), signed x-marketplace-caller'
+      descriptions['users-only'] =
+        'users subgraph alone, ENTITY_CACHE=full, BATCH_LOADS=true; POST _entities with 10 User representations (authors of Zipf-drawn pages), signed x-marketplace-caller'
       for (let r = 1; r <= options.runs; r++) {
         console.log(`[run ${r}/${options.runs}] users-only…`)
         try {
@@ -304,11 +372,20 @@ async function main(): Promise<void> {
       }
     } else {
       const specs = options.variants.map((v) => variantSpec(v, options.gatewayWorkers))
-      if (options.profile) for (const spec of specs) if (spec.gateway.kind === 'ours') await rm(join(PROFILES, spec.name), { recursive: true, force: true })
+      if (options.profile)
+        for (const spec of specs) if (spec.gateway.kind === 'ours') await rm(join(PROFILES, spec.name), { recursive: true, force: true })
       // --attack: each variant without, then with attackers, in the same run
-      const measured = specs.flatMap((spec) => (options.mode === 'attack' ? [false, true] : [false]).map((attacked) => ({ spec, attacked, name: attacked ? `${spec.name}+attack` : spec.name })))
+      const measured = specs.flatMap((spec) =>
+        (options.mode === 'attack' ? [false, true] : [false]).map((attacked) => ({
+          spec,
+          attacked,
+          name: attacked ? `${spec.name}+attack` : spec.name,
+        })),
+      )
       for (const { spec, attacked, name } of measured) {
-        descriptions[name] = attacked ? `${spec.description}; ${options.attackers} attacker loops beside the load (pause ${options.attackPauseMs} ms after each answer)` : spec.description
+        descriptions[name] = attacked
+          ? `${spec.description}; ${options.attackers} attacker loops beside the load (pause ${options.attackPauseMs} ms after each answer)`
+          : spec.description
       }
       // interleaved: run 1 of every variant, then run 2, …
       for (let r = 1; r <= options.runs; r++) {
@@ -326,7 +403,8 @@ async function main(): Promise<void> {
         }
       }
     }
-    for (const [name, runs] of Object.entries(results)) variants[name] = { description: descriptions[name] ?? name, runs, median: summarizeRuns(runs) }
+    for (const [name, runs] of Object.entries(results))
+      variants[name] = { description: descriptions[name] ?? name, runs, median: summarizeRuns(runs) }
 
     const profiles: Record<string, ProfileSummary> = {}
     if (options.profile) {
@@ -338,24 +416,39 @@ async function main(): Promise<void> {
     }
     const codeAtEnd = codeVersion()
     const codeChanged = JSON.stringify(codeAtStart) !== JSON.stringify(codeAtEnd)
-    if (codeChanged) console.error(`\nWARNING: the product code changed during the benchmark (${JSON.stringify(codeAtStart)} → ${JSON.stringify(codeAtEnd)}): runs may mix versions`)
+    if (codeChanged)
+      console.error(
+        `\nWARNING: the product code changed during the benchmark (${JSON.stringify(codeAtStart)} → ${JSON.stringify(codeAtEnd)}): runs may mix versions`,
+      )
     const notes = [
-      ...(codeChanged ? [`WARNING: the product code changed during this benchmark (${JSON.stringify(codeAtStart)} → ${JSON.stringify(codeAtEnd)}); runs may mix versions.`] : []),
+      ...(codeChanged
+        ? [
+            `WARNING: the product code changed during this benchmark (${JSON.stringify(codeAtStart)} → ${JSON.stringify(codeAtEnd)}); runs may mix versions.`,
+          ]
+        : []),
       `Load: ${options.concurrency} keep-alive HTTP loops (node:http Agent) in the benchmark process; every response's status and absence of "errors" checked, ${run.verifyEvery === 1 ? 'every' : `1 in ${run.verifyEvery}`} response fully verified (≤ 10 edges and exactly as many as the page has, each author with id/username/avatarUrl, totalCount the subject's number of top-level comments — at least that under --mix).`,
       `Pages: a subject drawn from Zipf(exponent ${ZIPF_EXPONENT}) over the rank of the ${subjects.length} subjects with the most top-level comments (P(rank k) ∝ 1/k), then a page uniformly among its first min(10, pages); cursors read from the comments database.`,
       options.prime
-        ? 'Priming (not measured), before each warm-up: every user is loaded once into the users service\'s caches (variants with an entity cache), and every benchmark page is requested once, least popular first, through a gateway that has a response cache (full): the steady state of a busy system. --no-prime measures from cold caches.'
+        ? "Priming (not measured), before each warm-up: every user is loaded once into the users service's caches (variants with an entity cache), and every benchmark page is requested once, least popular first, through a gateway that has a response cache (full): the steady state of a busy system. --no-prime measures from cold caches."
         : 'Not primed (--no-prime): caches start cold at every run.',
       'Every run of every variant starts fresh subgraph and gateway processes after a Redis FLUSHALL; the warm-up is not measured. Processes run with NODE_ENV=production, LOG_LEVEL=warn and benchmark-only secrets; only the subgraphs the query touches (users, comments) run, except under --mix.',
       'CPU % is of one core over the measured window (/proc/<pid>/stat utime+stime, process trees: the cluster gateway and Postgres include their children); peak RSS is VmHWM summed over the tree (since the process started, warm-up included). loadgen is this benchmark process.',
       'Redis commands per page: INFO stats total_commands_processed difference over the window, minus the INFO itself.',
-      ...(options.profile ? [`Profiled run (--cpu-prof on ${options.mode === 'users-only' ? 'the users subgraph' : 'our gateway'}): throughput numbers include the profiler overhead.`] : []),
+      ...(options.profile
+        ? [
+            `Profiled run (--cpu-prof on ${options.mode === 'users-only' ? 'the users subgraph' : 'our gateway'}): throughput numbers include the profiler overhead.`,
+          ]
+        : []),
       ...(options.mode === 'attack'
         ? [
             `Attack: every run measures each variant twice with fresh processes, first the page load alone, then the same load with ${options.attackers} attacker loops beside it (round robin over the attacks, ${options.attackPauseMs} ms pause after each answer, 10 s answer timeout). The attackers run in this process and send to the same gateway; their requests are not counted in pages/s or p99. registerUser flooding is not part of it (this stack runs no Temporal): tests/integration/abuse-identity.test.ts covers it.`,
           ]
         : []),
-      ...(options.mode === 'mix' ? [`Writes: ${(WRITE_SHARE * 100).toFixed(0)}% of the loop iterations are a postComment (on a Zipf-drawn subject) or an updateProfile (new username), by ${MIX_WRITERS} signed-in generated users, one write per user at a time; the affected page is read right after the mutation returns. The writes are undone after each run.`] : []),
+      ...(options.mode === 'mix'
+        ? [
+            `Writes: ${(WRITE_SHARE * 100).toFixed(0)}% of the loop iterations are a postComment (on a Zipf-drawn subject) or an updateProfile (new username), by ${MIX_WRITERS} signed-in generated users, one write per user at a time; the affected page is read right after the mutation returns. The writes are undone after each run.`,
+          ]
+        : []),
       ...run.failures.map((f) => `FAILED: ${f}`),
     ]
     const report: BenchReport = {
@@ -411,10 +504,14 @@ async function main(): Promise<void> {
     console.log(`\nwritten: ${written.map((w) => relative(ROOT, join(outDir, w))).join(', ')}`)
 
     if (options.smoke) {
-      const bad = Object.entries(variants).filter(([, v]) => v.median.errors > 0 || v.median.verifyFailures > 0 || v.median.verified === 0 || v.runs.some((r) => r.warmup.errors > 0))
+      const bad = Object.entries(variants).filter(
+        ([, v]) => v.median.errors > 0 || v.median.verifyFailures > 0 || v.median.verified === 0 || v.runs.some((r) => r.warmup.errors > 0),
+      )
       const missing = options.variants.filter((v) => !variants[v])
       if (bad.length > 0 || missing.length > 0 || run.failures.length > 0) {
-        console.error(`\nSMOKE FAILED: ${[...bad.map(([n]) => `${n} had errors or unverified responses`), ...missing.map((n) => `${n} did not complete`)].join('; ')}`)
+        console.error(
+          `\nSMOKE FAILED: ${[...bad.map(([n]) => `${n} had errors or unverified responses`), ...missing.map((n) => `${n} did not complete`)].join('; ')}`,
+        )
         exitCode = 1
       } else {
         console.log('\nSMOKE PASSED: every variant answered every request without errors, every response verified')

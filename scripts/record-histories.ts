@@ -113,7 +113,8 @@ async function record(urls: StackUrls, client: Client): Promise<void> {
     if (got !== code) throw new Error(`expected ${code}, got ${JSON.stringify(res.errors ?? res.data)}`)
   }
   const login = async (username: string, password = username): Promise<string> =>
-    (await data('mutation ($u: String!, $p: String!) { login(username: $u, password: $p) { token } }', { u: username, p: password })).login.token
+    (await data('mutation ($u: String!, $p: String!) { login(username: $u, password: $p) { token } }', { u: username, p: password })).login
+      .token
 
   const recorded = new Map<string, string>()
   /** Waits for the run to close, then writes its history as <name>.json. */
@@ -138,28 +139,47 @@ async function record(urls: StackUrls, client: Client): Promise<void> {
     const d = await data(`mutation ($input: RegisterUserInput!) { registerUser(input: $input) { user { id } ${OP} } }`, {
       input: { username, password: `pw-${username}`, displayName: 'Recorder' },
     })
-    return { id: d.registerUser.user.id as string, username, token: await login(username, `pw-${username}`), operation: d.registerUser.operation.id as string }
+    return {
+      id: d.registerUser.user.id as string,
+      username,
+      token: await login(username, `pw-${username}`),
+      operation: d.registerUser.operation.id as string,
+    }
   }
   const moderator = await login('moderator')
 
   // registerUser: a success, and a refusal (the username is taken: a failed run)
   const customer = await register('customer')
   await save('registerUser', customer.operation)
-  await refused('CONFLICT', `mutation ($input: RegisterUserInput!) { registerUser(input: $input) { ${OP} } }`, { input: { username: 'alice', password: 'not-alices-password' } })
+  await refused('CONFLICT', `mutation ($input: RegisterUserInput!) { registerUser(input: $input) { ${OP} } }`, {
+    input: { username: 'alice', password: 'not-alices-password' },
+  })
   await save('registerUser-conflict', 'register-user-alice')
 
   // updateProfile
-  const profile = await data(`mutation ($input: UpdateProfileInput!) { updateProfile(input: $input) { ${OP} } }`, { input: { displayName: 'Recorded', avatarUrl: 'https://example.com/r.png' } }, customer.token)
+  const profile = await data(
+    `mutation ($input: UpdateProfileInput!) { updateProfile(input: $input) { ${OP} } }`,
+    { input: { displayName: 'Recorded', avatarUrl: 'https://example.com/r.png' } },
+    customer.token,
+  )
   await save('updateProfile', profile.updateProfile.operation.id)
 
   // registerMerchant (the saga), then createProduct in the new store
   const owner = await register('owner')
-  const store = await data(`mutation ($input: RegisterMerchantInput!) { registerMerchant(input: $input) { merchant { id } ${OP} } }`, { input: { name: 'Recorded Store' } }, owner.token)
+  const store = await data(
+    `mutation ($input: RegisterMerchantInput!) { registerMerchant(input: $input) { merchant { id } ${OP} } }`,
+    { input: { name: 'Recorded Store' } },
+    owner.token,
+  )
   await save('registerMerchant', store.registerMerchant.operation.id)
   const ownerToken = await login(owner.username, `pw-${owner.username}`) // the token now says MERCHANT
   const merchantId = store.registerMerchant.merchant.id as string
   const createProduct = async (name: string) => {
-    const d = await data(`mutation ($input: CreateProductInput!) { createProduct(input: $input) { product { id } ${OP} } }`, { input: { merchantId, name, price: { amount: 500, currency: 'EUR' } } }, ownerToken)
+    const d = await data(
+      `mutation ($input: CreateProductInput!) { createProduct(input: $input) { product { id } ${OP} } }`,
+      { input: { merchantId, name, price: { amount: 500, currency: 'EUR' } } },
+      ownerToken,
+    )
     return { id: d.createProduct.product.id as string, operation: d.createProduct.operation.id as string }
   }
   const product = await createProduct('Recorded product')
@@ -168,12 +188,20 @@ async function record(urls: StackUrls, client: Client): Promise<void> {
   // registerMerchant compensated: the owner's account is gone when the role is granted
   const ghost = await register('ghost')
   await withDatabase(urls.postgres.users, (db) => db.query('DELETE FROM users WHERE id = $1', [ghost.id]))
-  const orphan = await data(`mutation ($input: RegisterMerchantInput!) { registerMerchant(input: $input) { merchant { id } ${OP} } }`, { input: { name: 'Never Opened' } }, ghost.token)
+  const orphan = await data(
+    `mutation ($input: RegisterMerchantInput!) { registerMerchant(input: $input) { merchant { id } ${OP} } }`,
+    { input: { name: 'Never Opened' } },
+    ghost.token,
+  )
   await save('registerMerchant-compensated', orphan.registerMerchant.operation.id)
 
   // submitReview of a product and of a store
   const submit = async (author: { token: string }, subject: { type: string; id: string }, rating: number) => {
-    const d = await data(`mutation ($input: SubmitReviewInput!) { submitReview(input: $input) { review { id } ${OP} } }`, { input: { subject, rating, body: 'Recorded review.' } }, author.token)
+    const d = await data(
+      `mutation ($input: SubmitReviewInput!) { submitReview(input: $input) { review { id } ${OP} } }`,
+      { input: { subject, rating, body: 'Recorded review.' } },
+      author.token,
+    )
     return { id: d.submitReview.review.id as string, operation: d.submitReview.operation.id as string }
   }
   const approved = await submit(customer, { type: 'PRODUCT', id: product.id }, 4)
@@ -183,7 +211,11 @@ async function record(urls: StackUrls, client: Client): Promise<void> {
 
   // moderateReview: approve (product, store), reject, a refused second decision, a compensation
   const moderate = (reviewId: string, decision: 'APPROVE' | 'REJECT', reason?: string) =>
-    data(`mutation ($input: ModerateReviewInput!) { moderateReview(input: $input) { review { id status } ${OP} } }`, { input: { reviewId, decision, reason } }, moderator)
+    data(
+      `mutation ($input: ModerateReviewInput!) { moderateReview(input: $input) { review { id status } ${OP} } }`,
+      { input: { reviewId, decision, reason } },
+      moderator,
+    )
   await moderate(approved.id, 'APPROVE')
   await save('moderateReview-approve', `moderate-review-${approved.id}`)
   await moderate(storeReview.id, 'APPROVE')
@@ -194,7 +226,12 @@ async function record(urls: StackUrls, client: Client): Promise<void> {
   await save('moderateReview-reject', `moderate-review-${rejected.id}`)
   // a decision the reviews service refuses (no such review): the run fails
   const missing = '00000000-0000-4000-8000-000000000000'
-  await refused('NOT_FOUND', `mutation ($input: ModerateReviewInput!) { moderateReview(input: $input) { ${OP} } }`, { input: { reviewId: missing, decision: 'APPROVE' } }, moderator)
+  await refused(
+    'NOT_FOUND',
+    `mutation ($input: ModerateReviewInput!) { moderateReview(input: $input) { ${OP} } }`,
+    { input: { reviewId: missing, decision: 'APPROVE' } },
+    moderator,
+  )
   await save('moderateReview-refused', `moderate-review-${missing}`)
 
   const locked = await createProduct('Recorded locked product')
@@ -205,7 +242,10 @@ async function record(urls: StackUrls, client: Client): Promise<void> {
     try {
       await db.query('SELECT id FROM products WHERE id = $1 FOR UPDATE', [locked.id])
       await moderate(undone.id, 'APPROVE')
-      await client.workflow.getHandle(`moderate-review-${undone.id}`).result().catch(() => undefined) // ends COMPENSATED
+      await client.workflow
+        .getHandle(`moderate-review-${undone.id}`)
+        .result()
+        .catch(() => undefined) // ends COMPENSATED
     } finally {
       await db.query('ROLLBACK')
     }
@@ -214,7 +254,11 @@ async function record(urls: StackUrls, client: Client): Promise<void> {
 
   // postComment (top-level, reply, under a review), editComment, deleteComment
   const comment = async (subject: { type: string; id: string }, body: string, parentId?: string) => {
-    const d = await data(`mutation ($input: PostCommentInput!) { postComment(input: $input) { comment { id } ${OP} } }`, { input: { subject, body, parentId } }, customer.token)
+    const d = await data(
+      `mutation ($input: PostCommentInput!) { postComment(input: $input) { comment { id } ${OP} } }`,
+      { input: { subject, body, parentId } },
+      customer.token,
+    )
     return { id: d.postComment.comment.id as string, operation: d.postComment.operation.id as string }
   }
   const top = await comment({ type: 'PRODUCT', id: product.id }, 'Recorded comment.')
@@ -223,7 +267,11 @@ async function record(urls: StackUrls, client: Client): Promise<void> {
   await save('postComment-reply', reply.operation)
   const onReview = await comment({ type: 'REVIEW', id: approved.id }, 'Recorded comment on a review.')
   await save('postComment-review', onReview.operation)
-  const edited = await data(`mutation ($input: EditCommentInput!) { editComment(input: $input) { ${OP} } }`, { input: { id: top.id, body: 'Recorded, edited.' } }, customer.token)
+  const edited = await data(
+    `mutation ($input: EditCommentInput!) { editComment(input: $input) { ${OP} } }`,
+    { input: { id: top.id, body: 'Recorded, edited.' } },
+    customer.token,
+  )
   await save('editComment', edited.editComment.operation.id)
   const deleted = await data(`mutation ($id: ID!) { deleteComment(id: $id) { ${OP} } }`, { id: reply.id }, moderator)
   await save('deleteComment', deleted.deleteComment.operation.id)

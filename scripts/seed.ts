@@ -19,7 +19,11 @@ async function main(): Promise<void> {
     return
   }
   const { seed, ...counts } = options
-  console.log(`seeding with seed ${seed}: ${Object.entries(counts).map(([name, n]) => `${n} ${name}`).join(', ')}`)
+  console.log(
+    `seeding with seed ${seed}: ${Object.entries(counts)
+      .map(([name, n]) => `${n} ${name}`)
+      .join(', ')}`,
+  )
   const summary = await seedDatabases(options, process.env, (line) => console.log(`  ${line}`))
   console.log(`seeded in ${(summary.elapsedMs / 1000).toFixed(1)} s:`)
   for (const [table, count] of Object.entries(summary.counts)) console.log(`  ${table.padEnd(10)} ${count}`)

@@ -75,18 +75,39 @@ function parseArgs(argv: readonly string[]): StackOptions {
       return next
     }
     switch (arg) {
-      case '--data-dir': options.dataDir = resolve(value()); break
-      case '--ephemeral': options.ephemeral = true; break
-      case '--random-ports': options.randomPorts = true; break
-      case '--ready-file': options.readyFile = resolve(value()); break
-      case '--log-dir': options.logDir = resolve(value()); break
-      case '--no-seed': options.seed = false; break
-      case '--headless': options.headless = true; break
-      case '--exit-with-parent': options.exitWithParent = true; break
-      case '--replicas': options.replicas = parseReplicas(value()); break
-      case '--help': console.log(USAGE); process.exit(0)
+      case '--data-dir':
+        options.dataDir = resolve(value())
+        break
+      case '--ephemeral':
+        options.ephemeral = true
+        break
+      case '--random-ports':
+        options.randomPorts = true
+        break
+      case '--ready-file':
+        options.readyFile = resolve(value())
+        break
+      case '--log-dir':
+        options.logDir = resolve(value())
+        break
+      case '--no-seed':
+        options.seed = false
+        break
+      case '--headless':
+        options.headless = true
+        break
+      case '--exit-with-parent':
+        options.exitWithParent = true
+        break
+      case '--replicas':
+        options.replicas = parseReplicas(value())
+        break
+      case '--help':
+        console.log(USAGE)
+        process.exit(0)
       // falls through (exit never returns)
-      default: throw new UsageError(`unknown option ${arg}`)
+      default:
+        throw new UsageError(`unknown option ${arg}`)
     }
   }
   return options
@@ -179,7 +200,10 @@ async function main(): Promise<void> {
       await postgres.stop('SIGINT', 20_000)
       await embedded.removeData()
     })
-    await waitFor(`postgres on port ${pgPort} (is the port in use? its log says why: --log-dir)`, () => postgresAnswers(pgPort), { timeoutMs: 60_000, intervalMs: 200 })
+    await waitFor(`postgres on port ${pgPort} (is the port in use? its log says why: --log-dir)`, () => postgresAnswers(pgPort), {
+      timeoutMs: 60_000,
+      intervalMs: 200,
+    })
     const dbEnv = { ...env, EMBEDDED_PG_PORT: String(pgPort) }
     const databaseUrls = Object.fromEntries(SERVICE_NAMES.map((s) => [s, databaseUrlFor(s, dbEnv)])) as Record<ServiceName, string>
     for (const service of SERVICE_NAMES) {
@@ -221,7 +245,11 @@ async function main(): Promise<void> {
     const temporalPort = await port(readInt(env, 'TEMPORAL_PORT', 7233, 1, 65535))
     const uiPort = options.headless ? null : await port(readInt(env, 'TEMPORAL_UI_PORT', 8233, 1, 65535))
     const temporalAddress = `127.0.0.1:${temporalPort}`
-    const temporal = run('temporal', { command: temporalCli, args: devServerArgs({ dbFile: join(dataDir, 'temporal.db'), port: temporalPort, uiPort }), env }, logTo('temporal'))
+    const temporal = run(
+      'temporal',
+      { command: temporalCli, args: devServerArgs({ dbFile: join(dataDir, 'temporal.db'), port: temporalPort, uiPort }), env },
+      logTo('temporal'),
+    )
     cleanups.push(() => temporal.stop('SIGTERM', 20_000))
     await waitFor('temporal', () => temporalAnswers(temporalAddress), { timeoutMs: 120_000, intervalMs: 250 })
     const temporalUi = uiPort === null ? null : `http://127.0.0.1:${uiPort}`
@@ -246,7 +274,9 @@ async function main(): Promise<void> {
     }
     const subgraphUrls = {} as Record<SubgraphName, string>
     const gatewayEnv: NodeJS.ProcessEnv = { ...common }
-    services.push(run('workflow-worker', { command: process.execPath, args: nodeArgsOf('workflow-worker'), env: common }, logTo('workflow-worker')))
+    services.push(
+      run('workflow-worker', { command: process.execPath, args: nodeArgsOf('workflow-worker'), env: common }, logTo('workflow-worker')),
+    )
     await Promise.all(
       [...SERVICE_NAMES, 'facade' as const].map(async (service) => {
         const servicePort = await port(DEFAULT_PORTS[service])
@@ -304,7 +334,9 @@ async function main(): Promise<void> {
         `gateway    ${gatewayUrl}   (open it in a browser for GraphiQL; counters at http://127.0.0.1:${metricsPort}/metrics)`,
         ...[...SERVICE_NAMES, 'facade' as const].map((s) => `${s.padEnd(10)} ${subgraphUrls[s]}`),
         temporalUi ? `temporal   ${temporalUi}   (Web UI: follow the scenarios' runs)` : `temporal   ${temporalAddress}`,
-        ...(replicated.length > 0 ? [`replicas   ${replicated.map(([s, n]) => `${s}×${n}`).join(', ')} (worker processes sharing each port)`] : []),
+        ...(replicated.length > 0
+          ? [`replicas   ${replicated.map(([s, n]) => `${s}×${n}`).join(', ')} (worker processes sharing each port)`]
+          : []),
         '',
         'Sign in with the seed accounts (password = username): admin, moderator, alice, bob, mallory.',
         'A process that exits is restarted. Ctrl-C stops everything.',

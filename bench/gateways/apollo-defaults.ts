@@ -16,7 +16,10 @@ async function main(): Promise<void> {
   console.log(`apollo-defaults gateway listening on ${url}`)
   const stop = (): void => {
     setTimeout(() => process.exit(1), 10_000).unref()
-    server.stop().then(() => process.exit(0), () => process.exit(1))
+    server.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    )
   }
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)

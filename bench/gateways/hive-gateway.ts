@@ -20,7 +20,10 @@ async function main(): Promise<void> {
     setTimeout(() => process.exit(1), 10_000).unref()
     server.close()
     server.closeIdleConnections()
-    Promise.resolve(runtime[Symbol.asyncDispose]?.()).then(() => process.exit(0), () => process.exit(1))
+    Promise.resolve(runtime[Symbol.asyncDispose]?.()).then(
+      () => process.exit(0),
+      () => process.exit(1),
+    )
   }
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)

@@ -36,7 +36,15 @@ export class UsageError extends Error {
 }
 
 // one gateway process: its response cache is per process, and the load generator needs the other core
-export const DEFAULTS = { durationS: 30, warmupS: 10, runs: 3, concurrency: 32, gatewayWorkers: 1, attackers: 4, attackPauseMs: 20 } as const
+export const DEFAULTS = {
+  durationS: 30,
+  warmupS: 10,
+  runs: 3,
+  concurrency: 32,
+  gatewayWorkers: 1,
+  attackers: 4,
+  attackPauseMs: 20,
+} as const
 export const SMOKE_DEFAULTS = { durationS: 5, warmupS: 1, runs: 1, concurrency: 8 } as const
 
 export const USAGE = `Usage: npm run bench -- [options]          (npm run bench:smoke: the CI smoke test)
@@ -87,7 +95,10 @@ function positiveNumber(flag: string, raw: string, integer: boolean, min: number
 }
 
 function parseVariants(raw: string): VariantName[] {
-  const names = raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0)
+  const names = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
   if (names.length === 0) throw new UsageError('--variants needs at least one variant')
   for (const name of names) {
     if (!(VARIANT_NAMES as readonly string[]).includes(name)) {
@@ -97,7 +108,16 @@ function parseVariants(raw: string): VariantName[] {
   return [...new Set(names)] as VariantName[]
 }
 
-const VALUE_FLAGS = new Set(['--duration', '--warmup', '--runs', '--concurrency', '--variants', '--gateway-workers', '--attackers', '--attack-pause-ms'])
+const VALUE_FLAGS = new Set([
+  '--duration',
+  '--warmup',
+  '--runs',
+  '--concurrency',
+  '--variants',
+  '--gateway-workers',
+  '--attackers',
+  '--attack-pause-ms',
+])
 const BOOLEAN_FLAGS = new Set(['--users-only', '--mix', '--attack', '--profile', '--smoke', '--no-prime', '--help'])
 
 /** Parses `process.argv.slice(2)`; throws UsageError on anything it does not understand. */
@@ -129,7 +149,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand {
   if (!flags.has('--attack') && (given['--attackers'] !== undefined || given['--attack-pause-ms'] !== undefined)) {
     throw new UsageError('--attackers and --attack-pause-ms need --attack')
   }
-  if (flags.has('--users-only') && given['--variants'] !== undefined) throw new UsageError('--users-only measures the users subgraph alone: --variants does not apply')
+  if (flags.has('--users-only') && given['--variants'] !== undefined)
+    throw new UsageError('--users-only measures the users subgraph alone: --variants does not apply')
   const smoke = flags.has('--smoke')
   const base = smoke ? { ...DEFAULTS, ...SMOKE_DEFAULTS } : DEFAULTS
   const mode: Mode = flags.has('--users-only') ? 'users-only' : flags.has('--mix') ? 'mix' : flags.has('--attack') ? 'attack' : 'pages'

@@ -65,17 +65,23 @@ export function attacks(subjects: readonly Subject[]): Attack[] {
     },
     {
       name: 'junk-variables',
-      description: 'the comments page of a popular subject with a new unused variable, key order and whitespace each time (cache-key pollution)',
+      description:
+        'the comments page of a popular subject with a new unused variable, key order and whitespace each time (cache-key pollution)',
       next: () => {
         const subject = subjects[n++ % Math.min(10, subjects.length)] as Subject
-        const variables = n % 2 === 0
-          ? { subject: { type: subject.type, id: subject.id }, after: null, [`junk${randomUUID()}`]: randomUUID() }
-          : { [`junk${randomUUID()}`]: randomUUID(), after: null, subject: { id: subject.id, type: subject.type } }
+        const variables =
+          n % 2 === 0
+            ? { subject: { type: subject.type, id: subject.id }, after: null, [`junk${randomUUID()}`]: randomUUID() }
+            : { [`junk${randomUUID()}`]: randomUUID(), after: null, subject: { id: subject.id, type: subject.type } }
         return json({ query: `${COMMENTS_PAGE_QUERY}${' '.repeat(n % 7)}`, variables })
       },
     },
     { name: 'oversized-body', description: '2 MiB JSON body', next: () => ({ body: OVERSIZED }) },
-    { name: 'malformed', description: 'not JSON, then not GraphQL', next: () => (n++ % 2 === 0 ? { body: '{"query": "{ comments(' } : json({ query: '{ comments(subject: ' })) },
+    {
+      name: 'malformed',
+      description: 'not JSON, then not GraphQL',
+      next: () => (n++ % 2 === 0 ? { body: '{"query": "{ comments(' } : json({ query: '{ comments(subject: ' })),
+    },
   ]
 }
 
@@ -107,7 +113,14 @@ export interface AttackResult {
  * Runs `loops` attacker loops for `durationMs`; each sends the next attack (round robin), waits for
  * the answer, then pauses `pauseMs`. A network error or a timeout is an answer too.
  */
-export async function runAttackers(agent: Agent, url: URL, list: readonly Attack[], loops: number, pauseMs: number, durationMs: number): Promise<AttackResult> {
+export async function runAttackers(
+  agent: Agent,
+  url: URL,
+  list: readonly Attack[],
+  loops: number,
+  pauseMs: number,
+  durationMs: number,
+): Promise<AttackResult> {
   const answers: Record<string, Record<string, number>> = {}
   const latencies: Record<string, LatencyRecorder> = {}
   let sent = 0
@@ -150,7 +163,12 @@ export function attackSummary(result: AttackResult): string {
 }
 
 /** The answers of several runs added up; each attack's answer times: the median p99 across runs. */
-export function mergeAttackResults(results: readonly AttackResult[]): { sent: number; answers: Record<string, Record<string, number>>; p99Ms: Record<string, number[]>; descriptions: Record<string, string> } {
+export function mergeAttackResults(results: readonly AttackResult[]): {
+  sent: number
+  answers: Record<string, Record<string, number>>
+  p99Ms: Record<string, number[]>
+  descriptions: Record<string, string>
+} {
   const answers: Record<string, Record<string, number>> = {}
   const p99Ms: Record<string, number[]> = {}
   let sent = 0

@@ -13,7 +13,13 @@ import { resolveSeedOptions, type SeedOptions } from '../../scripts/seed/options
 import { isSeeded, seedDatabases } from '../../scripts/seed/write'
 
 /** The full benchmark's data set: ≥100,000 users, ≥1,000,000 comments over ~97,000 subjects. */
-export const BENCH_SEED: Partial<SeedOptions> = { users: 100_000, comments: 1_000_000, products: 20_000, merchants: 2_000, reviews: 200_000 }
+export const BENCH_SEED: Partial<SeedOptions> = {
+  users: 100_000,
+  comments: 1_000_000,
+  products: 20_000,
+  merchants: 2_000,
+  reviews: 200_000,
+}
 /** The smoke test's: the seed's defaults (200 users, 3,000 comments). */
 export const SMOKE_SEED: Partial<SeedOptions> = {}
 
@@ -49,7 +55,10 @@ export async function openBenchDatabase(
     const urls = Object.fromEntries(SERVICE_NAMES.map((s) => [s, databaseUrlFor(s, env)])) as Record<ServiceName, string>
     const wanted = resolveSeedOptions(seedOptions)
     const markerPath = join(dataDir, MARKER)
-    const marker = await readFile(markerPath, 'utf8').then((text) => JSON.parse(text) as { options?: SeedOptions }, () => null)
+    const marker = await readFile(markerPath, 'utf8').then(
+      (text) => JSON.parse(text) as { options?: SeedOptions },
+      () => null,
+    )
     const same = marker?.options !== undefined && JSON.stringify(marker.options) === JSON.stringify(wanted)
     let seeded = false
     let seedMs = 0
@@ -68,7 +77,10 @@ export async function openBenchDatabase(
       log(`data: seeding ${dataDir} with ${describeSeed(wanted)} (once; about a minute for the full data set)…`)
       await rm(markerPath, { force: true }) // an interrupted seed is redone
       const summary = await seedDatabases(wanted, env, (line) => log(`  ${line}`))
-      await writeFile(markerPath, JSON.stringify({ options: wanted, counts: summary.counts, seededAt: new Date().toISOString() }, null, 2) + '\n')
+      await writeFile(
+        markerPath,
+        JSON.stringify({ options: wanted, counts: summary.counts, seededAt: new Date().toISOString() }, null, 2) + '\n',
+      )
       seeded = true
       seedMs = summary.elapsedMs
       log(`data: seeded in ${(summary.elapsedMs / 1000).toFixed(1)} s`)
@@ -134,7 +146,14 @@ export async function loadSubjects(commentsUrl: string, limit: number, withAutho
       [limit],
     )
     // per subject, its first 100 top-level comments in page order, straight from the page index
-    const rows = await client.query<{ subject_type: SubjectType; subject_id: string; rn: number; created_at: Date; id: string; author_id: string }>(
+    const rows = await client.query<{
+      subject_type: SubjectType
+      subject_id: string
+      rn: number
+      created_at: Date
+      id: string
+      author_id: string
+    }>(
       `select t.subject_type, t.subject_id::text, c.rn, c.created_at, c.id::text, c.author_id::text
          from unnest($1::text[], $2::uuid[]) as t(subject_type, subject_id)
         cross join lateral (
@@ -211,7 +230,9 @@ export async function loadWriters(usersUrl: string, subjects: readonly Subject[]
     const users = new Map(found.rows.map((r) => [r.id, r]))
     return candidates.slice(0, count).flatMap((c) => {
       const user = users.get(c.userId)
-      return user ? [{ userId: c.userId, username: user.username, updatedAt: user.updated_at, page: { subject: c.subject, pageIndex: c.pageIndex } }] : []
+      return user
+        ? [{ userId: c.userId, username: user.username, updatedAt: user.updated_at, page: { subject: c.subject, pageIndex: c.pageIndex } }]
+        : []
     })
   } finally {
     await client.end()
@@ -235,10 +256,16 @@ export async function undoMixWrites(
         [[...commentIds]],
       )
       // a count the comments service keeps per subject, when its schema has one
-      const counts = await comments.query<{ present: boolean }>(`select to_regclass('public.subject_comment_counts') is not null as present`)
+      const counts = await comments.query<{ present: boolean }>(
+        `select to_regclass('public.subject_comment_counts') is not null as present`,
+      )
       if (counts.rows[0]?.present) {
         for (const row of gone.rows) {
-          await comments.query('update subject_comment_counts set top_level = top_level - $3 where subject_type = $1 and subject_id = $2', [row.subject_type, row.subject_id, row.n])
+          await comments.query('update subject_comment_counts set top_level = top_level - $3 where subject_type = $1 and subject_id = $2', [
+            row.subject_type,
+            row.subject_id,
+            row.n,
+          ])
         }
       }
       await comments.query('commit')
@@ -255,8 +282,11 @@ export async function undoMixWrites(
     try {
       await users.query('begin')
       // two steps, so that swapping names between users never collides
-      await users.query(`update users set username = 'bench_tmp_' || replace(id::text, '-', '') where id = any($1::uuid[])`, [[...usernames.keys()]])
-      for (const [id, { username, updatedAt }] of usernames) await users.query('update users set username = $2, updated_at = $3 where id = $1', [id, username, updatedAt])
+      await users.query(`update users set username = 'bench_tmp_' || replace(id::text, '-', '') where id = any($1::uuid[])`, [
+        [...usernames.keys()],
+      ])
+      for (const [id, { username, updatedAt }] of usernames)
+        await users.query('update users set username = $2, updated_at = $3 where id = $1', [id, username, updatedAt])
       await users.query('commit')
     } catch (err) {
       await users.query('rollback').catch(() => undefined)

@@ -10,7 +10,13 @@ export const keepAliveAgent = (connections: number): Agent =>
   new Agent({ keepAlive: true, maxSockets: connections, maxFreeSockets: connections, scheduling: 'fifo' })
 
 /** POSTs a JSON body; resolves with the status and the whole body (rejects on a network error). */
-export function postJson(agent: Agent, url: URL, body: string, headers: Readonly<Record<string, string>> = {}, timeoutMs = 30_000): Promise<HttpAnswer> {
+export function postJson(
+  agent: Agent,
+  url: URL,
+  body: string,
+  headers: Readonly<Record<string, string>> = {},
+  timeoutMs = 30_000,
+): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     const req = request(
       {

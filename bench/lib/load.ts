@@ -4,7 +4,14 @@ import type { Agent } from 'node:http'
 import { postJson, runLoops } from './http'
 import { LatencyRecorder } from './stats'
 import { expectedEdges, type Subject } from './data'
-import { COMMENTS_PAGE_QUERY, USERS_ENTITIES_QUERY, quickCheck, verifyEntitiesResponse, verifyPageResponse, type CommentsPage } from './verify'
+import {
+  COMMENTS_PAGE_QUERY,
+  USERS_ENTITIES_QUERY,
+  quickCheck,
+  verifyEntitiesResponse,
+  verifyPageResponse,
+  type CommentsPage,
+} from './verify'
 import { uniformInt, type ZipfSampler } from './zipf'
 
 export interface PageRef {
@@ -69,7 +76,12 @@ export interface PageLoadOptions {
 }
 
 /** Reads one page, checks it, and records it in `stats`; returns the page when it was verified. */
-export async function readPage(options: PageLoadOptions, stats: LoadStats, page: PageRef, forceVerify = false): Promise<CommentsPage | null> {
+export async function readPage(
+  options: PageLoadOptions,
+  stats: LoadStats,
+  page: PageRef,
+  forceVerify = false,
+): Promise<CommentsPage | null> {
   const body = pageRequestBody(page)
   const started = performance.now()
   let status: number
@@ -102,7 +114,12 @@ export async function readPage(options: PageLoadOptions, stats: LoadStats, page:
 }
 
 /** Reads pages from `concurrency` loops for `durationMs`. */
-export async function pageLoad(options: PageLoadOptions, concurrency: number, durationMs: number, stats = new LoadStats()): Promise<LoadStats> {
+export async function pageLoad(
+  options: PageLoadOptions,
+  concurrency: number,
+  durationMs: number,
+  stats = new LoadStats(),
+): Promise<LoadStats> {
   stats.elapsedMs = await runLoops(concurrency, durationMs, async () => {
     await readPage(options, stats, options.pick())
   })
@@ -135,7 +152,12 @@ export interface EntitiesLoadOptions {
   readonly verifyEvery: number
 }
 
-export async function entitiesLoad(options: EntitiesLoadOptions, concurrency: number, durationMs: number, stats = new LoadStats()): Promise<LoadStats> {
+export async function entitiesLoad(
+  options: EntitiesLoadOptions,
+  concurrency: number,
+  durationMs: number,
+  stats = new LoadStats(),
+): Promise<LoadStats> {
   stats.elapsedMs = await runLoops(concurrency, durationMs, async () => {
     const ids = options.pickAuthors()
     const body = JSON.stringify({

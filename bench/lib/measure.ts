@@ -41,7 +41,14 @@ export async function snapshot(watched: Watched, redis: RedisServer): Promise<Sn
   const parents = parentMap()
   const trees: Record<string, TreeSample> = {}
   for (const [name, pid] of Object.entries(watched.pids)) if (pid > 0) trees[name] = sampleTree(pid, parents)
-  return { at: performance.now(), metrics: Object.fromEntries(entries), redisCommands, trees, loadgenCpu: process.cpuUsage(), machine: machineTicks() }
+  return {
+    at: performance.now(),
+    metrics: Object.fromEntries(entries),
+    redisCommands,
+    trees,
+    loadgenCpu: process.cpuUsage(),
+    machine: machineTicks(),
+  }
 }
 
 export const delta = (before: Snapshot, after: Snapshot, source: string, counter: string): number =>
@@ -169,7 +176,19 @@ export interface ResultInput {
   readonly tail?: { readonly seconds: number; readonly requests: number; readonly users: Counters | null } | null
 }
 
-export function runResult({ variant, run, stats, warmup, before, after, responseCache, mix, attack, itemsPerRequest, tail }: ResultInput): RunResult {
+export function runResult({
+  variant,
+  run,
+  stats,
+  warmup,
+  before,
+  after,
+  responseCache,
+  mix,
+  attack,
+  itemsPerRequest,
+  tail,
+}: ResultInput): RunResult {
   const seconds = stats.elapsedMs / 1000
   const pages = stats.requests
   const per = (n: number): number => (pages > 0 ? n / pages : Number.NaN)
@@ -186,7 +205,10 @@ export function runResult({ variant, run, stats, warmup, before, after, response
       // with several workers a /metrics request reaches one of them: count the misses where they
       // land instead, every miss is exactly one comments subgraph operation
       const commentsOps = delta(before, after, 'comments', 'graphql_operations_total')
-      response = { hitRatio: pages > 0 ? Math.max(0, 1 - commentsOps / pages) : Number.NaN, source: 'derived: 1 − comments subgraph operations ÷ pages' }
+      response = {
+        hitRatio: pages > 0 ? Math.max(0, 1 - commentsOps / pages) : Number.NaN,
+        source: 'derived: 1 − comments subgraph operations ÷ pages',
+      }
     }
   }
   let tailValue: RunResult['usersSqlPer100LookupsTail'] = null
@@ -212,7 +234,11 @@ export function runResult({ variant, run, stats, warmup, before, after, response
     verified: stats.verified,
     verifyFailures: stats.verifyFailures,
     verifySamples: stats.verifySamples,
-    warmup: { pages: warmup?.requests ?? 0, errors: (warmup?.errors ?? 0) + (warmup?.verifyFailures ?? 0), errorSamples: [...(warmup?.errorSamples ?? []), ...(warmup?.verifySamples ?? [])] },
+    warmup: {
+      pages: warmup?.requests ?? 0,
+      errors: (warmup?.errors ?? 0) + (warmup?.verifyFailures ?? 0),
+      errorSamples: [...(warmup?.errorSamples ?? []), ...(warmup?.verifySamples ?? [])],
+    },
     usersEntitiesPerPage: per(delta(before, after, 'users', 'entities_requests_total')),
     usersSqlPerPage: per(usersSql),
     usersSqlPer100Lookups: pages > 0 && meanEdges > 0 ? (100 * usersSql) / (pages * meanEdges) : Number.NaN,
@@ -234,12 +260,19 @@ export function runResult({ variant, run, stats, warmup, before, after, response
  * Reads the users counters once, `seconds` before the end of a window of `durationMs`
  * (seconds = min(10, a third of the window)); `requests()` is the load's count at that moment.
  */
-export function tailProbe(usersBase: string, durationMs: number, requests: () => number): { result: () => Promise<ResultInput['tail']>; cancel: () => void } {
+export function tailProbe(
+  usersBase: string,
+  durationMs: number,
+  requests: () => number,
+): { result: () => Promise<ResultInput['tail']>; cancel: () => void } {
   const seconds = Math.min(10, durationMs / 3000)
   let taken: Promise<ResultInput['tail']> = Promise.resolve(null)
-  const timer = setTimeout(() => {
-    const count = requests()
-    taken = readMetrics(usersBase).then((users) => ({ seconds, requests: count, users }))
-  }, durationMs - seconds * 1000)
+  const timer = setTimeout(
+    () => {
+      const count = requests()
+      taken = readMetrics(usersBase).then((users) => ({ seconds, requests: count, users }))
+    },
+    durationMs - seconds * 1000,
+  )
   return { result: () => taken, cancel: () => clearTimeout(timer) }
 }

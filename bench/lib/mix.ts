@@ -12,7 +12,8 @@ import { quickCheck } from './verify'
 export const WRITE_SHARE = 0.02
 export const GENERATED_USER_PASSWORD = 'marketplace-dev'
 
-const LOGIN = 'mutation Login($username: String!, $password: String!) { login(username: $username, password: $password) { token user { id } } }'
+const LOGIN =
+  'mutation Login($username: String!, $password: String!) { login(username: $username, password: $password) { token user { id } } }'
 const POST_COMMENT =
   'mutation PostComment($input: PostCommentInput!) { postComment(input: $input) { comment { id } operation { id status error } } }'
 const UPDATE_PROFILE =
@@ -22,7 +23,13 @@ export interface SignedInWriter extends Writer {
   readonly token: string
 }
 
-async function graphql(agent: Agent, url: URL, query: string, variables: unknown, token?: string): Promise<{ data?: any; errors?: unknown; status: number; text: string }> {
+async function graphql(
+  agent: Agent,
+  url: URL,
+  query: string,
+  variables: unknown,
+  token?: string,
+): Promise<{ data?: any; errors?: unknown; status: number; text: string }> {
   const answer = await postJson(agent, url, JSON.stringify({ query, variables }), token ? { authorization: `Bearer ${token}` } : {})
   let json: { data?: any; errors?: unknown } = {}
   try {
@@ -39,7 +46,8 @@ export async function signIn(agent: Agent, url: URL, writers: readonly Writer[])
     writers.map(async (writer) => {
       const res = await graphql(agent, url, LOGIN, { username: writer.username, password: GENERATED_USER_PASSWORD })
       const token = res.data?.login?.token as string | undefined
-      if (!token || res.data?.login?.user?.id !== writer.userId) throw new Error(`login as ${writer.username} failed: ${res.text.slice(0, 300)}`)
+      if (!token || res.data?.login?.user?.id !== writer.userId)
+        throw new Error(`login as ${writer.username} failed: ${res.text.slice(0, 300)}`)
       return { ...writer, token }
     }),
   )
@@ -113,7 +121,11 @@ export class MixWriter {
   private async postComment(writer: SignedInWriter, page: PageRef, stats: LoadStats): Promise<void> {
     this.posts++
     const subject = page.subject
-    const data = await this.mutate(POST_COMMENT, { input: { subject: { type: subject.type, id: subject.id }, body: `bench comment ${randomUUID()}` } }, writer.token)
+    const data = await this.mutate(
+      POST_COMMENT,
+      { input: { subject: { type: subject.type, id: subject.id }, body: `bench comment ${randomUUID()}` } },
+      writer.token,
+    )
     const id = data?.postComment?.comment?.id as string | undefined
     const status = data?.postComment?.operation?.status as string | undefined
     if (!id || status !== 'COMPLETED') throw new Error(`postComment: ${JSON.stringify(data?.postComment).slice(0, 300)}`)
@@ -122,13 +134,15 @@ export class MixWriter {
     const first = await readPage(this.read, stats, { subject, pageIndex: 0 }, true)
     if (!first) return this.error(`the read after postComment on ${subject.type}:${subject.id} failed`)
     this.checks++
-    if (!first.edges.some((e) => e.node.id === id)) this.staleRead(`comment ${id} missing from the first page of ${subject.type}:${subject.id} right after postComment`)
+    if (!first.edges.some((e) => e.node.id === id))
+      this.staleRead(`comment ${id} missing from the first page of ${subject.type}:${subject.id} right after postComment`)
   }
 
   private async updateProfile(writer: SignedInWriter, stats: LoadStats): Promise<void> {
     this.updates++
     const username = `b${Date.now().toString(36)}${Math.floor(this.random() * 36 ** 6).toString(36)}`.slice(0, 32)
-    if (!this.journal.originalUsernames.has(writer.userId)) this.journal.originalUsernames.set(writer.userId, { username: writer.username, updatedAt: writer.updatedAt })
+    if (!this.journal.originalUsernames.has(writer.userId))
+      this.journal.originalUsernames.set(writer.userId, { username: writer.username, updatedAt: writer.updatedAt })
     const data = await this.mutate(UPDATE_PROFILE, { input: { username } }, writer.token)
     const status = data?.updateProfile?.operation?.status as string | undefined
     if (data?.updateProfile?.user?.username !== username || status !== 'COMPLETED') {
@@ -138,7 +152,8 @@ export class MixWriter {
     const page = await readPage(this.read, stats, writer.page, true)
     if (!page) return this.error(`the read after updateProfile of ${writer.userId} failed`)
     const theirs = page.edges.filter((e) => e.node.author.id === writer.userId)
-    if (theirs.length === 0) return this.error(`page ${writer.page.pageIndex + 1} of ${writer.page.subject.id} no longer shows a comment of ${writer.userId}`)
+    if (theirs.length === 0)
+      return this.error(`page ${writer.page.pageIndex + 1} of ${writer.page.subject.id} no longer shows a comment of ${writer.userId}`)
     this.checks++
     const old = theirs.find((e) => e.node.author.username !== username)
     if (old) this.staleRead(`user ${writer.userId} still shown as "${old.node.author.username}" right after updateProfile to "${username}"`)

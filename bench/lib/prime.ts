@@ -26,7 +26,13 @@ async function inParallel<T>(items: readonly T[], concurrency: number, work: (it
   )
 }
 
-export async function primeUsers(agent: Agent, usersUrl: URL, usersDbUrl: string, callerHeader: () => string, concurrency: number): Promise<number> {
+export async function primeUsers(
+  agent: Agent,
+  usersUrl: URL,
+  usersDbUrl: string,
+  callerHeader: () => string,
+  concurrency: number,
+): Promise<number> {
   const client = new pg.Client({ connectionString: usersDbUrl })
   await client.connect()
   const ids = (await client.query<{ id: string }>('select id from users')).rows.map((r) => r.id)
@@ -34,9 +40,13 @@ export async function primeUsers(agent: Agent, usersUrl: URL, usersDbUrl: string
   const batches: string[][] = []
   for (let i = 0; i < ids.length; i += USERS_PER_REQUEST) batches.push(ids.slice(i, i + USERS_PER_REQUEST))
   await inParallel(batches, concurrency, async (batch) => {
-    const body = JSON.stringify({ query: USERS_ENTITIES_QUERY, variables: { representations: batch.map((id) => ({ __typename: 'User', id })) } })
+    const body = JSON.stringify({
+      query: USERS_ENTITIES_QUERY,
+      variables: { representations: batch.map((id) => ({ __typename: 'User', id })) },
+    })
     const answer = await postJson(agent, usersUrl, body, { 'x-marketplace-caller': callerHeader() })
-    if (answer.status !== 200 || answer.body.includes('"errors"')) throw new Error(`priming users failed: HTTP ${answer.status} ${answer.body.slice(0, 200)}`)
+    if (answer.status !== 200 || answer.body.includes('"errors"'))
+      throw new Error(`priming users failed: HTTP ${answer.status} ${answer.body.slice(0, 200)}`)
   })
   return ids.length
 }
@@ -45,8 +55,8 @@ export async function primePages(agent: Agent, gatewayUrl: URL, subjects: readon
   const pages = [...subjects].reverse().flatMap((subject) => subject.cursors.map((_, pageIndex) => ({ subject, pageIndex })))
   await inParallel(pages, concurrency, async (page) => {
     const answer = await postJson(agent, gatewayUrl, pageRequestBody(page))
-    if (answer.status !== 200 || answer.body.includes('"errors"')) throw new Error(`priming pages failed: HTTP ${answer.status} ${answer.body.slice(0, 200)}`)
+    if (answer.status !== 200 || answer.body.includes('"errors"'))
+      throw new Error(`priming pages failed: HTTP ${answer.status} ${answer.body.slice(0, 200)}`)
   })
   return pages.length
 }
-

@@ -21,11 +21,15 @@ export function parseProcStat(text: string): ProcStat {
   const close = text.lastIndexOf(')')
   if (open < 0 || close < open) throw new Error(`not a /proc/<pid>/stat line: ${text.slice(0, 80)}`)
   const pid = Number(text.slice(0, open).trim())
-  const rest = text.slice(close + 2).trim().split(/\s+/)
+  const rest = text
+    .slice(close + 2)
+    .trim()
+    .split(/\s+/)
   // rest[0] is field 3 (state); utime and stime are fields 14 and 15
   const field = (n: number): number => Number(rest[n - 3])
   const stat = { pid, comm: text.slice(open + 1, close), state: rest[0] ?? '?', ppid: field(4), utime: field(14), stime: field(15) }
-  if (![stat.pid, stat.ppid, stat.utime, stat.stime].every(Number.isFinite)) throw new Error(`unexpected /proc/<pid>/stat line: ${text.slice(0, 80)}`)
+  if (![stat.pid, stat.ppid, stat.utime, stat.stime].every(Number.isFinite))
+    throw new Error(`unexpected /proc/<pid>/stat line: ${text.slice(0, 80)}`)
   return stat
 }
 

@@ -25,7 +25,14 @@ export function machineInfo(): Machine {
   } catch {
     // not Linux
   }
-  return { cpuModel: model, cores: cpus().length, memoryGB: Math.round((totalmem() / 1024 ** 3) * 10) / 10, node: process.version, os: `${osType()} ${release()}`, loadAverage: loadavg().map((l) => Math.round(l * 100) / 100) }
+  return {
+    cpuModel: model,
+    cores: cpus().length,
+    memoryGB: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
+    node: process.version,
+    os: `${osType()} ${release()}`,
+    loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
+  }
 }
 
 /** The medians across runs of one variant (errors and write counts: totals across runs). */
@@ -54,7 +61,12 @@ export interface VariantSummary {
   readonly responseCacheSource: string | null
   readonly machineCpuPercent: number
   readonly otherCpuPercent: number
-  readonly processes: Readonly<Record<string, { readonly cpuPercent: number; readonly peakRssMB: number; readonly maxProcessPeakRssMB: number; readonly processes: number }>>
+  readonly processes: Readonly<
+    Record<
+      string,
+      { readonly cpuPercent: number; readonly peakRssMB: number; readonly maxProcessPeakRssMB: number; readonly processes: number }
+    >
+  >
   readonly mix?: {
     readonly writes: number
     readonly writeErrors: number
@@ -150,30 +162,56 @@ export function computeRatios(variants: Readonly<Record<string, VariantReport>>)
 }
 
 /** The targets this mode can check; the others say what would measure them. */
-export function checkTargets(mode: Mode, variants: Readonly<Record<string, VariantReport>>, usersOnly?: VariantSummary, failures: readonly string[] = []): Target[] {
+export function checkTargets(
+  mode: Mode,
+  variants: Readonly<Record<string, VariantReport>>,
+  usersOnly?: VariantSummary,
+  failures: readonly string[] = [],
+): Target[] {
   const full = variants.full?.median
   const skip = (name: string, detail: string): Target => ({ name, status: 'SKIP', detail })
   const verdict = (name: string, ok: boolean, detail: string): Target => ({ name, status: ok ? 'PASS' : 'FAIL', detail })
   const targets: Target[] = []
   if (mode === 'pages') {
     let name = 'full ≥ 2,000 pages/s with p99 ≤ 50 ms'
-    targets.push(full ? verdict(name, full.pagesPerSecond >= 2000 && full.p99 <= 50, `${fmt(full.pagesPerSecond)} pages/s, p99 ${fmt(full.p99, 1)} ms`) : skip(name, 'variant full not run'))
-    for (const [other, factor] of [['apollo-defaults', 3], ['hive-gateway', 1.5]] as const) {
+    targets.push(
+      full
+        ? verdict(name, full.pagesPerSecond >= 2000 && full.p99 <= 50, `${fmt(full.pagesPerSecond)} pages/s, p99 ${fmt(full.p99, 1)} ms`)
+        : skip(name, 'variant full not run'),
+    )
+    for (const [other, factor] of [
+      ['apollo-defaults', 3],
+      ['hive-gateway', 1.5],
+    ] as const) {
       name = `full ≥ ${factor}× ${other} (pages/s)`
       const theirs = variants[other]?.median
       const r = ratio(full?.pagesPerSecond, theirs?.pagesPerSecond)
-      targets.push(full && theirs ? verdict(name, r >= factor, `${fmt(r, 2)}× (${fmt(full.pagesPerSecond)} vs ${fmt(theirs.pagesPerSecond)} pages/s)`) : skip(name, `variant full or ${other} not run`))
+      targets.push(
+        full && theirs
+          ? verdict(name, r >= factor, `${fmt(r, 2)}× (${fmt(full.pagesPerSecond)} vs ${fmt(theirs.pagesPerSecond)} pages/s)`)
+          : skip(name, `variant full or ${other} not run`),
+      )
     }
     name = 'warm full ≤ 1 users SQL query per 100 author lookups'
     targets.push(
       full
-        ? verdict(name, full.usersSqlPer100Lookups <= 1, `${fmt(full.usersSqlPer100Lookups, 3)} per 100 lookups over the measured window (${fmt(full.usersSqlPer100LookupsTail, 3)} over its last ${fmt(full.tailSeconds)} s)`)
+        ? verdict(
+            name,
+            full.usersSqlPer100Lookups <= 1,
+            `${fmt(full.usersSqlPer100Lookups, 3)} per 100 lookups over the measured window (${fmt(full.usersSqlPer100LookupsTail, 3)} over its last ${fmt(full.tailSeconds)} s)`,
+          )
         : skip(name, 'variant full not run'),
     )
     name = 'gateway peak RSS < 400 MB (full; all its processes together)'
     const gw = full?.processes.gateway
     targets.push(
-      gw ? verdict(name, gw.peakRssMB < 400, `${fmt(gw.peakRssMB)} MB over ${fmt(gw.processes)} process(es), largest ${fmt(gw.maxProcessPeakRssMB)} MB`) : skip(name, 'variant full not run'),
+      gw
+        ? verdict(
+            name,
+            gw.peakRssMB < 400,
+            `${fmt(gw.peakRssMB)} MB over ${fmt(gw.processes)} process(es), largest ${fmt(gw.maxProcessPeakRssMB)} MB`,
+          )
+        : skip(name, 'variant full not run'),
     )
     targets.push(skip('users-only ≥ 20,000 author lookups/s', 'measured by `npm run bench -- --users-only`'))
   } else if (mode === 'attack') {
@@ -182,25 +220,59 @@ export function checkTargets(mode: Mode, variants: Readonly<Record<string, Varia
       const base = name.slice(0, -'+attack'.length)
       const alone = variants[base]?.median
       const crashes = failures.filter((f) => f.includes('CRASH') && (f.startsWith(`${name} `) || f.startsWith(`${base} `)))
-      targets.push(verdict(`${base}: 0 crashes with or without attackers`, crashes.length === 0, crashes.length === 0 ? `${attacked.runs.length} attacked run(s), none lost a process` : crashes.join('; ')))
+      targets.push(
+        verdict(
+          `${base}: 0 crashes with or without attackers`,
+          crashes.length === 0,
+          crashes.length === 0 ? `${attacked.runs.length} attacked run(s), none lost a process` : crashes.join('; '),
+        ),
+      )
       const slower = ratio(attacked.median.p99, alone?.p99)
       targets.push(
         alone
-          ? verdict(`${base}: normal p99 under attack ≤ 2× without`, slower <= 2, `${fmt(attacked.median.p99, 1)} ms vs ${fmt(alone.p99, 1)} ms (${fmt(slower, 2)}×); pages/s ${fmt(attacked.median.pagesPerSecond)} vs ${fmt(alone.pagesPerSecond)}`)
+          ? verdict(
+              `${base}: normal p99 under attack ≤ 2× without`,
+              slower <= 2,
+              `${fmt(attacked.median.p99, 1)} ms vs ${fmt(alone.p99, 1)} ms (${fmt(slower, 2)}×); pages/s ${fmt(attacked.median.pagesPerSecond)} vs ${fmt(alone.pagesPerSecond)}`,
+            )
           : skip(`${base}: normal p99 under attack ≤ 2× without`, `${base} without attackers did not complete`),
       )
       const gw = attacked.median.processes.gateway
-      targets.push(gw ? verdict(`${base}: gateway peak RSS under attack ≤ 300 MB`, gw.peakRssMB <= 300, `${fmt(gw.peakRssMB)} MB`) : skip(`${base}: gateway peak RSS under attack ≤ 300 MB`, 'no gateway measured'))
-      targets.push(verdict(`${base}: the normal load saw no errors under attack`, attacked.median.errors === 0, `${attacked.median.errors} error(s) in ${attacked.runs.length} run(s)`))
+      targets.push(
+        gw
+          ? verdict(`${base}: gateway peak RSS under attack ≤ 300 MB`, gw.peakRssMB <= 300, `${fmt(gw.peakRssMB)} MB`)
+          : skip(`${base}: gateway peak RSS under attack ≤ 300 MB`, 'no gateway measured'),
+      )
+      targets.push(
+        verdict(
+          `${base}: the normal load saw no errors under attack`,
+          attacked.median.errors === 0,
+          `${attacked.median.errors} error(s) in ${attacked.runs.length} run(s)`,
+        ),
+      )
     }
   } else if (mode === 'users-only') {
     const name = 'users-only ≥ 20,000 author lookups/s'
-    targets.push(usersOnly ? verdict(name, usersOnly.lookupsPerSecond >= 20_000, `${fmt(usersOnly.lookupsPerSecond)} lookups/s, p99 ${fmt(usersOnly.p99, 1)} ms`) : skip(name, 'not run'))
+    targets.push(
+      usersOnly
+        ? verdict(
+            name,
+            usersOnly.lookupsPerSecond >= 20_000,
+            `${fmt(usersOnly.lookupsPerSecond)} lookups/s, p99 ${fmt(usersOnly.p99, 1)} ms`,
+          )
+        : skip(name, 'not run'),
+    )
   } else {
     for (const [variant, report] of Object.entries(variants)) {
       const mix = report.median.mix
       if (!mix) continue
-      targets.push(verdict(`${variant}: 0 stale reads after writes`, mix.staleReads === 0 && mix.freshnessChecks > 0, `${mix.staleReads} stale of ${mix.freshnessChecks} read-backs (${mix.writes} writes, ${mix.writeErrors} write errors)`))
+      targets.push(
+        verdict(
+          `${variant}: 0 stale reads after writes`,
+          mix.staleReads === 0 && mix.freshnessChecks > 0,
+          `${mix.staleReads} stale of ${mix.freshnessChecks} read-backs (${mix.writes} writes, ${mix.writeErrors} write errors)`,
+        ),
+      )
     }
   }
   return targets
@@ -230,13 +302,26 @@ function rows(mode: Mode, processNames: readonly string[]): Row[] {
     ...(mode === 'users-only' ? [] : ([['users _entities calls per page', (s) => fmt(s.usersEntitiesPerPage, 2)]] as Row[])),
     [mode === 'users-only' ? 'users SQL queries per request' : 'users SQL queries per page', (s) => fmt(s.usersSqlPerPage, 3)],
     ['users SQL queries per 100 author lookups', (s) => fmt(s.usersSqlPer100Lookups, 3)],
-    ['… over the last seconds of the window only', (s) => (Number.isFinite(s.usersSqlPer100LookupsTail) ? `${fmt(s.usersSqlPer100LookupsTail, 3)} (${fmt(s.tailSeconds)} s)` : '–')],
+    [
+      '… over the last seconds of the window only',
+      (s) => (Number.isFinite(s.usersSqlPer100LookupsTail) ? `${fmt(s.usersSqlPer100LookupsTail, 3)} (${fmt(s.tailSeconds)} s)` : '–'),
+    ],
     ...(mode === 'users-only' ? [] : ([['comments SQL queries per page', (s) => fmt(s.commentsSqlPerPage, 2)]] as Row[])),
     [mode === 'users-only' ? 'Redis commands per request' : 'Redis commands per page', (s) => fmt(s.redisCommandsPerPage, 3)],
-    ['users cache: local / shared / miss', (s) => (Number.isFinite(s.usersCacheLocal) ? `${pct(s.usersCacheLocal)} / ${pct(s.usersCacheShared)} / ${pct(s.usersCacheMiss)}` : 'off')],
+    [
+      'users cache: local / shared / miss',
+      (s) =>
+        Number.isFinite(s.usersCacheLocal) ? `${pct(s.usersCacheLocal)} / ${pct(s.usersCacheShared)} / ${pct(s.usersCacheMiss)}` : 'off',
+    ],
     ...(mode === 'users-only'
       ? []
-      : ([['gateway response cache hits', (s) => (s.responseCacheSource ? `${pct(s.responseCacheHit)}${s.responseCacheSource.startsWith('derived') ? ' ᵈ' : ''}` : 'off / n.a.')]] as Row[])),
+      : ([
+          [
+            'gateway response cache hits',
+            (s) =>
+              s.responseCacheSource ? `${pct(s.responseCacheHit)}${s.responseCacheSource.startsWith('derived') ? ' ᵈ' : ''}` : 'off / n.a.',
+          ],
+        ] as Row[])),
     ...processNames.map((name): Row => [`CPU % ${name}`, (s) => fmt(s.processes[name]?.cpuPercent ?? Number.NaN)]),
     ['CPU % whole machine', (s) => fmt(s.machineCpuPercent)],
     ['CPU % not ours (other processes)', (s) => fmt(s.otherCpuPercent)],
@@ -255,14 +340,30 @@ function rows(mode: Mode, processNames: readonly string[]): Row[] {
   ]
 }
 
-const PROCESS_ORDER = ['gateway', 'users', 'comments', 'reviews', 'catalog', 'merchants', 'facade', 'workflow-worker', 'redis', 'postgres', 'temporal', 'loadgen']
+const PROCESS_ORDER = [
+  'gateway',
+  'users',
+  'comments',
+  'reviews',
+  'catalog',
+  'merchants',
+  'facade',
+  'workflow-worker',
+  'redis',
+  'postgres',
+  'temporal',
+  'loadgen',
+]
 
 function tableOf(mode: Mode, variants: Readonly<Record<string, VariantReport>>): string[][] {
   const names = Object.keys(variants)
   const seen = new Set(names.flatMap((n) => Object.keys(variants[n]?.median.processes ?? {})))
   const processNames = PROCESS_ORDER.filter((p) => seen.has(p))
   const header = ['', ...names]
-  return [header, ...rows(mode, processNames).map(([label, cell]) => [label, ...names.map((n) => cell((variants[n] as VariantReport).median))])]
+  return [
+    header,
+    ...rows(mode, processNames).map(([label, cell]) => [label, ...names.map((n) => cell((variants[n] as VariantReport).median))]),
+  ]
 }
 
 export function markdownTable(table: readonly (readonly string[])[]): string {
@@ -274,11 +375,15 @@ export function markdownTable(table: readonly (readonly string[])[]): string {
 
 export function textTable(table: readonly (readonly string[])[]): string {
   const widths = (table[0] ?? []).map((_, i) => Math.max(...table.map((row) => (row[i] ?? '').length)))
-  return table.map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ')).join('\n')
+  return table
+    .map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  '))
+    .join('\n')
 }
 
 /** --attack: per attacked variant, what each attack got back (summed over runs) and how fast. */
-function attackTables(variants: Readonly<Record<string, VariantReport>>): { title: string; rows: string[][]; descriptions: Record<string, string> }[] {
+function attackTables(
+  variants: Readonly<Record<string, VariantReport>>,
+): { title: string; rows: string[][]; descriptions: Record<string, string> }[] {
   const tables: { title: string; rows: string[][]; descriptions: Record<string, string> }[] = []
   for (const [name, report] of Object.entries(variants)) {
     const results = report.runs.flatMap((r) => (r.attack ? [r.attack] : []))
@@ -287,10 +392,17 @@ function attackTables(variants: Readonly<Record<string, VariantReport>>): { titl
     const rowsOut: string[][] = [['attack', 'sent', 'answers (HTTP status, error code: count)', 'answer p99 ms (median of runs)']]
     for (const [attack, counts] of Object.entries(merged.answers)) {
       const total = Object.values(counts).reduce((a, b) => a + b, 0)
-      const answers = Object.entries(counts).sort((a, b) => b[1] - a[1]).map(([answer, count]) => `${answer}: ${count}`).join('; ')
+      const answers = Object.entries(counts)
+        .sort((a, b) => b[1] - a[1])
+        .map(([answer, count]) => `${answer}: ${count}`)
+        .join('; ')
       rowsOut.push([attack, fmt(total), answers, fmt(median(merged.p99Ms[attack] ?? []), 1)])
     }
-    tables.push({ title: `Attackers' answers: ${name} (${fmt(merged.sent)} requests over ${results.length} run(s))`, rows: rowsOut, descriptions: merged.descriptions })
+    tables.push({
+      title: `Attackers' answers: ${name} (${fmt(merged.sent)} requests over ${results.length} run(s))`,
+      rows: rowsOut,
+      descriptions: merged.descriptions,
+    })
   }
   return tables
 }
@@ -321,17 +433,36 @@ export function renderText(report: BenchReport): string {
     textTable(tableOf(report.mode, report.variants)),
   ]
   if (report.mode === 'pages') {
-    out.push('', ...Object.entries(report.ratios).filter(([, v]) => Number.isFinite(v)).map(([k, v]) => `${k}: ${fmt(v, 2)}×`))
+    out.push(
+      '',
+      ...Object.entries(report.ratios)
+        .filter(([, v]) => Number.isFinite(v))
+        .map(([k, v]) => `${k}: ${fmt(v, 2)}×`),
+    )
   }
   if (report.targets.length > 0) out.push('', ...report.targets.map((t) => `${t.status}  ${t.name}: ${t.detail}`))
   for (const table of attackTables(report.variants)) out.push('', table.title, textTable(table.rows))
   for (const [variant, profile] of Object.entries(report.profiles ?? {})) {
-    out.push('', `${variant === 'users-only' ? 'users subgraph' : 'gateway'} CPU profile, ${variant}: top ${profile.top.length} functions by self time (${fmt(profile.busyMs)} ms busy over ${profile.files} profile file(s))`)
+    out.push(
+      '',
+      `${variant === 'users-only' ? 'users subgraph' : 'gateway'} CPU profile, ${variant}: top ${profile.top.length} functions by self time (${fmt(profile.busyMs)} ms busy over ${profile.files} profile file(s))`,
+    )
     for (const f of profile.top) out.push(`  ${fmt(f.percent, 1).padStart(5)}%  ${fmt(f.selfMs).padStart(7)} ms  ${f.name}`)
-    out.push('  by package / file:', ...profile.byGroup.slice(0, 10).map((g) => `  ${fmt(g.percent, 1).padStart(5)}%  ${fmt(g.selfMs).padStart(7)} ms  ${g.group}`))
+    out.push(
+      '  by package / file:',
+      ...profile.byGroup.slice(0, 10).map((g) => `  ${fmt(g.percent, 1).padStart(5)}%  ${fmt(g.selfMs).padStart(7)} ms  ${g.group}`),
+    )
   }
   const problems = Object.entries(report.variants).flatMap(([name, v]) =>
-    v.runs.flatMap((r) => [...r.errorSamples, ...r.verifySamples, ...r.warmup.errorSamples, ...(r.mix?.writeErrorSamples ?? []), ...(r.mix?.staleSamples ?? [])].map((s) => `${name} run ${r.run}: ${s}`)),
+    v.runs.flatMap((r) =>
+      [
+        ...r.errorSamples,
+        ...r.verifySamples,
+        ...r.warmup.errorSamples,
+        ...(r.mix?.writeErrorSamples ?? []),
+        ...(r.mix?.staleSamples ?? []),
+      ].map((s) => `${name} run ${r.run}: ${s}`),
+    ),
   )
   if (problems.length > 0) out.push('', 'problems seen (samples):', ...problems.slice(0, 20).map((p) => `  ${p}`))
   return out.join('\n')
@@ -354,7 +485,10 @@ export function renderMarkdown(report: BenchReport): string {
     '',
   ]
   if (Object.values(report.variants).some((v) => v.median.responseCacheSource?.startsWith('derived'))) {
-    out.push('ᵈ several gateway workers: a `/metrics` request reaches only one of them, so the hit ratio is derived from the load side: every response-cache miss costs exactly one comments-subgraph operation, hits = 1 − comments operations ÷ pages.', '')
+    out.push(
+      'ᵈ several gateway workers: a `/metrics` request reaches only one of them, so the hit ratio is derived from the load side: every response-cache miss costs exactly one comments-subgraph operation, hits = 1 − comments operations ÷ pages.',
+      '',
+    )
   }
   out.push('### Variants', '', ...Object.entries(report.variants).map(([name, v]) => `- **${name}**: ${v.description}`), '')
   if (report.mode === 'pages') {
@@ -362,7 +496,15 @@ export function renderMarkdown(report: BenchReport): string {
     if (finite.length > 0) out.push('### Ratios', '', ...finite.map(([k, v]) => `- ${k}: **${fmt(v, 2)}×**`), '')
   }
   if (report.targets.length > 0) out.push('### Targets', '', ...report.targets.map((t) => `- **${t.status}** ${t.name}: ${t.detail}`), '')
-  for (const table of attackTables(report.variants)) out.push(`### ${table.title}`, '', markdownTable(table.rows), '', ...Object.entries(table.descriptions).map(([k, v]) => `- **${k}**: ${v}`), '')
+  for (const table of attackTables(report.variants))
+    out.push(
+      `### ${table.title}`,
+      '',
+      markdownTable(table.rows),
+      '',
+      ...Object.entries(table.descriptions).map(([k, v]) => `- **${k}**: ${v}`),
+      '',
+    )
   for (const [variant, profile] of Object.entries(report.profiles ?? {})) {
     out.push(
       `### ${variant === 'users-only' ? 'Users subgraph' : 'Gateway'} CPU profile: ${variant}`,
@@ -371,7 +513,9 @@ export function renderMarkdown(report: BenchReport): string {
       '',
       '| self % | self ms | function (location) |',
       '| ---: | ---: | --- |',
-      ...profile.top.map((f) => `| ${fmt(f.percent, 1)} | ${fmt(f.selfMs)} | \`${f.functionName}\` ${f.location ? `(${f.location})` : ''} |`),
+      ...profile.top.map(
+        (f) => `| ${fmt(f.percent, 1)} | ${fmt(f.selfMs)} | \`${f.functionName}\` ${f.location ? `(${f.location})` : ''} |`,
+      ),
       '',
       'Self time by package or project file (lines in project files are those of the code tsx generated, so anonymous functions there are grouped by file):',
       '',
@@ -381,10 +525,17 @@ export function renderMarkdown(report: BenchReport): string {
       '',
     )
   }
-  out.push('### Per run', '', '| variant | run | pages/s | p50 | p95 | p99 | errors | verified | users SQL/100 lookups |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
+  out.push(
+    '### Per run',
+    '',
+    '| variant | run | pages/s | p50 | p95 | p99 | errors | verified | users SQL/100 lookups |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  )
   for (const [name, v] of Object.entries(report.variants)) {
     for (const r of v.runs) {
-      out.push(`| ${name} | ${r.run} | ${fmt(r.pagesPerSecond)} | ${fmt(r.latencyMs.p50, 1)} | ${fmt(r.latencyMs.p95, 1)} | ${fmt(r.latencyMs.p99, 1)} | ${r.errors} | ${r.verified} | ${fmt(r.usersSqlPer100Lookups, 3)} |`)
+      out.push(
+        `| ${name} | ${r.run} | ${fmt(r.pagesPerSecond)} | ${fmt(r.latencyMs.p50, 1)} | ${fmt(r.latencyMs.p95, 1)} | ${fmt(r.latencyMs.p99, 1)} | ${r.errors} | ${r.verified} | ${fmt(r.usersSqlPer100Lookups, 3)} |`,
+      )
     }
   }
   if (report.notes.length > 0) out.push('', '### Notes', '', ...report.notes.map((n) => `- ${n}`))

@@ -17,7 +17,8 @@ import type { VariantSpec } from './variants'
 export const SUBGRAPHS: readonly SubgraphName[] = [...SERVICE_NAMES, 'facade']
 
 /** Variables a caller's shell might set that would change what a variant measures. */
-const KNOBS = /^(SUBGRAPH_[A-Z0-9_]+_URL|[A-Z]+_DATABASE_URL|DATABASE_URL|[A-Z]+_PORT|PORT|GATEWAY_WORKERS|RESPONSE_CACHE.*|SUPERGRAPH_PATH|SUPERGRAPH_FILE|ENTITY_CACHE|BATCH_LOADS|GATEWAY_SIGNATURE|REDIS_URL|NODE_OPTIONS|NODE_ENV|LOG_LEVEL|ACTIVITY_WORKER|MIGRATE_ON_START|TEMPORAL_ADDRESS|GATEWAY_SECRET|JWT_SECRET|DATABASE_POOL_SIZE)$/
+const KNOBS =
+  /^(SUBGRAPH_[A-Z0-9_]+_URL|[A-Z]+_DATABASE_URL|DATABASE_URL|[A-Z]+_PORT|PORT|GATEWAY_WORKERS|RESPONSE_CACHE.*|SUPERGRAPH_PATH|SUPERGRAPH_FILE|ENTITY_CACHE|BATCH_LOADS|GATEWAY_SIGNATURE|REDIS_URL|NODE_OPTIONS|NODE_ENV|LOG_LEVEL|ACTIVITY_WORKER|MIGRATE_ON_START|TEMPORAL_ADDRESS|GATEWAY_SECRET|JWT_SECRET|DATABASE_POOL_SIZE)$/
 
 export function baseEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([key]) => !KNOBS.test(key)))
@@ -74,7 +75,9 @@ export interface RedisServer {
 export async function startRedis(logDir: string): Promise<RedisServer> {
   const binary = findRedisServer()
   if (!binary) {
-    throw new Error('redis-server is not on PATH and REDIS_SERVER_PATH is not set: the benchmark needs a real Redis (e.g. `apt-get install redis-server` or `brew install redis`).')
+    throw new Error(
+      'redis-server is not on PATH and REDIS_SERVER_PATH is not set: the benchmark needs a real Redis (e.g. `apt-get install redis-server` or `brew install redis`).',
+    )
   }
   const port = await freePort()
   const set = new ProcessSet(logDir)
@@ -83,11 +86,15 @@ export async function startRedis(logDir: string): Promise<RedisServer> {
   const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 1 })
   client.on('error', () => undefined)
   try {
-    await waitFor('redis', async () => {
-      if (set.crashed) throw new Error(set.crashed)
-      if (client.status === 'wait' || client.status === 'end') await client.connect()
-      return (await client.ping()) === 'PONG'
-    }, { timeoutMs: 10_000 })
+    await waitFor(
+      'redis',
+      async () => {
+        if (set.crashed) throw new Error(set.crashed)
+        if (client.status === 'wait' || client.status === 'end') await client.connect()
+        return (await client.ping()) === 'PONG'
+      },
+      { timeoutMs: 10_000 },
+    )
   } catch (err) {
     client.disconnect()
     await stopServer()
@@ -127,10 +134,14 @@ export async function startTemporal(logDir: string, stateDir: string): Promise<T
   const set = new ProcessSet(logDir)
   const server = set.start('temporal', devServerArgs({ dbFile: join(stateDir, `temporal-${port}.db`), port, uiPort: null }), baseEnv(), cli)
   onCleanup('temporal', () => set.stopAll())
-  await waitFor('temporal', async () => {
-    if (set.crashed) throw new Error(set.crashed)
-    return temporalAnswers(address)
-  }, { timeoutMs: 120_000, intervalMs: 250 })
+  await waitFor(
+    'temporal',
+    async () => {
+      if (set.crashed) throw new Error(set.crashed)
+      return temporalAnswers(address)
+    },
+    { timeoutMs: 120_000, intervalMs: 250 },
+  )
   return { address, pid: server.child.pid ?? 0 }
 }
 
@@ -195,10 +206,14 @@ export async function startSubgraphs(
       const started = set.start(name, [...nodeArgs, ...nodeArgsOf(name)], processEnv)
       pids[name] = started.child.pid ?? 0
       urls[name] = `http://127.0.0.1:${port}/graphql`
-      await waitFor(name, async () => {
-        if (set.crashed) throw new Error(set.crashed)
-        return httpOk(`http://127.0.0.1:${port}/health`)()
-      }, { timeoutMs: 90_000 })
+      await waitFor(
+        name,
+        async () => {
+          if (set.crashed) throw new Error(set.crashed)
+          return httpOk(`http://127.0.0.1:${port}/health`)()
+        },
+        { timeoutMs: 90_000 },
+      )
     }),
   )
   return { urls, pids }
@@ -216,7 +231,11 @@ export function supergraphWithUrls(urls: Readonly<Record<string, string>>): stri
 }
 
 const graphqlAnswers = (url: string) => async (): Promise<boolean> => {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) })
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: '{ __typename }' }),
+  })
   return res.ok
 }
 
@@ -225,7 +244,11 @@ const graphqlAnswers = (url: string) => async (): Promise<boolean> => {
  * under --mix), then its gateway. `profileDir`: our gateway runs with --cpu-prof (its cluster
  * workers inherit the flags through execArgv).
  */
-export async function startVariant(spec: VariantSpec, ctx: StackContext, { profileDir, logPrefix = '' }: { profileDir?: string; logPrefix?: string } = {}): Promise<RunningStack> {
+export async function startVariant(
+  spec: VariantSpec,
+  ctx: StackContext,
+  { profileDir, logPrefix = '' }: { profileDir?: string; logPrefix?: string } = {},
+): Promise<RunningStack> {
   const set = new ProcessSet(ctx.logDir, logPrefix)
   const stop = onCleanup(`${spec.name} processes`, () => set.stopAll())
   try {
@@ -243,7 +266,12 @@ export async function startVariant(spec: VariantSpec, ctx: StackContext, { profi
     const gatewayUrl = `http://127.0.0.1:${gatewayPort}/graphql`
     // our gateway serves /metrics on a listener of its own, not on the public port
     const metricsPort = await freePort()
-    const env: NodeJS.ProcessEnv = { ...commonEnv(ctx), JWT_SECRET: ctx.secrets.jwt, PORT: String(gatewayPort), METRICS_PORT: String(metricsPort) }
+    const env: NodeJS.ProcessEnv = {
+      ...commonEnv(ctx),
+      JWT_SECRET: ctx.secrets.jwt,
+      PORT: String(gatewayPort),
+      METRICS_PORT: String(metricsPort),
+    }
     let ready: () => Promise<boolean>
     if (spec.gateway.kind === 'ours') {
       for (const name of SUBGRAPHS) env[`SUBGRAPH_${name.toUpperCase()}_URL`] = routing[name]
@@ -261,11 +289,23 @@ export async function startVariant(spec: VariantSpec, ctx: StackContext, { profi
       pids.gateway = set.start('gateway', ['--import', 'tsx', entry], env).child.pid ?? 0
       ready = graphqlAnswers(gatewayUrl)
     }
-    await waitFor('gateway', async () => {
-      if (set.crashed) throw new Error(set.crashed)
-      return ready()
-    }, { timeoutMs: 90_000 })
-    return { gatewayUrl, gatewayPort, gatewayMetricsOrigin: `http://127.0.0.1:${metricsPort}`, subgraphUrls: subgraphs.urls, pids, crashed: () => set.crashed, stop }
+    await waitFor(
+      'gateway',
+      async () => {
+        if (set.crashed) throw new Error(set.crashed)
+        return ready()
+      },
+      { timeoutMs: 90_000 },
+    )
+    return {
+      gatewayUrl,
+      gatewayPort,
+      gatewayMetricsOrigin: `http://127.0.0.1:${metricsPort}`,
+      subgraphUrls: subgraphs.urls,
+      pids,
+      crashed: () => set.crashed,
+      stop,
+    }
   } catch (err) {
     await stop()
     throw err

@@ -48,7 +48,8 @@ export function variantSpec(name: VariantName, gatewayWorkers: number = DEFAULTS
     case 'apollo-defaults':
       return {
         name,
-        description: 'plain @apollo/gateway ApolloGateway({ supergraphSdl }) in @apollo/server startStandaloneServer, defaults; subgraphs as in full',
+        description:
+          'plain @apollo/gateway ApolloGateway({ supergraphSdl }) in @apollo/server startStandaloneServer, defaults; subgraphs as in full',
         subgraphEnv: { ...full, GATEWAY_SIGNATURE: 'optional' },
         gateway: { kind: 'apollo-defaults' },
       }

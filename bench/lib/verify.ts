@@ -61,7 +61,10 @@ export interface PageExpectation {
  * author's id, username and avatarUrl; totalCount a number; pageInfo well-formed. Returns the
  * page, or the reason it is wrong.
  */
-export function verifyPageResponse(body: string, expect: PageExpectation = {}): { ok: true; page: CommentsPage } | { ok: false; reason: string } {
+export function verifyPageResponse(
+  body: string,
+  expect: PageExpectation = {},
+): { ok: true; page: CommentsPage } | { ok: false; reason: string } {
   let json: unknown
   try {
     json = JSON.parse(body)
@@ -84,24 +87,36 @@ export function verifyPageResponse(body: string, expect: PageExpectation = {}): 
   const edges = comments.edges
   if (!Array.isArray(edges)) return { ok: false, reason: 'edges is not a list' }
   if (edges.length > 10) return { ok: false, reason: `${edges.length} edges (more than first: 10)` }
-  if (expect.edges !== undefined && edges.length !== expect.edges) return { ok: false, reason: `${edges.length} edges, expected ${expect.edges}` }
-  if (expect.minEdges !== undefined && edges.length < expect.minEdges) return { ok: false, reason: `${edges.length} edges, expected at least ${expect.minEdges}` }
+  if (expect.edges !== undefined && edges.length !== expect.edges)
+    return { ok: false, reason: `${edges.length} edges, expected ${expect.edges}` }
+  if (expect.minEdges !== undefined && edges.length < expect.minEdges)
+    return { ok: false, reason: `${edges.length} edges, expected at least ${expect.minEdges}` }
   for (const [i, edge] of edges.entries()) {
     if (!isObject(edge) || typeof edge.cursor !== 'string' || !isObject(edge.node)) return { ok: false, reason: `edge ${i} is malformed` }
     const node = edge.node
-    if (typeof node.id !== 'string' || typeof node.body !== 'string' || typeof node.createdAt !== 'string' || typeof node.replyCount !== 'number') {
+    if (
+      typeof node.id !== 'string' ||
+      typeof node.body !== 'string' ||
+      typeof node.createdAt !== 'string' ||
+      typeof node.replyCount !== 'number'
+    ) {
       return { ok: false, reason: `edge ${i}: comment fields missing` }
     }
     const author = node.author
     if (!isObject(author)) return { ok: false, reason: `edge ${i}: no author` }
     if (typeof author.id !== 'string' || author.id.length === 0) return { ok: false, reason: `edge ${i}: author without id` }
-    if (typeof author.username !== 'string' || author.username.length === 0) return { ok: false, reason: `edge ${i}: author without username` }
+    if (typeof author.username !== 'string' || author.username.length === 0)
+      return { ok: false, reason: `edge ${i}: author without username` }
     if (!('avatarUrl' in author) || (author.avatarUrl !== null && typeof author.avatarUrl !== 'string')) {
       return { ok: false, reason: `edge ${i}: author without avatarUrl` }
     }
   }
   const pageInfo = comments.pageInfo
-  if (!isObject(pageInfo) || typeof pageInfo.hasNextPage !== 'boolean' || (pageInfo.endCursor !== null && typeof pageInfo.endCursor !== 'string')) {
+  if (
+    !isObject(pageInfo) ||
+    typeof pageInfo.hasNextPage !== 'boolean' ||
+    (pageInfo.endCursor !== null && typeof pageInfo.endCursor !== 'string')
+  ) {
     return { ok: false, reason: 'pageInfo is malformed' }
   }
   if (edges.length > 0 && pageInfo.endCursor !== (edges[edges.length - 1] as { cursor: string }).cursor) {
@@ -123,7 +138,8 @@ export function verifyEntitiesResponse(body: string, ids: readonly string[]): st
   if (!Array.isArray(entities) || entities.length !== ids.length) return `expected ${ids.length} entities`
   for (const [i, entity] of entities.entries()) {
     const user = entity as Partial<PageAuthor> | null
-    if (!user || user.id !== ids[i] || typeof user.username !== 'string' || !('avatarUrl' in user)) return `entity ${i} is not user ${ids[i]}`
+    if (!user || user.id !== ids[i] || typeof user.username !== 'string' || !('avatarUrl' in user))
+      return `entity ${i} is not user ${ids[i]}`
   }
   return null
 }

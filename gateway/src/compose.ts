@@ -12,9 +12,7 @@ export class CompositionError extends Error {
 
 /** Composes the subgraphs of supergraph.yaml into a supergraph SDL, as `rover supergraph compose` does. */
 export function composeSupergraph(config: SupergraphConfig = readSupergraphConfig()): string {
-  const result = composeServices(
-    config.subgraphs.map((s) => ({ name: s.name, url: s.routingUrl, typeDefs: parse(s.sdl) })),
-  )
+  const result = composeServices(config.subgraphs.map((s) => ({ name: s.name, url: s.routingUrl, typeDefs: parse(s.sdl) })))
   if (result.errors) {
     throw new CompositionError(`composition failed:\n${result.errors.map((e) => `- ${e.message}`).join('\n')}`)
   }

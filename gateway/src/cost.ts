@@ -34,7 +34,12 @@ export interface CostWeights {
   readonly introspectionFieldCost: number
 }
 
-export const DEFAULT_COST_WEIGHTS: CostWeights = { defaultListSize: 10, fetchCost: 10, pageSizeArguments: ['first', 'last'], introspectionFieldCost: 0.1 }
+export const DEFAULT_COST_WEIGHTS: CostWeights = {
+  defaultListSize: 10,
+  fetchCost: 10,
+  pageSizeArguments: ['first', 'last'],
+  introspectionFieldCost: 0.1,
+}
 
 /**
  * Which subgraphs resolve each field, read from the supergraph's `@join__type` / `@join__field`:
@@ -108,7 +113,8 @@ export function operationCost(
   const chosen = operationName ? operations.filter((o) => o.name?.value === operationName) : operations
   let highest = 0
   // several operations and no name: the request is refused later; the dearest one bounds it
-  for (const operation of chosen) highest = Math.max(highest, new CostWalk(schema, ownership, document, operation, variables ?? {}, weights).total())
+  for (const operation of chosen)
+    highest = Math.max(highest, new CostWalk(schema, ownership, document, operation, variables ?? {}, weights).total())
   return highest
 }
 

@@ -48,7 +48,10 @@ export function createSubgraphFetcher({ timeoutMs, maxSockets = 128 }: SubgraphF
         },
       )
       const abort = (): void => void req.destroy(new Error(`subgraph call to ${url} aborted: the request was aborted`))
-      const timer = setTimeout(() => req.destroy(new SubgraphTimeoutError(`subgraph call to ${url} took longer than ${timeoutMs} ms`)), timeoutMs)
+      const timer = setTimeout(
+        () => req.destroy(new SubgraphTimeoutError(`subgraph call to ${url} took longer than ${timeoutMs} ms`)),
+        timeoutMs,
+      )
       for (const signal of signals) signal.addEventListener('abort', abort, { once: true })
       function done(): void {
         clearTimeout(timer)

@@ -57,7 +57,11 @@ query Progress($id: ID!) {
   operation(id: $id) { id scenario status steps { name status attempts error } }
 }
 `,
-  variables: JSON.stringify({ input: { reviewId: '<a PENDING review id>', decision: 'APPROVE' }, id: '<operation.id from Moderate>' }, null, 2),
+  variables: JSON.stringify(
+    { input: { reviewId: '<a PENDING review id>', decision: 'APPROVE' }, id: '<operation.id from Moderate>' },
+    null,
+    2,
+  ),
 }
 
 /** Who the sign-in bar offers (scripts/seed: password = username). */
@@ -82,9 +86,7 @@ function packageDir(name: string): string {
 
 /** The text of an inline <script>: nothing in it may end the element or open an HTML comment. */
 function scriptText(source: string): string {
-  return source
-    .replace(/\/[/*][#@] sourceMappingURL=\S*/g, '')
-    .replace(/<(\/?script|!--)/gi, '\\x3C$1')
+  return source.replace(/\/[/*][#@] sourceMappingURL=\S*/g, '').replace(/<(\/?script|!--)/gi, '\\x3C$1')
 }
 
 /** The text of an inline <style>. */

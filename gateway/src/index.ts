@@ -12,7 +12,10 @@ async function main(): Promise<void> {
   const shutdown = (signal: string): void => {
     gateway.log.info('stopping', { signal })
     setTimeout(() => process.exit(1), 10_000).unref()
-    gateway.stop().then(() => process.exit(0), () => process.exit(1))
+    gateway.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    )
   }
   process.once('SIGINT', () => shutdown('SIGINT'))
   process.once('SIGTERM', () => shutdown('SIGTERM'))

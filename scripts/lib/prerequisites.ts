@@ -70,7 +70,13 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string | nul
 /** Both programs, each with what it takes to install it and where it was found. */
 export function findPrerequisites(env: NodeJS.ProcessEnv = process.env): Prerequisite[] {
   return [
-    { name: 'redis-server', envVar: 'REDIS_SERVER_PATH', debianPackage: 'redis-server', brew: 'brew install redis', path: findRedisServer(env) },
+    {
+      name: 'redis-server',
+      envVar: 'REDIS_SERVER_PATH',
+      debianPackage: 'redis-server',
+      brew: 'brew install redis',
+      path: findRedisServer(env),
+    },
     {
       name: 'chromium',
       envVar: 'CHROMIUM_PATH',
@@ -160,7 +166,9 @@ export function ensurePrerequisites(log: (line: string) => void = console.log): 
   const after = findPrerequisites()
   const still = after.filter((tool) => tool.path === null)
   if (still.length > 0) {
-    throw new Error(`${still.map((tool) => tool.name).join(' and ')} still not found on PATH after installing ${still.map((tool) => tool.debianPackage).join(' ')}`)
+    throw new Error(
+      `${still.map((tool) => tool.name).join(' and ')} still not found on PATH after installing ${still.map((tool) => tool.debianPackage).join(' ')}`,
+    )
   }
   const path = (name: Prerequisite['name']): string => after.find((tool) => tool.name === name)?.path ?? ''
   return { redisServer: path('redis-server'), chromium: path('chromium') }

@@ -68,7 +68,12 @@ export function startProcess(
   { logTo, onOutput, onExit, deathSignal = 'SIGKILL', uid, gid }: StartOptions = {},
 ): ManagedProcess {
   const [program, programArgs] = leashed(command, args, deathSignal)
-  const child = spawn(program, programArgs, { env, stdio: ['ignore', 'pipe', 'pipe'], ...(uid === undefined ? {} : { uid }), ...(gid === undefined ? {} : { gid }) })
+  const child = spawn(program, programArgs, {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(uid === undefined ? {} : { uid }),
+    ...(gid === undefined ? {} : { gid }),
+  })
   let stopping = false
   let reported = false
   const forward = (chunk: Buffer): void => {

@@ -8,7 +8,10 @@ const REPLICABLE = [...SERVICE_NAMES, 'facade', 'gateway'] as const
 /** `users=2,comments=2,gateway=2` (npm start's --replicas, or MARKETPLACE_REPLICAS) → { users: 2, … }. */
 export function parseReplicas(list: string): Replicas {
   const replicas: Record<string, number> = {}
-  for (const item of list.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const item of list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [name, count] = item.split('=')
     if (!name || !(REPLICABLE as readonly string[]).includes(name)) {
       throw new Error(`--replicas: unknown part "${name}" (one of ${REPLICABLE.join(', ')})`)

@@ -43,7 +43,9 @@ export function supervise(name: string, spec: ProcessSpec, options: SuperviseOpt
     if (stopped) return
     current = null
     const delayMs = backoff.next(Date.now() - startedAt)
-    log(`[supervisor] ${name} exited (${describeExit(code, signal)}); restarting in ${(delayMs / 1000).toFixed(1)} s (restart ${backoff.restarts})`)
+    log(
+      `[supervisor] ${name} exited (${describeExit(code, signal)}); restarting in ${(delayMs / 1000).toFixed(1)} s (restart ${backoff.restarts})`,
+    )
     timer = setTimeout(() => {
       timer = undefined
       if (stopped) return

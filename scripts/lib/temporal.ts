@@ -52,13 +52,20 @@ export interface TemporalDevServerOptions {
 /** `temporal server start-dev` arguments: SQLite in WAL mode, so a busy machine does not stall it. */
 export function devServerArgs({ dbFile, port, uiPort }: TemporalDevServerOptions): string[] {
   return [
-    'server', 'start-dev',
-    '--ip', '127.0.0.1',
-    '--port', String(port),
-    '--db-filename', dbFile,
-    '--sqlite-pragma', 'journal_mode=wal',
-    '--sqlite-pragma', 'synchronous=normal',
-    '--log-level', 'warn',
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--db-filename',
+    dbFile,
+    '--sqlite-pragma',
+    'journal_mode=wal',
+    '--sqlite-pragma',
+    'synchronous=normal',
+    '--log-level',
+    'warn',
     ...(uiPort === null ? ['--headless'] : ['--ui-port', String(uiPort)]),
   ]
 }

@@ -13,7 +13,9 @@ export const SEED_USAGE = [
   '(default: the embedded Postgres on EMBEDDED_PG_PORT, 54320).',
   '',
   'Options (defaults in brackets):',
-  ...SEED_OPTION_NAMES.map((name) => `  --${name.padEnd(10)} ${name === 'seed' ? 'PRNG seed' : `number of ${name}`} [${DEFAULT_SEED_OPTIONS[name]}]`),
+  ...SEED_OPTION_NAMES.map(
+    (name) => `  --${name.padEnd(10)} ${name === 'seed' ? 'PRNG seed' : `number of ${name}`} [${DEFAULT_SEED_OPTIONS[name]}]`,
+  ),
   '  --help       print this help',
   '',
   'Seed accounts (password = username): admin, moderator, alice, bob, mallory.',

@@ -7,17 +7,7 @@ import type { ProductRow } from '../../subgraphs/catalog/src/database'
 import type { ReviewRow, ReviewStatus } from '../../subgraphs/reviews/src/database'
 import type { Role, UserRow } from '../../subgraphs/users/src/database'
 import { resolveSeedOptions, type SeedOptions } from './options'
-import {
-  createRandom,
-  hash32,
-  permutation,
-  rowRandom,
-  skewedIndex,
-  stringHash,
-  uuidFor,
-  zipfSampler,
-  type Random,
-} from './random'
+import { createRandom, hash32, permutation, rowRandom, skewedIndex, stringHash, uuidFor, zipfSampler, type Random } from './random'
 import {
   commentBody,
   merchantDescription,

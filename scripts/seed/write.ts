@@ -163,9 +163,10 @@ export async function hashSeedPasswords(): Promise<PasswordHashes> {
     hashPassword(GENERATED_USER_PASSWORD),
     ...SEED_ACCOUNTS.map((account) => hashPassword(account.username)),
   ])
-  const seedAccounts = Object.fromEntries(
-    SEED_ACCOUNTS.map((account, i) => [account.username, accountHashes[i] as string]),
-  ) as Record<SeedAccountName, string>
+  const seedAccounts = Object.fromEntries(SEED_ACCOUNTS.map((account, i) => [account.username, accountHashes[i] as string])) as Record<
+    SeedAccountName,
+    string
+  >
   return { seedAccounts, generatedUsers: generatedUsers as string }
 }
 

@@ -14,7 +14,9 @@ import { asUser, callSubgraph, metricsOf, registerFreshUser, seedUser, uniqueUse
 
 const LOGIN = 'mutation ($u: String!, $p: String!) { login(username: $u, password: $p) { token user { id } } }'
 const codeOf = (res: GraphQLResponse): unknown => res.errors?.[0]?.extensions?.code
-const header = (caller: Caller, audience: SubgraphName, now = Date.now()) => ({ 'x-marketplace-caller': signCaller(DEV_GATEWAY_SECRET, caller, audience, now) })
+const header = (caller: Caller, audience: SubgraphName, now = Date.now()) => ({
+  'x-marketplace-caller': signCaller(DEV_GATEWAY_SECRET, caller, audience, now),
+})
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000'
 
 describe('password guessing', () => {
@@ -75,7 +77,9 @@ describe('password guessing', () => {
 
   it('a second login (or registerUser) field in one request is refused before anything runs', async () => {
     const before = (await metricsOf('users')).password_checks_total ?? 0
-    const twice = await gql('mutation { a: login(username: "alice", password: "x1") { token } b: login(username: "alice", password: "x2") { token } }')
+    const twice = await gql(
+      'mutation { a: login(username: "alice", password: "x1") { token } b: login(username: "alice", password: "x2") { token } }',
+    )
     expect(codeOf(twice)).toBe('GRAPHQL_VALIDATION_FAILED')
     expect(twice.data ?? null).toBeNull()
     const mixed = await gql(
@@ -84,7 +88,9 @@ describe('password guessing', () => {
     )
     expect(codeOf(mixed)).toBe('GRAPHQL_VALIDATION_FAILED')
     // aliases inside a fragment are no way around it
-    const fragment = await gql('mutation { ...guesses } fragment guesses on Mutation { a: login(username: "alice", password: "x4") { token } b: login(username: "alice", password: "x5") { token } }')
+    const fragment = await gql(
+      'mutation { ...guesses } fragment guesses on Mutation { a: login(username: "alice", password: "x4") { token } b: login(username: "alice", password: "x5") { token } }',
+    )
     expect(codeOf(fragment)).toBe('GRAPHQL_VALIDATION_FAILED')
     expect(((await metricsOf('users')).password_checks_total ?? 0) - before).toBe(0)
   })
@@ -98,7 +104,11 @@ describe('a caller header replayed', () => {
     expect((await callSubgraph('users', '{ me { id } }', {}, forUsers)).data?.me).toEqual({ id: moderator.id })
 
     const facadeUrl = stackUrls().subgraphs.facade
-    const deleteComment = await gql('mutation ($id: ID!) { deleteComment(id: $id) { comment { id } } }', { id: UNKNOWN_ID }, { url: facadeUrl, headers: forUsers })
+    const deleteComment = await gql(
+      'mutation ($id: ID!) { deleteComment(id: $id) { comment { id } } }',
+      { id: UNKNOWN_ID },
+      { url: facadeUrl, headers: forUsers },
+    )
     expect(codeOf(deleteComment)).toBe('UNAUTHENTICATED')
     expect(codeOf(await gql('{ _service { sdl } }', {}, { url: facadeUrl, headers: forUsers }))).toBe('FORBIDDEN')
 
@@ -123,7 +133,11 @@ describe('a caller header replayed', () => {
 /** Runs a part's entry with exactly `env` (plus PATH); its exit code and output. */
 function runEntry(part: 'users' | 'comments' | 'gateway', env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, nodeArgsOf(part), { cwd: ROOT, env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'silent', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, nodeArgsOf(part), {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'silent', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let output = ''
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
@@ -159,7 +173,9 @@ describe('fail closed: outside development mode', () => {
   describe('an in-process gateway with NODE_ENV=production', () => {
     let gateway: RunningGateway
     beforeAll(async () => {
-      const routes = Object.fromEntries(Object.entries(stackUrls().subgraphs).map(([name, url]) => [`SUBGRAPH_${name.toUpperCase()}_URL`, url]))
+      const routes = Object.fromEntries(
+        Object.entries(stackUrls().subgraphs).map(([name, url]) => [`SUBGRAPH_${name.toUpperCase()}_URL`, url]),
+      )
       gateway = await startGateway(
         readGatewayConfig({
           NODE_ENV: 'production',
@@ -198,7 +214,8 @@ describe('fail closed: outside development mode', () => {
           headers: { 'content-type': 'application/json', ...headers },
           body: JSON.stringify({ query: LOGIN, variables: { u: uniqueUsername('addr'), p: 'a guess' } }),
         })
-      for (let i = 0; i < 3; i++) expect(((await (await attempt()).json()) as GraphQLResponse).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED')
+      for (let i = 0; i < 3; i++)
+        expect(((await (await attempt()).json()) as GraphQLResponse).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED')
       const before = (await metricsOf('users')).password_checks_total ?? 0
       // X-Forwarded-For is the client's own claim unless TRUST_PROXY is set: no way around the limit
       const refused = await attempt({ 'x-forwarded-for': '198.51.100.23' })
@@ -215,7 +232,12 @@ describe('fail closed: outside development mode', () => {
 
     it('counts registrations per address', async () => {
       // an invalid input still counts: the limit is on attempts, before any workflow starts
-      const register = () => gql('mutation ($input: RegisterUserInput!) { registerUser(input: $input) { user { id } } }', { input: { username: 'x', password: 'short' } }, { url: gateway.url })
+      const register = () =>
+        gql(
+          'mutation ($input: RegisterUserInput!) { registerUser(input: $input) { user { id } } }',
+          { input: { username: 'x', password: 'short' } },
+          { url: gateway.url },
+        )
       expect(codeOf(await register())).toBe('BAD_USER_INPUT')
       const refused = await register()
       expect(codeOf(refused)).toBe('RATE_LIMITED')

@@ -8,7 +8,10 @@ import { gql } from '../support/client'
 import { metricsOf, query, type Connection, type ServiceName } from './helpers'
 
 /** How many SQL queries each service ran while `request` ran (the suite runs alone on its stack). */
-async function sqlCost<T>(services: readonly ServiceName[], request: () => Promise<T>): Promise<{ result: T; sql: Record<string, number>; calls: Record<string, number> }> {
+async function sqlCost<T>(
+  services: readonly ServiceName[],
+  request: () => Promise<T>,
+): Promise<{ result: T; sql: Record<string, number>; calls: Record<string, number> }> {
   const before = await Promise.all(services.map((s) => metricsOf(s)))
   const result = await request()
   const after = await Promise.all(services.map((s) => metricsOf(s)))
@@ -61,7 +64,9 @@ describe('nested lists cost one SQL query per level, whatever the number of pare
     const ranked = [...products].sort((a, b) => b.comments.totalCount - a.comments.totalCount)
     const sample = [...ranked.slice(0, 3), ranked.at(-1)!]
     for (const product of sample) {
-      const alone = await query<{ product: ProductNode }>(named(`query ($id: ID!) { product(id: $id) { id ${COMMENTS} } }`), { id: product.id })
+      const alone = await query<{ product: ProductNode }>(named(`query ($id: ID!) { product(id: $id) { id ${COMMENTS} } }`), {
+        id: product.id,
+      })
       expect(alone.product).toEqual(product)
       for (const comment of product.comments.edges.map((e) => e.node)) {
         expect(comment.replies.totalCount).toBe(comment.replyCount)
@@ -77,14 +82,18 @@ describe('nested lists cost one SQL query per level, whatever the number of pare
   })
 
   it('the next page of a batched list is the next page the parent alone would show', async () => {
-    const batched = await query<{ products: Connection<ProductNode> }>(named(NESTED_COMMENTS.replace('replies(first: 5)', 'replies(first: 1)')))
+    const batched = await query<{ products: Connection<ProductNode> }>(
+      named(NESTED_COMMENTS.replace('replies(first: 5)', 'replies(first: 1)')),
+    )
     const parent = batched.products.edges
       .flatMap((e) => e.node.comments.edges.map((c) => c.node))
       .find((c) => c.replies.pageInfo.hasNextPage)
     expect(parent).toBeDefined()
     expect(parent!.replies.edges).toHaveLength(1)
     const next = await query<{ comment: { replies: Connection<ReplyNode> } }>(
-      named(`query ($id: ID!, $after: String) { comment(id: $id) { replies(first: 100, after: $after) { totalCount ${PAGE_INFO} edges { cursor node { id createdAt } } } } }`),
+      named(
+        `query ($id: ID!, $after: String) { comment(id: $id) { replies(first: 100, after: $after) { totalCount ${PAGE_INFO} edges { cursor node { id createdAt } } } } }`,
+      ),
       { id: parent!.id, after: parent!.replies.pageInfo.endCursor },
     )
     const all = await query<{ comment: { replies: Connection<ReplyNode> } }>(

@@ -86,7 +86,8 @@ describe('the cost bomb: 30 aliases of nested 100-item lists', () => {
   })
 
   it('a page size passed as a variable counts with its value', async () => {
-    const query = 'query Page($n: Int) { products(first: $n) { edges { node { comments(first: $n) { edges { node { replies(first: $n) { totalCount edges { node { id } } } } } } } } } }'
+    const query =
+      'query Page($n: Int) { products(first: $n) { edges { node { comments(first: $n) { edges { node { replies(first: $n) { totalCount edges { node { id } } } } } } } } } }'
     expect((await post(JSON.stringify({ query, variables: { n: 3 } }))).status).toBe(200)
     expect(codesOf((await post(JSON.stringify({ query, variables: { n: 100 } }))).json)).toEqual(['GRAPHQL_VALIDATION_FAILED'])
   })
@@ -116,7 +117,13 @@ describe('the queries clients send stay well under the limits', () => {
     const { id } = await hotProduct()
     const page = await post(JSON.stringify({ query: COMMENTS_PAGE, variables: { subject: { type: 'PRODUCT', id } } }))
     expect(page.json.errors).toBeUndefined()
-    const introspection = getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true })
+    const introspection = getIntrospectionQuery({
+      descriptions: true,
+      specifiedByUrl: true,
+      directiveIsRepeatable: true,
+      schemaDescription: true,
+      inputValueDeprecation: true,
+    })
     const answer = await post(JSON.stringify({ query: introspection }))
     expect(answer.status).toBe(200)
     expect(answer.json.errors).toBeUndefined()

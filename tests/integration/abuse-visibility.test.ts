@@ -50,7 +50,11 @@ async function cacheCounters(): Promise<{ stores: number; hits: number }> {
 
 /** The comments page of a review, as `token` (anonymous without) sees it, through the gateway and its cache. */
 async function reviewPage(reviewId: string, token?: string): Promise<{ totalCount: number; ids: string[] }> {
-  const d = await query<{ comments: { totalCount: number; edges: { node: { id: string } }[] } }>(COMMENTS_PAGE, { subject: { type: 'REVIEW', id: reviewId } }, token)
+  const d = await query<{ comments: { totalCount: number; edges: { node: { id: string } }[] } }>(
+    COMMENTS_PAGE,
+    { subject: { type: 'REVIEW', id: reviewId } },
+    token,
+  )
   return { totalCount: d.comments.totalCount, ids: d.comments.edges.map((e) => e.node.id) }
 }
 
@@ -94,9 +98,13 @@ describe("a PENDING review's discussion", () => {
     ;[author, stranger] = await Promise.all([registerFreshUser('pendauth'), registerFreshUser('pendother')])
     moderator = await login('moderator')
     const submitted = dataOf(
-      await gql(`mutation ($input: SubmitReviewInput!) { submitReview(input: $input) { review { id status } ${OPERATION_FIELDS} } }`, {
-        input: { subject: { type: 'PRODUCT', id: productId }, rating: 3, body: 'Hidden for now.' },
-      }, { token: author.token }),
+      await gql(
+        `mutation ($input: SubmitReviewInput!) { submitReview(input: $input) { review { id status } ${OPERATION_FIELDS} } }`,
+        {
+          input: { subject: { type: 'PRODUCT', id: productId }, rating: 3, body: 'Hidden for now.' },
+        },
+        { token: author.token },
+      ),
     )
     expect(submitted.submitReview.review.status).toBe('PENDING')
     reviewId = submitted.submitReview.review.id
@@ -122,7 +130,7 @@ describe("a PENDING review's discussion", () => {
     expect(await reviewPage(reviewId)).toEqual({ totalCount: 0, ids: [] })
   })
 
-  it("is hidden from anonymous callers and other customers, like an unknown subject: the list, the comment, its replies", async () => {
+  it('is hidden from anonymous callers and other customers, like an unknown subject: the list, the comment, its replies', async () => {
     for (const token of [undefined, stranger.token]) {
       expect(await reviewPage(reviewId, token)).toEqual({ totalCount: 0, ids: [] })
       expect((await query(COMMENT, { id: topId }, token)).comment).toBeNull()
@@ -137,8 +145,13 @@ describe("a PENDING review's discussion", () => {
     for (const token of [author.token, moderator]) {
       expect(await reviewPage(reviewId, token)).toEqual({ totalCount: 1, ids: [topId] })
       expect((await query(COMMENT, { id: topId }, token)).comment).toEqual({ id: topId, body: 'Secret top-level comment.' })
-      expect((await query(COMMENT_WITH_REPLIES, { id: topId }, token)).comment.replies).toEqual({ totalCount: 1, edges: [{ node: { id: replyId, body: 'Secret reply.' } }] })
-      expect((await query(REVIEW_DISCUSSION, { id: reviewId }, token)).review.comments.edges).toEqual([{ node: { id: topId, body: 'Secret top-level comment.' } }])
+      expect((await query(COMMENT_WITH_REPLIES, { id: topId }, token)).comment.replies).toEqual({
+        totalCount: 1,
+        edges: [{ node: { id: replyId, body: 'Secret reply.' } }],
+      })
+      expect((await query(REVIEW_DISCUSSION, { id: reviewId }, token)).review.comments.edges).toEqual([
+        { node: { id: topId, body: 'Secret top-level comment.' } },
+      ])
     }
     const after = await cacheCounters()
     expect(after.hits).toBe(before.hits)
@@ -147,8 +160,15 @@ describe("a PENDING review's discussion", () => {
 
   it("is left out of its author's list of comments (User.comments) for everyone but the author and moderators", async () => {
     const listed = async (token?: string) => {
-      const d = await query('query ($u: String!) { userByUsername(username: $u) { comments(first: 50) { totalCount edges { node { id } } } } }', { u: author.username }, token)
-      return { totalCount: d.userByUsername.comments.totalCount, ids: d.userByUsername.comments.edges.map((e: { node: { id: string } }) => e.node.id).sort() }
+      const d = await query(
+        'query ($u: String!) { userByUsername(username: $u) { comments(first: 50) { totalCount edges { node { id } } } } }',
+        { u: author.username },
+        token,
+      )
+      return {
+        totalCount: d.userByUsername.comments.totalCount,
+        ids: d.userByUsername.comments.edges.map((e: { node: { id: string } }) => e.node.id).sort(),
+      }
     }
     const both = [topId, replyId].sort()
     for (const token of [undefined, stranger.token]) expect(await listed(token)).toEqual({ totalCount: 0, ids: [] })
@@ -156,78 +176,100 @@ describe("a PENDING review's discussion", () => {
   })
 
   it('refuses a comment from anyone else: NOT_FOUND, nothing written', async () => {
-    const res = await gql(POST_COMMENT, { input: { subject: { type: 'REVIEW', id: reviewId }, body: 'Let me in.' } }, { token: stranger.token })
+    const res = await gql(
+      POST_COMMENT,
+      { input: { subject: { type: 'REVIEW', id: reviewId }, body: 'Let me in.' } },
+      { token: stranger.token },
+    )
     expectOneError(res, 'NOT_FOUND')
-    const { rows } = await withDatabase('comments', (db) => db.query('SELECT count(*)::int AS n FROM comments WHERE subject_id = $1', [reviewId]))
+    const { rows } = await withDatabase('comments', (db) =>
+      db.query('SELECT count(*)::int AS n FROM comments WHERE subject_id = $1', [reviewId]),
+    )
     expect(rows[0].n).toBe(2)
   })
 })
 
 describe('a compensated moderation', () => {
-  it("hides the review's comments again, from the response cache too; the run's errors and the stored reason are generic, with a reference", async () => {
-    const productId = await createFreshProduct('Compensated discussion product')
-    const [author, commenter] = await Promise.all([registerFreshUser('compauth'), registerFreshUser('compcomm')])
-    const moderator = await login('moderator')
-    const reviewId = await submitProductReview(author, productId, 2)
-    createdReviews.push(reviewId)
-    const operationId = `moderate-review-${reviewId}`
+  it(
+    "hides the review's comments again, from the response cache too; the run's errors and the stored reason are generic, with a reference",
+    async () => {
+      const productId = await createFreshProduct('Compensated discussion product')
+      const [author, commenter] = await Promise.all([registerFreshUser('compauth'), registerFreshUser('compcomm')])
+      const moderator = await login('moderator')
+      const reviewId = await submitProductReview(author, productId, 2)
+      createdReviews.push(reviewId)
+      const operationId = `moderate-review-${reviewId}`
 
-    // the product's row held: the rating write hits the catalog's statement timeout until the deadline
-    const lock = new pg.Client({ connectionString: stackUrls().postgres.catalog })
-    await lock.connect()
-    let compensated: OperationView
-    let commentId: string
-    try {
-      await lock.query('BEGIN')
-      await lock.query('SELECT id FROM products WHERE id = $1 FOR UPDATE', [productId])
-      const answer = await moderateReview(reviewId, moderator)
-      expect(answer.data?.moderateReview.review.status).toBe('PUBLISHED')
+      // the product's row held: the rating write hits the catalog's statement timeout until the deadline
+      const lock = new pg.Client({ connectionString: stackUrls().postgres.catalog })
+      await lock.connect()
+      let compensated: OperationView
+      let commentId: string
+      try {
+        await lock.query('BEGIN')
+        await lock.query('SELECT id FROM products WHERE id = $1 FOR UPDATE', [productId])
+        const answer = await moderateReview(reviewId, moderator)
+        expect(answer.data?.moderateReview.review.status).toBe('PUBLISHED')
 
-      // published meanwhile: its discussion is public, and cached for anonymous readers
-      await pollUntil(() => operationOf(operationId, moderator), (op) => op?.steps.some((s) => s.name === 'showReviewComments' && s.status === 'COMPLETED') ?? false, {
-        what: 'showReviewComments completed',
-      })
-      const posted = dataOf(await gql(POST_COMMENT, { input: { subject: { type: 'REVIEW', id: reviewId }, body: 'Public for now.' } }, { token: commenter.token }))
-      commentId = posted.postComment.comment.id
-      expect(await reviewPage(reviewId)).toEqual({ totalCount: 1, ids: [commentId] })
-      expect((await query(COMMENT, { id: commentId })).comment).toEqual({ id: commentId, body: 'Public for now.' })
-      const beforeHit = await cacheCounters()
-      expect(await reviewPage(reviewId)).toEqual({ totalCount: 1, ids: [commentId] })
-      expect((await cacheCounters()).hits).toBe(beforeHit.hits + 1) // served from the cache
+        // published meanwhile: its discussion is public, and cached for anonymous readers
+        await pollUntil(
+          () => operationOf(operationId, moderator),
+          (op) => op?.steps.some((s) => s.name === 'showReviewComments' && s.status === 'COMPLETED') ?? false,
+          {
+            what: 'showReviewComments completed',
+          },
+        )
+        const posted = dataOf(
+          await gql(
+            POST_COMMENT,
+            { input: { subject: { type: 'REVIEW', id: reviewId }, body: 'Public for now.' } },
+            { token: commenter.token },
+          ),
+        )
+        commentId = posted.postComment.comment.id
+        expect(await reviewPage(reviewId)).toEqual({ totalCount: 1, ids: [commentId] })
+        expect((await query(COMMENT, { id: commentId })).comment).toEqual({ id: commentId, body: 'Public for now.' })
+        const beforeHit = await cacheCounters()
+        expect(await reviewPage(reviewId)).toEqual({ totalCount: 1, ids: [commentId] })
+        expect((await cacheCounters()).hits).toBe(beforeHit.hits + 1) // served from the cache
 
-      // (c) while the rating step retries, its error is generic, with a reference
-      const retrying = (await pollUntil(
-        () => operationOf(operationId, moderator),
-        (op) => (op?.steps.find((s) => s.name === 'updateProductRating')?.error ?? null) !== null,
-        { timeoutMs: 30_000, intervalMs: 500, what: 'a failed attempt of the rating step' },
-      )) as OperationView
-      expect(stepOf(retrying, 'updateProductRating').error).toMatch(INTERNAL)
-      for (const step of retrying.steps) expectNoInternalText(step.error)
+        // (c) while the rating step retries, its error is generic, with a reference
+        const retrying = (await pollUntil(
+          () => operationOf(operationId, moderator),
+          (op) => (op?.steps.find((s) => s.name === 'updateProductRating')?.error ?? null) !== null,
+          { timeoutMs: 30_000, intervalMs: 500, what: 'a failed attempt of the rating step' },
+        )) as OperationView
+        expect(stepOf(retrying, 'updateProductRating').error).toMatch(INTERNAL)
+        for (const step of retrying.steps) expectNoInternalText(step.error)
 
-      compensated = await waitForOperation(operationId, moderator, (TEST_RATING_DEADLINE_SECONDS + 40) * 1000)
-    } finally {
-      await lock.query('ROLLBACK').catch(() => undefined)
-      await lock.end()
-    }
+        compensated = await waitForOperation(operationId, moderator, (TEST_RATING_DEADLINE_SECONDS + 40) * 1000)
+      } finally {
+        await lock.query('ROLLBACK').catch(() => undefined)
+        await lock.end()
+      }
 
-    expect(compensated.status).toBe('COMPENSATED')
-    expect(stepOf(compensated, 'hideReviewComments')).toMatchObject({ status: 'COMPLETED', error: null })
-    const names = compensated.steps.map((s) => s.name)
-    expect(names.indexOf('hideReviewComments')).toBeGreaterThan(names.indexOf('unpublishReview'))
-    expect(compensated.error).toMatch(/^The rating could not be updated: /)
-    expectNoInternalText(compensated.error)
-    for (const step of compensated.steps) expectNoInternalText(step.error)
+      expect(compensated.status).toBe('COMPENSATED')
+      expect(stepOf(compensated, 'hideReviewComments')).toMatchObject({ status: 'COMPLETED', error: null })
+      const names = compensated.steps.map((s) => s.name)
+      expect(names.indexOf('hideReviewComments')).toBeGreaterThan(names.indexOf('unpublishReview'))
+      expect(compensated.error).toMatch(/^The rating could not be updated: /)
+      expectNoInternalText(compensated.error)
+      for (const step of compensated.steps) expectNoInternalText(step.error)
 
-    // the discussion is gone for anonymous readers, cached pages included
-    expect(await reviewPage(reviewId)).toEqual({ totalCount: 0, ids: [] })
-    expect((await query(COMMENT, { id: commentId })).comment).toBeNull()
-    // still there for the review's author and moderators
-    expect(await reviewPage(reviewId, author.token)).toEqual({ totalCount: 1, ids: [commentId] })
-    expect(await reviewPage(reviewId, moderator)).toEqual({ totalCount: 1, ids: [commentId] })
+      // the discussion is gone for anonymous readers, cached pages included
+      expect(await reviewPage(reviewId)).toEqual({ totalCount: 0, ids: [] })
+      expect((await query(COMMENT, { id: commentId })).comment).toBeNull()
+      // still there for the review's author and moderators
+      expect(await reviewPage(reviewId, author.token)).toEqual({ totalCount: 1, ids: [commentId] })
+      expect(await reviewPage(reviewId, moderator)).toEqual({ totalCount: 1, ids: [commentId] })
 
-    // the stored reason is the same generic text
-    const { rows } = await withDatabase('reviews', (db) => db.query('SELECT reason FROM moderation_events WHERE review_id = $1', [reviewId]))
-    expect(rows).toHaveLength(1)
-    expect(rows[0].reason).toBe(compensated.error)
-  }, (TEST_RATING_DEADLINE_SECONDS + 90) * 1000)
+      // the stored reason is the same generic text
+      const { rows } = await withDatabase('reviews', (db) =>
+        db.query('SELECT reason FROM moderation_events WHERE review_id = $1', [reviewId]),
+      )
+      expect(rows).toHaveLength(1)
+      expect(rows[0].reason).toBe(compensated.error)
+    },
+    (TEST_RATING_DEADLINE_SECONDS + 90) * 1000,
+  )
 })

@@ -162,7 +162,9 @@ describe('a subgraph called directly, not through the gateway', () => {
     expect(me.errors).toBeUndefined()
     expect(me.data?.me).toBeNull()
     // a header that is not even signed
-    const unsigned = { 'x-marketplace-caller': `v1.${Buffer.from(JSON.stringify({ sub: alice.id, role: 'ADMIN', iat: Math.floor(Date.now() / 1000) })).toString('base64url')}.` }
+    const unsigned = {
+      'x-marketplace-caller': `v1.${Buffer.from(JSON.stringify({ sub: alice.id, role: 'ADMIN', iat: Math.floor(Date.now() / 1000) })).toString('base64url')}.`,
+    }
     expect((await callSubgraph('users', ME, {}, unsigned)).data?.me).toBeNull()
     expectOneError(
       await callSubgraph('reviews', '{ moderationQueue { totalCount } }', {}, callerHeader(asUser(moderator.id, 'MODERATOR'), wrongSecret)),
@@ -176,13 +178,23 @@ describe('a subgraph called directly, not through the gateway', () => {
     const res = await callSubgraph(
       'users',
       'query ($reps: [_Any!]!) { _entities(representations: $reps) { ... on User { id username } } }',
-      { reps: [{ __typename: 'User', id: alice.id }, { __typename: 'User', id: UNKNOWN_ID }] },
+      {
+        reps: [
+          { __typename: 'User', id: alice.id },
+          { __typename: 'User', id: UNKNOWN_ID },
+        ],
+      },
       signed,
     )
     expect(res.errors).toBeUndefined()
     expect(res.data?._entities).toEqual([{ id: alice.id, username: 'alice' }, null])
     for (const service of SERVICES) {
-      const sdl = await callSubgraph(service, '{ _service { sdl } }', {}, callerHeader({ userId: null, role: null }, undefined, undefined, service))
+      const sdl = await callSubgraph(
+        service,
+        '{ _service { sdl } }',
+        {},
+        callerHeader({ userId: null, role: null }, undefined, undefined, service),
+      )
       expect(sdl.errors).toBeUndefined()
       expect(sdl.data?._service.sdl).toContain('@key')
     }

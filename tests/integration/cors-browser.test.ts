@@ -37,7 +37,11 @@ async function fetchFromApp(headers: Record<string, string>, body: unknown) {
   const result = await page.evaluate(
     async ({ url, headers, body }) => {
       try {
-        const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })
+        const response = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify(body),
+        })
         return { ok: true as const, status: response.status, json: await response.json() }
       } catch (err) {
         return { ok: false as const, error: String(err) }
@@ -52,7 +56,10 @@ describe('a browser app on another origin calls the gateway', () => {
   it('reads the comments page (JSON POST, preflighted)', async () => {
     const { id } = await hotProduct()
     expect(new URL(stackUrls().gateway).origin).not.toBe(appOrigin)
-    const { page, result, outsideRequests } = await fetchFromApp({}, { query: COMMENTS_PAGE, variables: { subject: { type: 'PRODUCT', id } } })
+    const { page, result, outsideRequests } = await fetchFromApp(
+      {},
+      { query: COMMENTS_PAGE, variables: { subject: { type: 'PRODUCT', id } } },
+    )
     expect(result).toMatchObject({ ok: true, status: 200 })
     if (!result.ok) return
     expect(result.json.errors).toBeUndefined()
@@ -63,7 +70,10 @@ describe('a browser app on another origin calls the gateway', () => {
 
   it('sends Authorization and Idempotency-Key headers (allowed by the preflight) and is answered as the signed-in user', async () => {
     const token = await login('alice')
-    const { result } = await fetchFromApp({ authorization: `Bearer ${token}`, 'idempotency-key': 'cors-test-1' }, { query: '{ me { username role } }' })
+    const { result } = await fetchFromApp(
+      { authorization: `Bearer ${token}`, 'idempotency-key': 'cors-test-1' },
+      { query: '{ me { username role } }' },
+    )
     expect(result).toMatchObject({ ok: true, status: 200, json: { data: { me: { username: 'alice', role: 'CUSTOMER' } } } })
   })
 })

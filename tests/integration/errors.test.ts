@@ -3,7 +3,17 @@
 import { gql } from '../support/client'
 import { stackUrls } from '../support/stack'
 import { ANONYMOUS } from '../../packages/service-template/src/auth'
-import { NOT_A_UUID, callSubgraph, callerHeader, expectErrors, expectNoLeak, expectOneError, forgeCursor, hotProduct, query } from './helpers'
+import {
+  NOT_A_UUID,
+  callSubgraph,
+  callerHeader,
+  expectErrors,
+  expectNoLeak,
+  expectOneError,
+  forgeCursor,
+  hotProduct,
+  query,
+} from './helpers'
 
 /** `{ comment(id) { parent { parent { … { id } } } } }`: `parents` + 2 fields deep. */
 const nested = (parents: number): string =>
@@ -31,7 +41,9 @@ describe('query limits at the gateway', () => {
   })
 
   it('a realistic deep read across subgraphs (comments → review → product → merchant → owner) is within the limit', async () => {
-    const res = await gql(`{ products(first: 1) { edges { node { reviews(first: 1) { edges { node { author { merchants { owner { username } } } } } } } } } }`)
+    const res = await gql(
+      `{ products(first: 1) { edges { node { reviews(first: 1) { edges { node { author { merchants { owner { username } } } } } } } } } }`,
+    )
     expect(res.errors).toBeUndefined()
   })
 
@@ -144,7 +156,12 @@ describe('no error leaks a stack trace, SQL or a connection string', () => {
 
   it('an internal failure (a malformed entity representation from a signed caller) is an opaque error', async () => {
     // a representation without its key makes the resolver fail inside the service: an internal error
-    const direct = await callSubgraph('users', '{ _entities(representations: [{ __typename: "User" }]) { ... on User { id } } }', {}, callerHeader(ANONYMOUS))
+    const direct = await callSubgraph(
+      'users',
+      '{ _entities(representations: [{ __typename: "User" }]) { ... on User { id } } }',
+      {},
+      callerHeader(ANONYMOUS),
+    )
     expect(direct.errors?.length).toBeGreaterThan(0)
     expectNoLeak(direct)
     for (const error of direct.errors ?? []) {
@@ -159,7 +176,10 @@ describe('no error leaks a stack trace, SQL or a connection string', () => {
     const lookup = await gql('query ($u: String!) { userByUsername(username: $u) { id } }', { u: 'ali\u0000ce' })
     expect(lookup.errors).toBeUndefined()
     expect(lookup.data).toEqual({ userByUsername: null })
-    expectOneError(await gql('mutation ($u: String!) { login(username: $u, password: "whatever") { token } }', { u: 'ali\u0000ce' }), 'UNAUTHENTICATED')
+    expectOneError(
+      await gql('mutation ($u: String!) { login(username: $u, password: "whatever") { token } }', { u: 'ali\u0000ce' }),
+      'UNAUTHENTICATED',
+    )
   })
 
   it('the internal failure did not break the service: the next lookup answers', async () => {

@@ -65,16 +65,28 @@ describe('no stale read after a mutation returned', () => {
     const first = await post('first')
     await new Promise((r) => setTimeout(r, 150))
     await post('second')
-    await mutate('mutation ($s: SubjectRef!, $p: ID!) { postComment(input: { subject: $s, body: "a reply", parentId: $p }) { comment { id } } }', { s: subject, p: first }, alice)
+    await mutate(
+      'mutation ($s: SubjectRef!, $p: ID!) { postComment(input: { subject: $s, body: "a reply", parentId: $p }) { comment { id } } }',
+      { s: subject, p: first },
+      alice,
+    )
     checks.push({ what: 'reply counted', at: performance.now(), fresh: (nodes) => nodes.find((n) => n.id === first)?.replyCount === 1 })
     await new Promise((r) => setTimeout(r, 150))
     await mutate('mutation ($id: ID!) { editComment(input: { id: $id, body: "first, edited" }) { comment { id } } }', { id: first }, alice)
     // (a later delete empties the body: that is newer, not stale)
-    checks.push({ what: 'edit', at: performance.now(), fresh: (nodes) => nodes.some((n) => n.id === first && (n.body === 'first, edited' || n.deleted)) })
+    checks.push({
+      what: 'edit',
+      at: performance.now(),
+      fresh: (nodes) => nodes.some((n) => n.id === first && (n.body === 'first, edited' || n.deleted)),
+    })
     const renamed = `alice_${Date.now().toString(36)}`.slice(0, 32)
     try {
       await mutate('mutation ($u: String!) { updateProfile(input: { username: $u }) { user { id } } }', { u: renamed }, alice)
-      checks.push({ what: 'rename', at: performance.now(), fresh: (nodes) => nodes.filter((n) => n.author.id === alicesId).every((n) => n.author.username === renamed) })
+      checks.push({
+        what: 'rename',
+        at: performance.now(),
+        fresh: (nodes) => nodes.filter((n) => n.author.id === alicesId).every((n) => n.author.username === renamed),
+      })
       await new Promise((r) => setTimeout(r, 150))
       await mutate('mutation ($id: ID!) { deleteComment(id: $id) { comment { id } } }', { id: first }, alice)
       checks.push({ what: 'delete', at: performance.now(), fresh: (nodes) => nodes.find((n) => n.id === first)?.deleted === true })
@@ -86,7 +98,9 @@ describe('no stale read after a mutation returned', () => {
     }
 
     const stale = checks.flatMap((check) =>
-      reads.filter((read) => read.startedAt > check.at && !check.fresh(read.nodes)).map((read) => `${check.what} (read ${Math.round(read.startedAt - check.at)} ms after)`),
+      reads
+        .filter((read) => read.startedAt > check.at && !check.fresh(read.nodes))
+        .map((read) => `${check.what} (read ${Math.round(read.startedAt - check.at)} ms after)`),
     )
     expect(reads.filter((read) => read.startedAt > (checks.at(-1)?.at ?? Infinity)).length).toBeGreaterThan(0)
     expect(stale).toEqual([])
@@ -104,16 +118,27 @@ describe('Redis down', () => {
       { u: username },
     )
     expect(registered.errors).toBeUndefined()
-    const token = (await gql<{ login: { token: string } }>('mutation ($u: String!) { login(username: $u, password: "a long password") { token } }', { u: username })).data?.login.token as string
+    const token = (
+      await gql<{ login: { token: string } }>('mutation ($u: String!) { login(username: $u, password: "a long password") { token } }', {
+        u: username,
+      })
+    ).data?.login.token as string
     const product = await createFreshProduct('Redis-down probe')
-    await mutate('mutation ($s: SubjectRef!) { postComment(input: { subject: $s, body: "posted before Redis stopped" }) { comment { id } } }', { s: { type: 'PRODUCT', id: product } }, token)
+    await mutate(
+      'mutation ($s: SubjectRef!) { postComment(input: { subject: $s, body: "posted before Redis stopped" }) { comment { id } } }',
+      { s: { type: 'PRODUCT', id: product } },
+      token,
+    )
 
     process.kill(pids.redis, 'SIGSTOP')
     try {
       const started = performance.now()
-      const res = await gql<{ comments: { edges: { node: PageNode }[] } }>(COMMENTS_PAGE.replace('query CommentsPage(', 'query RedisDown('), {
-        subject: { type: 'PRODUCT', id: product },
-      })
+      const res = await gql<{ comments: { edges: { node: PageNode }[] } }>(
+        COMMENTS_PAGE.replace('query CommentsPage(', 'query RedisDown('),
+        {
+          subject: { type: 'PRODUCT', id: product },
+        },
+      )
       const elapsed = performance.now() - started
       expect(res.errors).toBeUndefined()
       expect(res.data?.comments.edges.map((e) => e.node.author.username)).toEqual([username])

@@ -69,7 +69,12 @@ describe('GraphiQL in a browser, offline', () => {
     page.on('request', (request) => {
       if (request.method() !== 'POST' || !request.url().startsWith(stackUrls().gateway)) return
       const body = JSON.parse(request.postData() ?? '{}') as { query: string; operationName?: string }
-      sent.push({ query: body.query, operationName: body.operationName, authorization: request.headers().authorization, contentType: request.headers()['content-type'] })
+      sent.push({
+        query: body.query,
+        operationName: body.operationName,
+        authorization: request.headers().authorization,
+        contentType: request.headers()['content-type'],
+      })
     })
     await page.goto(stackUrls().gateway, { waitUntil: 'load' })
     await page.locator('.graphiql-query-editor .CodeMirror').waitFor({ state: 'visible' })

@@ -99,25 +99,34 @@ describe('Postgres drops every connection (pg_terminate_backend, what a restart 
     const product = await hotProduct()
     // warm both pools: every read connection open and idle, some of them busy when the drop comes
     expect((await commentsPage(product.id)).errors).toBeUndefined()
-    const inFlight = Array.from({ length: 12 }, () => commentsPage(product.id).catch((err: Error) => ({ errors: [{ message: err.message }] })))
+    const inFlight = Array.from({ length: 12 }, () =>
+      commentsPage(product.id).catch((err: Error) => ({ errors: [{ message: err.message }] })),
+    )
 
-    const terminated = await withDatabase('users', async (db) =>
-      (
-        await db.query<{ n: string }>(
-          "SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity WHERE datname IN ('users', 'comments') AND pid <> pg_backend_pid()",
-        )
-      ).rows[0]?.n,
+    const terminated = await withDatabase(
+      'users',
+      async (db) =>
+        (
+          await db.query<{ n: string }>(
+            "SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity WHERE datname IN ('users', 'comments') AND pid <> pg_backend_pid()",
+          )
+        ).rows[0]?.n,
     )
     expect(Number(terminated)).toBeGreaterThan(0)
     const droppedAt = Date.now()
     // each answered — its page, or an internal error without SQL or hosts — and none hung
     const during = await Promise.all(inFlight)
     for (const res of during) expectNoLeak(res as GraphQLResponse)
-    console.log(`requests in flight during the drop: ${JSON.stringify(during.map((res) => (res.errors ? res.errors.map((e) => (e as { extensions?: { code?: string } }).extensions?.code ?? e.message).join(',') : 'data')))}`)
+    console.log(
+      `requests in flight during the drop: ${JSON.stringify(during.map((res) => (res.errors ? res.errors.map((e) => (e as { extensions?: { code?: string } }).extensions?.code ?? e.message).join(',') : 'data')))}`,
+    )
 
     const answered = await pollUntil(
       () => commentsPage(product.id),
-      (res) => res.status === 200 && !res.errors && (res.data as { comments?: { totalCount: number } } | null)?.comments?.totalCount === product.topLevelComments,
+      (res) =>
+        res.status === 200 &&
+        !res.errors &&
+        (res.data as { comments?: { totalCount: number } } | null)?.comments?.totalCount === product.topLevelComments,
       { timeoutMs: 10_000, intervalMs: 100, what: 'the comments page answering after the drop' },
     )
     const seconds = (Date.now() - droppedAt) / 1000
@@ -210,7 +219,11 @@ describe('the workflow worker stops during a mutation', () => {
     const product = await hotProduct()
     freeze(worker)
     const asked = Date.now()
-    const res = await gql(`mutation ($input: PostCommentInput!) { postComment(input: $input) { comment { id } ${OPERATION_FIELDS} } }`, { input: { subject: { type: 'PRODUCT', id: product.id }, body: 'Posted while the worker slept.' } }, { token: author.token })
+    const res = await gql(
+      `mutation ($input: PostCommentInput!) { postComment(input: $input) { comment { id } ${OPERATION_FIELDS} } }`,
+      { input: { subject: { type: 'PRODUCT', id: product.id }, body: 'Posted while the worker slept.' } },
+      { token: author.token },
+    )
     const waited = Date.now() - asked
     expect(res.errors).toBeUndefined()
     expect(waited).toBeLessThan(MUTATION_WAIT_MS + 10_000)
@@ -234,7 +247,11 @@ describe('the workflow worker is SIGKILLed during a mutation (the supervisor sta
     const body = `Posted while the worker died ${Date.now()}.`
     // frozen first, so that it has taken the run's first task when it dies
     freeze(worker)
-    const answer = gql(`mutation ($input: PostCommentInput!) { postComment(input: $input) { comment { id } ${OPERATION_FIELDS} } }`, { input: { subject: { type: 'PRODUCT', id: product.id }, body } }, { token: author.token })
+    const answer = gql(
+      `mutation ($input: PostCommentInput!) { postComment(input: $input) { comment { id } ${OPERATION_FIELDS} } }`,
+      { input: { subject: { type: 'PRODUCT', id: product.id }, body } },
+      { token: author.token },
+    )
     await new Promise((resolve) => setTimeout(resolve, 1_000))
     process.kill(worker, 'SIGKILL')
     const asked = Date.now()
@@ -244,13 +261,20 @@ describe('the workflow worker is SIGKILLed during a mutation (the supervisor sta
     const operation = res.data?.postComment.operation as OperationView
     const done = await waitForOperation(operation.id, author.token, 90_000)
     expect(done.status).toBe('COMPLETED')
-    const replacement = await pollUntil(async () => stackUrls().pids['workflow-worker'], (pid) => pid !== undefined && pid !== worker && alive(pid), {
-      timeoutMs: 15_000,
-      intervalMs: 200,
-      what: 'the supervisor to start a new workflow worker',
-    })
+    const replacement = await pollUntil(
+      async () => stackUrls().pids['workflow-worker'],
+      (pid) => pid !== undefined && pid !== worker && alive(pid),
+      {
+        timeoutMs: 15_000,
+        intervalMs: 200,
+        what: 'the supervisor to start a new workflow worker',
+      },
+    )
     expect(replacement).not.toBe(worker)
-    const comments = await withDatabase('comments', async (db) => (await db.query('SELECT id FROM comments WHERE body = $1', [body])).rowCount)
+    const comments = await withDatabase(
+      'comments',
+      async (db) => (await db.query('SELECT id FROM comments WHERE body = $1', [body])).rowCount,
+    )
     expect(comments).toBe(1)
   }, 150_000)
 })
@@ -270,16 +294,24 @@ describe('the Temporal server freezes during moderateReview', () => {
     const asked = Date.now()
     const response = await fetch(stackUrls().subgraphs.facade, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...callerHeader(asUser(moderatorId, 'MODERATOR'), DEV_GATEWAY_SECRET, Date.now(), 'facade') },
+      headers: {
+        'content-type': 'application/json',
+        ...callerHeader(asUser(moderatorId, 'MODERATOR'), DEV_GATEWAY_SECRET, Date.now(), 'facade'),
+      },
       body: JSON.stringify({
         query: 'mutation ($input: ModerateReviewInput!) { moderateReview(input: $input) { review { id } operation { id } } }',
         variables: { input: { reviewId, decision: 'APPROVE' } },
       }),
       signal: AbortSignal.timeout(MUTATION_WAIT_MS + 5_000),
     })
-    const answer = (await response.json()) as { data?: { moderateReview: { operation: { id: string } } } | null; errors?: { extensions?: { code?: string } }[] }
+    const answer = (await response.json()) as {
+      data?: { moderateReview: { operation: { id: string } } } | null
+      errors?: { extensions?: { code?: string } }[]
+    }
     const waited = Date.now() - asked
-    console.log(`moderateReview with Temporal frozen answered in ${(waited / 1000).toFixed(1)} s: ${JSON.stringify(answer.errors ?? answer.data)}`)
+    console.log(
+      `moderateReview with Temporal frozen answered in ${(waited / 1000).toFixed(1)} s: ${JSON.stringify(answer.errors ?? answer.data)}`,
+    )
     expect(waited).toBeLessThan(MUTATION_WAIT_MS + 5_000)
     if (answer.errors) {
       // not known whether the decision was taken: an error the client may retry
@@ -301,7 +333,8 @@ describe('the Temporal server freezes during moderateReview', () => {
     const done = await waitForOperation(operationId, moderator, 60_000)
     expect(done.status).toBe('COMPLETED')
     const { pids } = stackUrls()
-    for (const name of ['facade', 'workflow-worker', 'users', 'comments', 'reviews', 'catalog', 'merchants', 'gateway']) expect(alive(pids[name] as number)).toBe(true)
+    for (const name of ['facade', 'workflow-worker', 'users', 'comments', 'reviews', 'catalog', 'merchants', 'gateway'])
+      expect(alive(pids[name] as number)).toBe(true)
   }, 180_000)
 })
 
@@ -319,9 +352,17 @@ describe('Temporal restarts (SIGKILL; the stack supervisor starts it again with 
     expect((await commentsPage(product.id)).errors).toBeUndefined()
 
     const facadeReady = async () => (await fetch(siblingUrl(stackUrls().subgraphs.facade, '/ready'))).status
-    await pollUntil(facadeReady, (status) => status === 200, { timeoutMs: 90_000, intervalMs: 500, what: "the façade's /ready once Temporal is back" })
+    await pollUntil(facadeReady, (status) => status === 200, {
+      timeoutMs: 90_000,
+      intervalMs: 500,
+      what: "the façade's /ready once Temporal is back",
+    })
     console.log(`Temporal answered the façade again ${((Date.now() - killedAt) / 1000).toFixed(1)} s after SIGKILL`)
-    const res = await gql(`mutation ($input: PostCommentInput!) { postComment(input: $input) { comment { id } ${OPERATION_FIELDS} } }`, { input: { subject: { type: 'PRODUCT', id: product.id }, body: 'Posted after Temporal came back.' } }, { token: author.token })
+    const res = await gql(
+      `mutation ($input: PostCommentInput!) { postComment(input: $input) { comment { id } ${OPERATION_FIELDS} } }`,
+      { input: { subject: { type: 'PRODUCT', id: product.id }, body: 'Posted after Temporal came back.' } },
+      { token: author.token },
+    )
     expect(res.errors).toBeUndefined()
     const operation = res.data?.postComment.operation as OperationView
     const done = operation.status === 'RUNNING' ? await waitForOperation(operation.id, author.token, 90_000) : operation

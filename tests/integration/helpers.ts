@@ -82,10 +82,7 @@ export interface Walk<Node> {
 }
 
 /** Follows endCursor from the first page to the last (with a safety cap on the number of pages). */
-export async function walk<Node>(
-  fetchPage: (after: string | null) => Promise<Connection<Node>>,
-  maxPages = 500,
-): Promise<Walk<Node>> {
+export async function walk<Node>(fetchPage: (after: string | null) => Promise<Connection<Node>>, maxPages = 500): Promise<Walk<Node>> {
   const pages: Connection<Node>[] = []
   let after: string | null = null
   for (;;) {
@@ -149,7 +146,12 @@ export async function metricsOf(service: ServiceName): Promise<Record<string, nu
 }
 
 /** The header the gateway would send `audience` (a subgraph's name) for this caller, signed with `secret`. */
-export function callerHeader(caller: Caller, secret = DEV_GATEWAY_SECRET, now = Date.now(), audience: SubgraphName = 'users'): Record<string, string> {
+export function callerHeader(
+  caller: Caller,
+  secret = DEV_GATEWAY_SECRET,
+  now = Date.now(),
+  audience: SubgraphName = 'users',
+): Record<string, string> {
   return { 'x-marketplace-caller': signCaller(secret, caller, audience, now) }
 }
 
@@ -180,10 +182,9 @@ const users = new Map<string, Promise<SeedUser>>()
 export function seedUser(username: string): Promise<SeedUser> {
   let found = users.get(username)
   if (!found) {
-    found = query<{ userByUsername: SeedUser | null }>(
-      'query ($u: String!) { userByUsername(username: $u) { id username role } }',
-      { u: username },
-    ).then((d) => {
+    found = query<{ userByUsername: SeedUser | null }>('query ($u: String!) { userByUsername(username: $u) { id username role } }', {
+      u: username,
+    }).then((d) => {
       if (!d.userByUsername) throw new Error(`no user ${username}`)
       return d.userByUsername
     })
@@ -294,10 +295,14 @@ export async function pollUntil<T>(
 
 /** Waits until the run has closed (any status but RUNNING) and returns it, as `token` (a moderator by default) sees it. */
 export async function waitForOperation(id: string, token: string, timeoutMs = 30_000): Promise<OperationView> {
-  const operation = await pollUntil(() => operationOf(id, token), (op) => op !== null && op.status !== 'RUNNING', {
-    timeoutMs,
-    what: `operation ${id} closing`,
-  })
+  const operation = await pollUntil(
+    () => operationOf(id, token),
+    (op) => op !== null && op.status !== 'RUNNING',
+    {
+      timeoutMs,
+      what: `operation ${id} closing`,
+    },
+  )
   return operation as OperationView
 }
 
@@ -351,7 +356,9 @@ export function trackCreated(kind: 'product' | 'merchant', id: string | null | u
 let malloryStoreId: Promise<string> | undefined
 /** The first store of the seed's merchant, mallory. */
 export function malloryStore(): Promise<string> {
-  malloryStoreId ??= query<{ userByUsername: { merchants: { id: string }[] } }>('{ userByUsername(username: "mallory") { merchants { id } } }').then((d) => {
+  malloryStoreId ??= query<{ userByUsername: { merchants: { id: string }[] } }>(
+    '{ userByUsername(username: "mallory") { merchants { id } } }',
+  ).then((d) => {
     const store = d.userByUsername.merchants[0]
     if (!store) throw new Error('mallory has no store')
     return store.id
@@ -410,7 +417,8 @@ export async function removeCreatedRows(): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Reviews and moderation, shared by the scenario suites
 
-export const mean = (values: readonly number[]): number | null => (values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length)
+export const mean = (values: readonly number[]): number | null =>
+  values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length
 
 /** A review of a product by `author`; it starts PENDING. */
 export async function submitProductReview(author: FreshUser, productId: string, rating: number): Promise<string> {
@@ -435,8 +443,15 @@ export function moderateReview(reviewId: string, token: string, decision: 'APPRO
 
 /** The product's stored rating next to the one its PUBLISHED reviews give (they must agree). */
 export async function ratingOf(productId: string) {
-  const d = await query('query ($id: ID!) { product(id: $id) { rating { count average } reviews(first: 100) { totalCount edges { node { id rating } } } } }', { id: productId })
+  const d = await query(
+    'query ($id: ID!) { product(id: $id) { rating { count average } reviews(first: 100) { totalCount edges { node { id rating } } } } }',
+    { id: productId },
+  )
   const ratings: number[] = d.product.reviews.edges.map((e: any) => e.node.rating)
   expect(d.product.reviews.totalCount).toBe(ratings.length)
-  return { stored: d.product.rating, published: { count: ratings.length, average: mean(ratings) }, reviewIds: d.product.reviews.edges.map((e: any) => e.node.id) as string[] }
+  return {
+    stored: d.product.rating,
+    published: { count: ratings.length, average: mean(ratings) },
+    reviewIds: d.product.reviews.edges.map((e: any) => e.node.id) as string[],
+  }
 }

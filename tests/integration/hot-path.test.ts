@@ -9,10 +9,15 @@ import { gql } from '../support/client'
 import { stackUrls } from '../support/stack'
 import { COMMENTS_PAGE, SERVICES, hotProduct, metricsOf, query, type Connection, type ServiceName } from './helpers'
 
-
 type Counters = Record<ServiceName, Record<string, number>>
 
-const COUNTERS = ['entities_requests_total', 'db_queries_total', 'graphql_operations_total', 'user_cache_misses_total', 'redis_commands_total'] as const
+const COUNTERS = [
+  'entities_requests_total',
+  'db_queries_total',
+  'graphql_operations_total',
+  'user_cache_misses_total',
+  'redis_commands_total',
+] as const
 
 async function snapshot(): Promise<Counters> {
   const all = await Promise.all(SERVICES.map(async (s) => [s, await metricsOf(s)] as const))
@@ -28,7 +33,13 @@ function delta(before: Counters, after: Counters): Counters {
   return out
 }
 
-const NOTHING = { entities_requests_total: 0, db_queries_total: 0, graphql_operations_total: 0, user_cache_misses_total: 0, redis_commands_total: 0 }
+const NOTHING = {
+  entities_requests_total: 0,
+  db_queries_total: 0,
+  graphql_operations_total: 0,
+  user_cache_misses_total: 0,
+  redis_commands_total: 0,
+}
 
 /** What a page the gateway has not cached costs: users runs one SQL query only for cache misses. */
 function costsOneLookup(d: Counters): boolean {
@@ -50,7 +61,11 @@ const costsNothing = (d: Counters): boolean => SERVICES.every((s) => d[s].graphq
  * The counters' growth around ONE gateway request. The stack is shared with the other suites: if
  * another request slipped into the window, the measurement is retaken (a real N+1 shows every time).
  */
-async function measure<T>(request: () => Promise<T>, expected: (d: Counters) => boolean, attempts = 3): Promise<{ result: T; cost: Counters }> {
+async function measure<T>(
+  request: () => Promise<T>,
+  expected: (d: Counters) => boolean,
+  attempts = 3,
+): Promise<{ result: T; cost: Counters }> {
   let last: { result: T; cost: Counters } | undefined
   for (let i = 0; i < attempts; i++) {
     const before = await snapshot()
@@ -87,7 +102,10 @@ describe('the comments page (the contract README query, verbatim)', () => {
     // (a new one per attempt: a retaken measurement must not hit the attempt before)
     let attempt = 0
     const uncached = () => renamed(`UncachedPage${Date.now()}x${attempt++}`)
-    const { result, cost } = await measure(() => gql<{ comments: Connection<PageNode> }>(uncached(), { subject: { type: 'PRODUCT', id } }), costsOneLookup)
+    const { result, cost } = await measure(
+      () => gql<{ comments: Connection<PageNode> }>(uncached(), { subject: { type: 'PRODUCT', id } }),
+      costsOneLookup,
+    )
     expect(result.errors).toBeUndefined()
     expect(result.data?.comments.edges).toHaveLength(10)
     // ten comments by (usually) several authors, still one lookup
@@ -160,7 +178,11 @@ describe('the comments page (the contract README query, verbatim)', () => {
     let attempt = 0 // a fresh operation name per request: no page may come from the response cache
     do {
       const { result, cost } = await measure(
-        () => gql<{ comments: Connection<PageNode> }>(renamed(`EveryPage${Date.now()}x${attempt++}`), { subject: { type: 'PRODUCT', id }, after }),
+        () =>
+          gql<{ comments: Connection<PageNode> }>(renamed(`EveryPage${Date.now()}x${attempt++}`), {
+            subject: { type: 'PRODUCT', id },
+            after,
+          }),
         costsOneLookup,
       )
       expect(result.errors).toBeUndefined()

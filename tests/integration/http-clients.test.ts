@@ -30,7 +30,11 @@ function getUrl(params: Record<string, unknown>): URL {
 }
 
 async function post(body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: any; headers: Headers }> {
-  const response = await fetch(stackUrls().gateway, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })
+  const response = await fetch(stackUrls().gateway, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  })
   return { status: response.status, json: await response.json(), headers: response.headers }
 }
 
@@ -38,7 +42,11 @@ describe('CORS: a browser app on another origin', () => {
   const preflight = (origin: string) =>
     fetch(stackUrls().gateway, {
       method: 'OPTIONS',
-      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, authorization, idempotency-key' },
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type, authorization, idempotency-key',
+      },
     })
 
   it('a preflight from a localhost origin (the development default) is answered 204 with what a browser needs', async () => {
@@ -78,7 +86,9 @@ describe('CORS: a browser app on another origin', () => {
     expect(simplePost.status).toBe(400)
     expect(await simplePost.text()).toMatch(/CSRF/i)
     const { id } = await hotProduct()
-    const simpleGet = await fetch(getUrl({ query: COMMENTS_PAGE, variables: { subject: { type: 'PRODUCT', id } } }), { headers: { accept: 'application/json' } })
+    const simpleGet = await fetch(getUrl({ query: COMMENTS_PAGE, variables: { subject: { type: 'PRODUCT', id } } }), {
+      headers: { accept: 'application/json' },
+    })
     expect(simpleGet.status).toBe(400)
     expect(await simpleGet.text()).toMatch(/CSRF/i)
   })
@@ -155,7 +165,10 @@ describe('automatic persisted queries', () => {
   })
 
   it('a hash that does not match its query is refused', async () => {
-    const response = await post({ query: '{ __typename }', extensions: { persistedQuery: { version: 1, sha256Hash: sha256('{ me { id } }') } } })
+    const response = await post({
+      query: '{ __typename }',
+      extensions: { persistedQuery: { version: 1, sha256Hash: sha256('{ me { id } }') } },
+    })
     expect(response.status).toBe(400)
     expect(response.json.errors[0].message).toMatch(/does not match/)
   })

@@ -30,7 +30,8 @@ const POST_COMMENT = 'mutation ($input: PostCommentInput!) { postComment(input: 
 const EDIT_COMMENT = 'mutation ($input: EditCommentInput!) { editComment(input: $input) { comment { id body } operation { id status } } }'
 const DELETE_COMMENT = 'mutation ($id: ID!) { deleteComment(id: $id) { comment { id deleted } operation { id status } } }'
 const CREATE_PRODUCT = 'mutation ($input: CreateProductInput!) { createProduct(input: $input) { product { id } operation { id status } } }'
-const REGISTER_MERCHANT = 'mutation ($input: RegisterMerchantInput!) { registerMerchant(input: $input) { merchant { id } operation { id status } } }'
+const REGISTER_MERCHANT =
+  'mutation ($input: RegisterMerchantInput!) { registerMerchant(input: $input) { merchant { id } operation { id status } } }'
 const REGISTER_USER = 'mutation ($input: RegisterUserInput!) { registerUser(input: $input) { user { id } operation { id status } } }'
 
 type Data = Record<string, any>
@@ -44,7 +45,10 @@ function answer(res: GraphQLResponse<Data>, field: string): Data {
 }
 
 const commentsWithBody = (subjectId: string, body: string): Promise<number> =>
-  withDatabase('comments', async (db) => (await db.query('SELECT 1 FROM comments WHERE subject_id = $1 AND body = $2', [subjectId, body])).rowCount ?? 0)
+  withDatabase(
+    'comments',
+    async (db) => (await db.query('SELECT 1 FROM comments WHERE subject_id = $1 AND body = $2', [subjectId, body])).rowCount ?? 0,
+  )
 
 let productId: string
 let alice: FreshUser
@@ -81,7 +85,9 @@ describe('Idempotency-Key: a retry gets the first answer and changes nothing twi
   it('postComment sent three times at once with the same key: one comment, one operation', async () => {
     const key = `post-${randomUUID()}`
     const body = `Said at once ${randomUUID()}`
-    const answers = (await Promise.all([1, 2, 3].map(() => send(POST_COMMENT, comment(body), alice.token, key)))).map((res) => answer(res, 'postComment'))
+    const answers = (await Promise.all([1, 2, 3].map(() => send(POST_COMMENT, comment(body), alice.token, key)))).map((res) =>
+      answer(res, 'postComment'),
+    )
     expect(new Set(answers.map((a) => a.operation.id)).size).toBe(1)
     expect(new Set(answers.map((a) => a.comment?.id)).size).toBe(1)
     expect(await commentsWithBody(productId, body)).toBe(1)
@@ -122,7 +128,9 @@ describe('Idempotency-Key: a retry gets the first answer and changes nothing twi
     const name = `Once product ${randomUUID().slice(0, 8)}`
     const input = { input: { merchantId: await malloryStore(), name, price: { amount: 1234, currency: 'EUR' } } }
     const token = await login('mallory')
-    const answers = (await Promise.all([send(CREATE_PRODUCT, input, token, key), send(CREATE_PRODUCT, input, token, key)])).map((res) => answer(res, 'createProduct'))
+    const answers = (await Promise.all([send(CREATE_PRODUCT, input, token, key), send(CREATE_PRODUCT, input, token, key)])).map((res) =>
+      answer(res, 'createProduct'),
+    )
     const again = answer(await send(CREATE_PRODUCT, input, token, key), 'createProduct')
     trackCreated('product', again.product?.id)
     expect(new Set([...answers, again].map((a) => a.operation.id)).size).toBe(1)
@@ -169,7 +177,8 @@ describe('Idempotency-Key: a retry gets the first answer and changes nothing twi
 })
 
 describe('Idempotency-Key on moderateReview (one run per review: the key names the decision)', () => {
-  const MODERATE = 'mutation ($input: ModerateReviewInput!) { moderateReview(input: $input) { review { id status } operation { id status } } }'
+  const MODERATE =
+    'mutation ($input: ModerateReviewInput!) { moderateReview(input: $input) { review { id status } operation { id status } } }'
 
   it('a moderator retrying the same decision with the same key gets the first answer, while the run goes on and after it ended; another key is a CONFLICT', async () => {
     const reviewId = await submitProductReview(alice, productId, 4)
@@ -187,7 +196,10 @@ describe('Idempotency-Key on moderateReview (one run per review: the key names t
     expect(afterEnd.operation.id).toBe(first.operation.id)
     expect(afterEnd.review).toEqual({ id: reviewId, status: 'PUBLISHED' })
     // a decision the run never took is still refused, with or without a key
-    expectOneError(await send(MODERATE, { input: { reviewId, decision: 'REJECT', reason: 'Changed my mind.' } }, moderator, key), 'CONFLICT')
+    expectOneError(
+      await send(MODERATE, { input: { reviewId, decision: 'REJECT', reason: 'Changed my mind.' } }, moderator, key),
+      'CONFLICT',
+    )
     expectOneError(await send(MODERATE, { input }, moderator, `other-${randomUUID()}`), 'CONFLICT')
     expectOneError(await send(MODERATE, { input }, moderator), 'CONFLICT')
   })
@@ -227,19 +239,34 @@ describe('conditional writes: a late, older attempt changes nothing', () => {
   const users = () => userActivities({ db: usersDb } as unknown as ContextDependencies<UsersDatabase>)
 
   async function postedComment(body: string): Promise<string> {
-    const posted = answer(await send(POST_COMMENT, { input: { subject: { type: 'PRODUCT', id: productId }, body } }, alice.token), 'postComment')
+    const posted = answer(
+      await send(POST_COMMENT, { input: { subject: { type: 'PRODUCT', id: productId }, body } }, alice.token),
+      'postComment',
+    )
     return posted.comment.id as string
   }
   const storedComment = (id: string) =>
-    withDatabase('comments', async (db) => (await db.query<{ body: string; deleted: boolean }>('SELECT body, deleted FROM comments WHERE id = $1', [id])).rows[0])
+    withDatabase(
+      'comments',
+      async (db) => (await db.query<{ body: string; deleted: boolean }>('SELECT body, deleted FROM comments WHERE id = $1', [id])).rows[0],
+    )
 
   it('an older editComment attempt arriving after a newer one leaves the newer text', async () => {
     const id = await postedComment('Original text')
     const now = Date.now()
-    await expect(comments().editComment({ commentId: id, authorId: alice.id, body: 'Newer text', version: now })).resolves.toEqual({ id, changed: true })
-    await expect(comments().editComment({ commentId: id, authorId: alice.id, body: 'Older text', version: now - 1000 })).resolves.toEqual({ id, changed: false })
+    await expect(comments().editComment({ commentId: id, authorId: alice.id, body: 'Newer text', version: now })).resolves.toEqual({
+      id,
+      changed: true,
+    })
+    await expect(comments().editComment({ commentId: id, authorId: alice.id, body: 'Older text', version: now - 1000 })).resolves.toEqual({
+      id,
+      changed: false,
+    })
     // the same attempt again (a retry) changes nothing either
-    await expect(comments().editComment({ commentId: id, authorId: alice.id, body: 'Newer text', version: now })).resolves.toEqual({ id, changed: false })
+    await expect(comments().editComment({ commentId: id, authorId: alice.id, body: 'Newer text', version: now })).resolves.toEqual({
+      id,
+      changed: false,
+    })
     expect(await storedComment(id)).toEqual({ body: 'Newer text', deleted: false })
   })
 
@@ -247,15 +274,26 @@ describe('conditional writes: a late, older attempt changes nothing', () => {
     const id = await postedComment('Soon gone')
     answer(await send(DELETE_COMMENT, { id }, alice.token), 'deleteComment')
     expectOneError(await send(EDIT_COMMENT, { input: { id, body: 'Back from the dead' } }, alice.token), 'CONFLICT')
-    await expect(comments().editComment({ commentId: id, authorId: alice.id, body: 'Late edit', version: Date.now() })).rejects.toMatchObject({ code: 'CONFLICT' })
+    await expect(
+      comments().editComment({ commentId: id, authorId: alice.id, body: 'Late edit', version: Date.now() }),
+    ).rejects.toMatchObject({ code: 'CONFLICT' })
     expect(await storedComment(id)).toEqual({ body: '', deleted: true })
   })
 
   it('an older updateProfile attempt arriving after a newer one leaves the newer profile', async () => {
     const now = Date.now()
-    await expect(users().updateProfile({ userId: bob.id, displayName: 'Newer name', version: now })).resolves.toEqual({ id: bob.id, changed: true })
-    await expect(users().updateProfile({ userId: bob.id, displayName: 'Older name', version: now - 1000 })).resolves.toEqual({ id: bob.id, changed: false })
-    const row = await withDatabase('users', async (db) => (await db.query<{ display_name: string }>('SELECT display_name FROM users WHERE id = $1', [bob.id])).rows[0])
+    await expect(users().updateProfile({ userId: bob.id, displayName: 'Newer name', version: now })).resolves.toEqual({
+      id: bob.id,
+      changed: true,
+    })
+    await expect(users().updateProfile({ userId: bob.id, displayName: 'Older name', version: now - 1000 })).resolves.toEqual({
+      id: bob.id,
+      changed: false,
+    })
+    const row = await withDatabase(
+      'users',
+      async (db) => (await db.query<{ display_name: string }>('SELECT display_name FROM users WHERE id = $1', [bob.id])).rows[0],
+    )
     expect(row?.display_name).toBe('Newer name')
   })
 })

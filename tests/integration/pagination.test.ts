@@ -108,8 +108,13 @@ describe('walking every page of a list', () => {
   it("a user's comments (replies included): every page, newest first", async () => {
     // the most prolific author among the hot product's commenters
     const { id } = await hotProduct()
-    const d = await query('query ($id: ID!) { comments(subject: { type: PRODUCT, id: $id }, first: 100) { edges { node { author { id comments(first: 0) { totalCount } } } } } }', { id })
-    const author = d.comments.edges.map((e: any) => e.node.author).sort((a: any, b: any) => b.comments.totalCount - a.comments.totalCount)[0]
+    const d = await query(
+      'query ($id: ID!) { comments(subject: { type: PRODUCT, id: $id }, first: 100) { edges { node { author { id comments(first: 0) { totalCount } } } } } }',
+      { id },
+    )
+    const author = d.comments.edges
+      .map((e: any) => e.node.author)
+      .sort((a: any, b: any) => b.comments.totalCount - a.comments.totalCount)[0]
     expect(author.comments.totalCount).toBeGreaterThan(5)
     const { result, whole } = await walkAndWhole(
       (first) => `query ($u: ID!, $after: String) { user(id: $u) { comments(first: ${first}, after: $after) { ${PAGE} } } }`,
@@ -123,7 +128,10 @@ describe('walking every page of a list', () => {
 
   it("a comment's replies: every page, oldest first", async () => {
     const { id } = await hotProduct()
-    const d = await query('query ($id: ID!) { comments(subject: { type: PRODUCT, id: $id }, first: 100) { edges { node { id replyCount } } } }', { id })
+    const d = await query(
+      'query ($id: ID!) { comments(subject: { type: PRODUCT, id: $id }, first: 100) { edges { node { id replyCount } } } }',
+      { id },
+    )
     const parent = d.comments.edges.map((e: any) => e.node).sort((a: any, b: any) => b.replyCount - a.replyCount)[0]
     expect(parent.replyCount).toBeGreaterThanOrEqual(2)
     const { result, whole } = await walkAndWhole(
@@ -137,7 +145,7 @@ describe('walking every page of a list', () => {
     expect(result.nodes.map((n) => n.id)).toEqual(whole.edges.map((e) => e.node.id))
   })
 
-  it("the moderation queue: every page, oldest first", async () => {
+  it('the moderation queue: every page, oldest first', async () => {
     const token = await login('moderator')
     const { result, whole } = await walkAndWhole(
       (first) => `query ($after: String) { moderationQueue(first: ${first}, after: $after) { ${PAGE} } }`,
@@ -195,7 +203,10 @@ describe('first: 0 and the default page size', () => {
 
   it('without first, a list returns 10 items (the moderation queue 20)', async () => {
     const { id } = await hotProduct()
-    const d = await query('query ($id: ID!) { comments(subject: { type: PRODUCT, id: $id }) { edges { cursor } } products { edges { cursor } } merchants { edges { cursor } } }', { id })
+    const d = await query(
+      'query ($id: ID!) { comments(subject: { type: PRODUCT, id: $id }) { edges { cursor } } products { edges { cursor } } merchants { edges { cursor } } }',
+      { id },
+    )
     expect(d.comments.edges).toHaveLength(10)
     expect(d.products.edges).toHaveLength(10)
     expect(d.merchants.edges).toHaveLength(10)
@@ -238,7 +249,7 @@ describe('bad pagination arguments are BAD_USER_INPUT naming the argument', () =
     }
   })
 
-  it("a replies list of a comment rejects the same arguments", async () => {
+  it('a replies list of a comment rejects the same arguments', async () => {
     const { id } = await hotProduct()
     const d = await query('query ($id: ID!) { comments(subject: { type: PRODUCT, id: $id }, first: 1) { edges { node { id } } } }', { id })
     const commentId = d.comments.edges[0].node.id
@@ -247,13 +258,19 @@ describe('bad pagination arguments are BAD_USER_INPUT naming the argument', () =
       { args: 'first: 101', field: 'first' },
       { args: 'after: "garbage!"', field: 'after' },
     ]) {
-      expectOneError(await gql(`query ($c: ID!) { comment(id: $c) { replies(${args}) { totalCount } } }`, { c: commentId }), 'BAD_USER_INPUT', field)
+      expectOneError(
+        await gql(`query ($c: ID!) { comment(id: $c) { replies(${args}) { totalCount } } }`, { c: commentId }),
+        'BAD_USER_INPUT',
+        field,
+      )
     }
   })
 
   it('a cursor from one list, used on another, still answers a page (cursors are positions, not sessions)', async () => {
     const products = await query('{ products(first: 5) { pageInfo { endCursor } } }')
-    const res = await gql('query ($after: String) { merchants(first: 5, after: $after) { edges { cursor } } }', { after: products.products.pageInfo.endCursor })
+    const res = await gql('query ($after: String) { merchants(first: 5, after: $after) { edges { cursor } } }', {
+      after: products.products.pageInfo.endCursor,
+    })
     expect(res.errors).toBeUndefined()
   })
 })

@@ -1,15 +1,7 @@
 // Scenario: a client reads the marketplace through the gateway. Every Query field of the contract
 // (except `operation`) and every field an entity gets from another subgraph answers what it should.
 import { gql, login } from '../support/client'
-import {
-  NOT_A_UUID,
-  UNKNOWN_ID,
-  hotProduct,
-  query,
-  seedUser,
-  walk,
-  type Connection,
-} from './helpers'
+import { NOT_A_UUID, UNKNOWN_ID, hotProduct, query, seedUser, walk, type Connection } from './helpers'
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
 
@@ -21,10 +13,7 @@ interface Review {
 }
 
 /** Every review of a connection field, all pages. */
-async function allReviews(
-  parent: 'product' | 'merchant',
-  id: string,
-): Promise<Review[]> {
+async function allReviews(parent: 'product' | 'merchant', id: string): Promise<Review[]> {
   const { nodes } = await walk<Review>(async (after) => {
     const d = await query(
       `query ($id: ID!, $after: String) { ${parent}(id: $id) {
@@ -37,8 +26,7 @@ async function allReviews(
   return nodes
 }
 
-const mean = (ratings: number[]): number | null =>
-  ratings.length === 0 ? null : ratings.reduce((a, b) => a + b, 0) / ratings.length
+const mean = (ratings: number[]): number | null => (ratings.length === 0 ? null : ratings.reduce((a, b) => a + b, 0) / ratings.length)
 
 describe('Users: me, user, userByUsername and the fields other subgraphs add', () => {
   it('me is the signed-in user with its role, and null for an anonymous caller', async () => {
@@ -64,7 +52,9 @@ describe('Users: me, user, userByUsername and the fields other subgraphs add', (
 
   it('userByUsername is case-insensitive and null for an unknown name', async () => {
     const alice = await seedUser('alice')
-    const d = await query('{ a: userByUsername(username: "ALICE") { id username } b: userByUsername(username: "aLiCe") { id } c: userByUsername(username: "no_such_user_here") { id } }')
+    const d = await query(
+      '{ a: userByUsername(username: "ALICE") { id username } b: userByUsername(username: "aLiCe") { id } c: userByUsername(username: "no_such_user_here") { id } }',
+    )
     expect(d.a).toEqual({ id: alice.id, username: 'alice' })
     expect(d.b).toEqual({ id: alice.id })
     expect(d.c).toBeNull()
@@ -76,7 +66,9 @@ describe('Users: me, user, userByUsername and the fields other subgraphs add', (
   })
 
   it("User.merchants lists the stores the user owns; each store's owner is that user", async () => {
-    const d = await query('{ userByUsername(username: "mallory") { id merchants { id name owner { id username } } } alice: userByUsername(username: "alice") { merchants { id } } }')
+    const d = await query(
+      '{ userByUsername(username: "mallory") { id merchants { id name owner { id username } } } alice: userByUsername(username: "alice") { merchants { id } } }',
+    )
     const mallory = d.userByUsername
     expect(mallory.merchants.length).toBeGreaterThanOrEqual(1)
     for (const store of mallory.merchants) expect(store.owner).toEqual({ id: mallory.id, username: 'mallory' })
@@ -86,7 +78,10 @@ describe('Users: me, user, userByUsername and the fields other subgraphs add', (
   it('User.comments are comments the user wrote (top-level and replies), newest first', async () => {
     // the author of the latest comment on the hot product: an active user
     const { id } = await hotProduct()
-    const first = await query('query ($id: ID!) { comments(subject: { type: PRODUCT, id: $id }, first: 1) { edges { node { author { id } } } } }', { id })
+    const first = await query(
+      'query ($id: ID!) { comments(subject: { type: PRODUCT, id: $id }, first: 1) { edges { node { author { id } } } } }',
+      { id },
+    )
     const authorId = first.comments.edges[0].node.author.id
     const d = await query(
       'query ($id: ID!) { user(id: $id) { comments(first: 100) { totalCount edges { node { id createdAt author { id } parent { id } subject { __typename } } } } } }',
@@ -101,7 +96,10 @@ describe('Users: me, user, userByUsername and the fields other subgraphs add', (
 
   it('User.reviews of another user are PUBLISHED only; each review names the user as author', async () => {
     const bob = await seedUser('bob')
-    const d = await query('query ($id: ID!) { user(id: $id) { reviews(first: 100) { totalCount edges { node { status author { id username } } } } } }', { id: bob.id })
+    const d = await query(
+      'query ($id: ID!) { user(id: $id) { reviews(first: 100) { totalCount edges { node { status author { id username } } } } } }',
+      { id: bob.id },
+    )
     expect(d.user.reviews.totalCount).toBeGreaterThan(0)
     for (const { node } of d.user.reviews.edges) {
       expect(node.status).toBe('PUBLISHED')
@@ -117,12 +115,17 @@ describe('Merchants: merchant, merchants and Merchant.owner/rating/products/revi
     expect(d.merchants.edges).toHaveLength(5)
     const store = d.merchants.edges[0].node
     expect(store.createdAt).toMatch(ISO)
-    const one = await query('query ($id: ID!) { merchant(id: $id) { id name description createdAt owner { id username } } }', { id: store.id })
+    const one = await query('query ($id: ID!) { merchant(id: $id) { id name description createdAt owner { id username } } }', {
+      id: store.id,
+    })
     expect(one.merchant).toEqual(store)
   })
 
   it('merchant(id) is null for an unknown or malformed id', async () => {
-    const d = await query('query ($a: ID!, $b: ID!) { a: merchant(id: $a) { id } b: merchant(id: $b) { id } }', { a: UNKNOWN_ID, b: NOT_A_UUID })
+    const d = await query('query ($a: ID!, $b: ID!) { a: merchant(id: $a) { id } b: merchant(id: $b) { id } }', {
+      a: UNKNOWN_ID,
+      b: NOT_A_UUID,
+    })
     expect(d).toEqual({ a: null, b: null })
   })
 
@@ -147,7 +150,9 @@ describe('Merchants: merchant, merchants and Merchant.owner/rating/products/revi
   })
 
   it('Merchant.reviews are PUBLISHED reviews whose subject is the store, newest first', async () => {
-    const d = await query('{ merchants(first: 100) { edges { node { id reviews(first: 100) { totalCount edges { node { status createdAt subject { __typename ... on Merchant { id } } } } } } } } }')
+    const d = await query(
+      '{ merchants(first: 100) { edges { node { id reviews(first: 100) { totalCount edges { node { status createdAt subject { __typename ... on Merchant { id } } } } } } } } }',
+    )
     let seen = 0
     for (const { node: store } of d.merchants.edges) {
       const reviews = store.reviews.edges.map((e: any) => e.node)
@@ -164,7 +169,9 @@ describe('Merchants: merchant, merchants and Merchant.owner/rating/products/revi
   })
 
   it('Merchant.comments are top-level comments about the store', async () => {
-    const d = await query('{ merchants(first: 100) { edges { node { id comments(first: 100) { totalCount edges { node { parent { id } subject { __typename ... on Merchant { id } } } } } } } } }')
+    const d = await query(
+      '{ merchants(first: 100) { edges { node { id comments(first: 100) { totalCount edges { node { parent { id } subject { __typename ... on Merchant { id } } } } } } } } }',
+    )
     let seen = 0
     for (const { node: store } of d.merchants.edges) {
       seen += store.comments.edges.length
@@ -188,7 +195,9 @@ describe('Merchants: merchant, merchants and Merchant.owner/rating/products/revi
 
 describe('Products: product, products (with and without merchantId) and Product.merchant/price/rating/reviews/comments', () => {
   it('products lists all 100 seeded products; product(id) answers the same product', async () => {
-    const d = await query('{ products(first: 100) { totalCount edges { node { id name description createdAt price { amount currency } merchant { id name } } } } }')
+    const d = await query(
+      '{ products(first: 100) { totalCount edges { node { id name description createdAt price { amount currency } merchant { id name } } } } }',
+    )
     expect(d.products.totalCount).toBe(100)
     expect(d.products.edges).toHaveLength(100)
     for (const { node } of d.products.edges) {
@@ -199,12 +208,18 @@ describe('Products: product, products (with and without merchantId) and Product.
       expect(node.merchant.id).toEqual(expect.any(String))
     }
     const sample = d.products.edges[17].node
-    const one = await query('query ($id: ID!) { product(id: $id) { id name description createdAt price { amount currency } merchant { id name } } }', { id: sample.id })
+    const one = await query(
+      'query ($id: ID!) { product(id: $id) { id name description createdAt price { amount currency } merchant { id name } } }',
+      { id: sample.id },
+    )
     expect(one.product).toEqual(sample)
   })
 
   it('product(id) is null for an unknown or malformed id', async () => {
-    const d = await query('query ($a: ID!, $b: ID!) { a: product(id: $a) { id } b: product(id: $b) { id } }', { a: UNKNOWN_ID, b: NOT_A_UUID })
+    const d = await query('query ($a: ID!, $b: ID!) { a: product(id: $a) { id } b: product(id: $b) { id } }', {
+      a: UNKNOWN_ID,
+      b: NOT_A_UUID,
+    })
     expect(d).toEqual({ a: null, b: null })
   })
 
@@ -224,13 +239,18 @@ describe('Products: product, products (with and without merchantId) and Product.
 
   it('products(merchantId:) of an unknown or malformed store is an empty list', async () => {
     for (const m of [UNKNOWN_ID, NOT_A_UUID]) {
-      const d = await query('query ($m: ID!) { products(merchantId: $m) { totalCount edges { cursor } pageInfo { hasNextPage endCursor } } }', { m })
+      const d = await query(
+        'query ($m: ID!) { products(merchantId: $m) { totalCount edges { cursor } pageInfo { hasNextPage endCursor } } }',
+        { m },
+      )
       expect(d.products).toEqual({ totalCount: 0, edges: [], pageInfo: { hasNextPage: false, endCursor: null } })
     }
   })
 
   it('Product.rating counts and averages exactly the PUBLISHED reviews Product.reviews lists (null average without reviews)', async () => {
-    const d = await query('{ products(first: 100) { edges { node { id rating { count average } reviews(first: 100) { totalCount edges { node { rating status subject { ... on Product { id } } } } pageInfo { hasNextPage } } } } } }')
+    const d = await query(
+      '{ products(first: 100) { edges { node { id rating { count average } reviews(first: 100) { totalCount edges { node { rating status subject { ... on Product { id } } } } pageInfo { hasNextPage } } } } } }',
+    )
     let withoutReviews = 0
     let withReviews = 0
     for (const { node: product } of d.products.edges) {
@@ -291,17 +311,24 @@ describe('Reviews: review(id), moderationQueue and Review.author/subject/moderat
   })
 
   it('review(id) is null for an unknown or malformed id', async () => {
-    const d = await query('query ($a: ID!, $b: ID!) { a: review(id: $a) { id } b: review(id: $b) { id } }', { a: UNKNOWN_ID, b: NOT_A_UUID })
+    const d = await query('query ($a: ID!, $b: ID!) { a: review(id: $a) { id } b: review(id: $b) { id } }', {
+      a: UNKNOWN_ID,
+      b: NOT_A_UUID,
+    })
     expect(d).toEqual({ a: null, b: null })
   })
 
   it('a PENDING review in the moderation queue has no moderator yet; the queue needs a moderator', async () => {
-    const d = await query('{ moderationQueue(first: 5) { totalCount edges { node { id status moderator { id } moderatedAt subject { __typename } } } } }', {}, await login('moderator'))
+    const d = await query(
+      '{ moderationQueue(first: 5) { totalCount edges { node { id status moderator { id } moderatedAt subject { __typename } } } } }',
+      {},
+      await login('moderator'),
+    )
     expect(d.moderationQueue.totalCount).toBeGreaterThan(0)
     for (const { node } of d.moderationQueue.edges) expect(node).toMatchObject({ status: 'PENDING', moderator: null, moderatedAt: null })
   })
 
-  it("a REJECTED review (seen by its author) carries its moderator and rejection reason", async () => {
+  it('a REJECTED review (seen by its author) carries its moderator and rejection reason', async () => {
     const bob = await seedUser('bob')
     const d = await query(
       'query ($id: ID!) { user(id: $id) { reviews(first: 100) { edges { node { id status rejectionReason moderatedAt moderator { role } } } } } }',
@@ -319,7 +346,9 @@ describe('Reviews: review(id), moderationQueue and Review.author/subject/moderat
 
   it('Review.comments are the top-level discussion under a review', async () => {
     // pages of 10 inside pages of 10 inside a page of 100: within the gateway's cost limit
-    const d = await query('{ products(first: 100) { edges { node { reviews(first: 10) { edges { node { id comments(first: 10) { totalCount edges { node { parent { id } subject { __typename ... on Review { id } } } } } } } } } } } }')
+    const d = await query(
+      '{ products(first: 100) { edges { node { reviews(first: 10) { edges { node { id comments(first: 10) { totalCount edges { node { parent { id } subject { __typename ... on Review { id } } } } } } } } } } } }',
+    )
     let seen = 0
     for (const { node: product } of d.products.edges) {
       for (const { node: review } of product.reviews.edges) {
@@ -357,13 +386,23 @@ describe('Comments: comments(subject:), comment(id) and Comment.author/subject/p
     const d = await query('{ merchants(first: 100) { edges { node { id comments(first: 0) { totalCount } } } } }')
     const store = d.merchants.edges.map((e: any) => e.node).sort((a: any, b: any) => b.comments.totalCount - a.comments.totalCount)[0]
     expect(store.comments.totalCount).toBeGreaterThan(0)
-    const m = await query('query ($id: ID!) { comments(subject: { type: MERCHANT, id: $id }, first: 100) { totalCount edges { node { subject { ... on Merchant { id } } } } } }', { id: store.id })
+    const m = await query(
+      'query ($id: ID!) { comments(subject: { type: MERCHANT, id: $id }, first: 100) { totalCount edges { node { subject { ... on Merchant { id } } } } } }',
+      { id: store.id },
+    )
     expect(m.comments.totalCount).toBe(store.comments.totalCount)
     for (const { node } of m.comments.edges) expect(node.subject).toEqual({ id: store.id })
 
-    const reviews = await query('{ products(first: 100) { edges { node { reviews(first: 100) { edges { node { id comments(first: 0) { totalCount } } } } } } } }')
-    const review = reviews.products.edges.flatMap((e: any) => e.node.reviews.edges.map((r: any) => r.node)).sort((a: any, b: any) => b.comments.totalCount - a.comments.totalCount)[0]
-    const r = await query('query ($id: ID!) { comments(subject: { type: REVIEW, id: $id }, first: 100) { totalCount edges { node { subject { ... on Review { id } } } } } }', { id: review.id })
+    const reviews = await query(
+      '{ products(first: 100) { edges { node { reviews(first: 100) { edges { node { id comments(first: 0) { totalCount } } } } } } } }',
+    )
+    const review = reviews.products.edges
+      .flatMap((e: any) => e.node.reviews.edges.map((r: any) => r.node))
+      .sort((a: any, b: any) => b.comments.totalCount - a.comments.totalCount)[0]
+    const r = await query(
+      'query ($id: ID!) { comments(subject: { type: REVIEW, id: $id }, first: 100) { totalCount edges { node { subject { ... on Review { id } } } } } }',
+      { id: review.id },
+    )
     expect(r.comments.totalCount).toBe(review.comments.totalCount)
     for (const { node } of r.comments.edges) expect(node.subject).toEqual({ id: review.id })
   })
@@ -371,7 +410,10 @@ describe('Comments: comments(subject:), comment(id) and Comment.author/subject/p
   it('comments of an unknown or malformed subject are an empty list', async () => {
     for (const type of ['PRODUCT', 'MERCHANT', 'REVIEW']) {
       for (const id of [UNKNOWN_ID, NOT_A_UUID]) {
-        const d = await query('query ($s: SubjectRef!) { comments(subject: $s) { totalCount edges { cursor } pageInfo { hasNextPage endCursor } } }', { s: { type, id } })
+        const d = await query(
+          'query ($s: SubjectRef!) { comments(subject: $s) { totalCount edges { cursor } pageInfo { hasNextPage endCursor } } }',
+          { s: { type, id } },
+        )
         expect(d.comments).toEqual({ totalCount: 0, edges: [], pageInfo: { hasNextPage: false, endCursor: null } })
       }
     }
@@ -379,7 +421,10 @@ describe('Comments: comments(subject:), comment(id) and Comment.author/subject/p
 
   it('comment(id) answers the comment with its parent, replies and replyCount = replies.totalCount', async () => {
     const { id } = await hotProduct()
-    const d = await query('query ($id: ID!) { comments(subject: { type: PRODUCT, id: $id }, first: 100) { edges { node { id replyCount } } } }', { id })
+    const d = await query(
+      'query ($id: ID!) { comments(subject: { type: PRODUCT, id: $id }, first: 100) { edges { node { id replyCount } } } }',
+      { id },
+    )
     const withReplies = d.comments.edges.map((e: any) => e.node).sort((a: any, b: any) => b.replyCount - a.replyCount)[0]
     expect(withReplies.replyCount).toBeGreaterThan(0)
     const c = await query(
@@ -406,7 +451,9 @@ describe('Comments: comments(subject:), comment(id) and Comment.author/subject/p
   })
 
   it("every top-level comment's replyCount equals its replies' totalCount", async () => {
-    const d = await query('{ products(first: 100) { edges { node { comments(first: 100) { edges { node { id replyCount replies(first: 0) { totalCount } } } } } } } }')
+    const d = await query(
+      '{ products(first: 100) { edges { node { comments(first: 100) { edges { node { id replyCount replies(first: 0) { totalCount } } } } } } } }',
+    )
     const comments = d.products.edges.flatMap((e: any) => e.node.comments.edges.map((c: any) => c.node))
     expect(comments.length).toBeGreaterThan(500)
     const mismatched = comments.filter((c: any) => c.replyCount !== c.replies.totalCount)
@@ -415,12 +462,17 @@ describe('Comments: comments(subject:), comment(id) and Comment.author/subject/p
   })
 
   it('comment(id) is null for an unknown or malformed id', async () => {
-    const d = await query('query ($a: ID!, $b: ID!) { a: comment(id: $a) { id } b: comment(id: $b) { id } }', { a: UNKNOWN_ID, b: NOT_A_UUID })
+    const d = await query('query ($a: ID!, $b: ID!) { a: comment(id: $a) { id } b: comment(id: $b) { id } }', {
+      a: UNKNOWN_ID,
+      b: NOT_A_UUID,
+    })
     expect(d).toEqual({ a: null, b: null })
   })
 
   it('a deleted comment shows an empty body and deleted: true; an edited one has editedAt after createdAt', async () => {
-    const d = await query('{ products(first: 100) { edges { node { comments(first: 100) { edges { node { id body deleted createdAt editedAt author { id } } } } } } } }')
+    const d = await query(
+      '{ products(first: 100) { edges { node { comments(first: 100) { edges { node { id body deleted createdAt editedAt author { id } } } } } } } }',
+    )
     const comments = d.products.edges.flatMap((e: any) => e.node.comments.edges.map((c: any) => c.node))
     const deleted = comments.filter((c: any) => c.deleted)
     const edited = comments.filter((c: any) => c.editedAt !== null)
@@ -445,7 +497,10 @@ describe('Comments: comments(subject:), comment(id) and Comment.author/subject/p
 
   it('Comment.author is the current user behind the comment', async () => {
     const { id } = await hotProduct()
-    const d = await query('query ($id: ID!) { comments(subject: { type: PRODUCT, id: $id }, first: 3) { edges { node { author { id username avatarUrl role } } } } }', { id })
+    const d = await query(
+      'query ($id: ID!) { comments(subject: { type: PRODUCT, id: $id }, first: 3) { edges { node { author { id username avatarUrl role } } } } }',
+      { id },
+    )
     for (const { node } of d.comments.edges) {
       const res = await gql('query ($id: ID!) { user(id: $id) { id username avatarUrl role } }', { id: node.author.id })
       expect(res.data?.user).toEqual(node.author)

@@ -31,15 +31,15 @@ import {
 
 const REVIEW = 'query ($id: ID!) { review(id: $id) { id status moderatedAt moderator { id } } }'
 
-
-
-
 /** Approves and waits for the whole run (rating included). */
 async function approve(reviewId: string, token: string): Promise<void> {
   expect((await moderateReview(reviewId, token)).data?.moderateReview.review.status).toBe('PUBLISHED')
-  expectCompletedOperation(await waitForOperation(`moderate-review-${reviewId}`, token), 'moderateReview', ['publishReview', 'subjectStats', 'updateProductRating'])
+  expectCompletedOperation(await waitForOperation(`moderate-review-${reviewId}`, token), 'moderateReview', [
+    'publishReview',
+    'subjectStats',
+    'updateProductRating',
+  ])
 }
-
 
 /** No step error and no run error shows SQL, a connection string or a stack frame. */
 function expectNoLeakIn(operation: OperationView): void {
@@ -155,7 +155,13 @@ describe('compensation: the rating cannot be written before the deadline', () =>
     expect(compensated).toMatchObject({ id: operationId, scenario: 'moderateReview', status: 'COMPENSATED' })
     expect(compensated.error).toMatch(/rating could not be updated/i)
     expect(Date.parse(compensated.closedAt as string)).toBeGreaterThan(Date.parse(compensated.startedAt))
-    const expected = { publishReview: 'COMPENSATED', subjectStats: 'COMPLETED', updateProductRating: 'FAILED', unpublishReview: 'COMPLETED', recordModerationEvent: 'COMPLETED' }
+    const expected = {
+      publishReview: 'COMPENSATED',
+      subjectStats: 'COMPLETED',
+      updateProductRating: 'FAILED',
+      unpublishReview: 'COMPLETED',
+      recordModerationEvent: 'COMPLETED',
+    }
     expectStepsInOrder(compensated, Object.keys(expected))
     expect(Object.fromEntries(Object.keys(expected).map((name) => [name, stepOf(compensated, name).status]))).toEqual(expected)
     const ratingStep = stepOf(compensated, 'updateProductRating')
@@ -166,20 +172,33 @@ describe('compensation: the rating cannot be written before the deadline', () =>
     expectNoLeakIn(compensated)
 
     // the review is PENDING again: back in the queue, hidden from the public, off the product
-    expect((await query(REVIEW, { id: reviewId }, moderator)).review).toEqual({ id: reviewId, status: 'PENDING', moderatedAt: null, moderator: null })
+    expect((await query(REVIEW, { id: reviewId }, moderator)).review).toEqual({
+      id: reviewId,
+      status: 'PENDING',
+      moderatedAt: null,
+      moderator: null,
+    })
     expect((await query(REVIEW, { id: reviewId })).review).toBeNull()
     const queue = await walk<{ id: string }>(
       async (after) =>
-        (await query('query ($after: String) { moderationQueue(first: 100, after: $after) { totalCount edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }', { after }, moderator))
-          .moderationQueue as Connection<{ id: string }>,
+        (
+          await query(
+            'query ($after: String) { moderationQueue(first: 100, after: $after) { totalCount edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }',
+            { after },
+            moderator,
+          )
+        ).moderationQueue as Connection<{ id: string }>,
     )
     expect(queue.nodes.map((n) => n.id)).toContain(reviewId)
 
     // why, for the moderators: one event in the reviews database
-    const events = await withDatabase('reviews', async (db) =>
-      (await db.query('SELECT kind, reason, moderator_id FROM moderation_events WHERE review_id = $1', [reviewId])).rows,
+    const events = await withDatabase(
+      'reviews',
+      async (db) => (await db.query('SELECT kind, reason, moderator_id FROM moderation_events WHERE review_id = $1', [reviewId])).rows,
     )
-    expect(events).toEqual([{ kind: 'PUBLICATION_UNDONE', reason: expect.stringMatching(/rating could not be updated/i), moderator_id: moderatorId }])
+    expect(events).toEqual([
+      { kind: 'PUBLICATION_UNDONE', reason: expect.stringMatching(/rating could not be updated/i), moderator_id: moderatorId },
+    ])
 
     // the rating never counted the undone approval
     const after = await ratingOf(productId)
@@ -198,7 +217,11 @@ describe('compensation of registerMerchant (a saga of two services)', () => {
     const ghost = await registerFreshUser('ghost')
     // the token stays valid (JWTs are stateless) while the account is gone from the users service
     await withDatabase('users', (db) => db.query('DELETE FROM users WHERE id = $1', [ghost.id]))
-    const res = await gql(`mutation ($input: RegisterMerchantInput!) { registerMerchant(input: $input) { merchant { id } ${OPERATION_FIELDS} } }`, { input: { name: 'Never Opened' } }, { token: ghost.token })
+    const res = await gql(
+      `mutation ($input: RegisterMerchantInput!) { registerMerchant(input: $input) { merchant { id } ${OPERATION_FIELDS} } }`,
+      { input: { name: 'Never Opened' } },
+      { token: ghost.token },
+    )
     expect(res.errors).toBeUndefined()
     const payload = res.data?.registerMerchant
     expect(payload.merchant).toBeNull()
@@ -212,7 +235,10 @@ describe('compensation of registerMerchant (a saga of two services)', () => {
     expect(stepOf(operation, 'grantMerchantRole').error).toEqual(expect.any(String))
     expectNoLeakIn(operation)
     // nothing was kept
-    const stores = await withDatabase('merchants', async (db) => (await db.query('SELECT id FROM merchants WHERE owner_id = $1', [ghost.id])).rows)
+    const stores = await withDatabase(
+      'merchants',
+      async (db) => (await db.query('SELECT id FROM merchants WHERE owner_id = $1', [ghost.id])).rows,
+    )
     expect(stores).toEqual([])
   })
 })

@@ -20,10 +20,6 @@ import {
 
 const REVIEW = 'query ($id: ID!) { review(id: $id) { id status moderator { id } rejectionReason } }'
 
-
-
-
-
 afterAll(removeCreatedRows)
 
 describe('idempotency: one decision per review', () => {
@@ -103,7 +99,9 @@ describe('idempotency: one decision per review', () => {
     const id = `register-user-${user.username}`
     const done = await waitForOperation(id, user.token)
     expectCompletedOperation(done, 'registerUser', ['createUser'])
-    const again = await gql('mutation ($input: RegisterUserInput!) { registerUser(input: $input) { user { id } } }', { input: { username: user.username, password: 'somebody-else' } })
+    const again = await gql('mutation ($input: RegisterUserInput!) { registerUser(input: $input) { user { id } } }', {
+      input: { username: user.username, password: 'somebody-else' },
+    })
     expectOneError(again, 'CONFLICT')
     // the refused run is over when the CONFLICT comes back; the user can still read how they
     // registered, and it is still the run that created them
@@ -115,7 +113,12 @@ describe('a double submit never runs a scenario twice (deterministic workflow id
   it('the same review submitted twice at the same moment: one review, the other answer CONFLICT', async () => {
     const productId = await createFreshProduct('Double submit product')
     const author = await registerFreshUser('dblsub')
-    const submit = () => gql('mutation ($input: SubmitReviewInput!) { submitReview(input: $input) { review { id status } } }', { input: { subject: { type: 'PRODUCT', id: productId }, rating: 3, body: 'Clicked twice.' } }, { token: author.token })
+    const submit = () =>
+      gql(
+        'mutation ($input: SubmitReviewInput!) { submitReview(input: $input) { review { id status } } }',
+        { input: { subject: { type: 'PRODUCT', id: productId }, rating: 3, body: 'Clicked twice.' } },
+        { token: author.token },
+      )
     const answers = await Promise.all([submit(), submit()])
     const created = answers.filter((a) => a.data?.submitReview?.review?.status === 'PENDING')
     const conflicts = answers.filter((a) => a.errors?.[0]?.extensions?.code === 'CONFLICT')
@@ -127,7 +130,10 @@ describe('a double submit never runs a scenario twice (deterministic workflow id
 
   it('the same username registered twice at the same moment: one user, the other answer CONFLICT', async () => {
     const username = uniqueUsername('dblreg')
-    const register = (password: string) => gql('mutation ($input: RegisterUserInput!) { registerUser(input: $input) { user { id username } } }', { input: { username, password } })
+    const register = (password: string) =>
+      gql('mutation ($input: RegisterUserInput!) { registerUser(input: $input) { user { id username } } }', {
+        input: { username, password },
+      })
     const answers = await Promise.all([register('first-password'), register('second-password')])
     const created = answers.filter((a) => a.data?.registerUser?.user?.username === username)
     const conflicts = answers.filter((a) => a.errors?.[0]?.extensions?.code === 'CONFLICT')

@@ -42,26 +42,45 @@ const POST_COMMENT = `mutation ($input: PostCommentInput!) { postComment(input: 
 const EDIT_COMMENT = `mutation ($input: EditCommentInput!) { editComment(input: $input) { comment { ${COMMENT_FIELDS} } ${OPERATION_FIELDS} } }`
 const DELETE_COMMENT = `mutation ($id: ID!) { deleteComment(id: $id) { comment { ${COMMENT_FIELDS} } ${OPERATION_FIELDS} } }`
 
-const PRODUCT_RATING = 'query ($id: ID!) { product(id: $id) { rating { count average } reviews(first: 100) { totalCount edges { node { id rating } } } } }'
-const MERCHANT_RATING = 'query ($id: ID!) { merchant(id: $id) { rating { count average } reviews(first: 100) { totalCount edges { node { id rating } } } } }'
+const PRODUCT_RATING =
+  'query ($id: ID!) { product(id: $id) { rating { count average } reviews(first: 100) { totalCount edges { node { id rating } } } } }'
+const MERCHANT_RATING =
+  'query ($id: ID!) { merchant(id: $id) { rating { count average } reviews(first: 100) { totalCount edges { node { id rating } } } } }'
 const REVIEW_BY_ID = `query ($id: ID!) { review(id: $id) { ${REVIEW_FIELDS} } }`
 const COMMENT_BY_ID = `query ($id: ID!) { comment(id: $id) { ${COMMENT_FIELDS} replies(first: 10) { totalCount edges { node { id } } } } }`
 
 /** Every PENDING review in the moderation queue, as a moderator walks it. */
 async function moderationQueueIds(): Promise<string[]> {
   const token = await login('moderator')
-  const { nodes } = await walk<{ id: string }>(async (after) =>
-    (await query('query ($after: String) { moderationQueue(first: 100, after: $after) { totalCount edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }', { after }, token)).moderationQueue as Connection<{ id: string }>,
+  const { nodes } = await walk<{ id: string }>(
+    async (after) =>
+      (
+        await query(
+          'query ($after: String) { moderationQueue(first: 100, after: $after) { totalCount edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }',
+          { after },
+          token,
+        )
+      ).moderationQueue as Connection<{ id: string }>,
   )
   return nodes.map((n) => n.id)
 }
 
-async function submitReview(author: FreshUser, subject: { type: 'PRODUCT' | 'MERCHANT'; id: string }, rating: number, body = 'A fair review.') {
+async function submitReview(
+  author: FreshUser,
+  subject: { type: 'PRODUCT' | 'MERCHANT'; id: string },
+  rating: number,
+  body = 'A fair review.',
+) {
   const d = await query(SUBMIT_REVIEW, { input: { subject, rating, body } }, author.token)
   return d.submitReview as { review: any; operation: OperationView }
 }
 
-async function postComment(author: FreshUser, subject: { type: 'PRODUCT' | 'MERCHANT' | 'REVIEW'; id: string }, body: string, parentId?: string) {
+async function postComment(
+  author: FreshUser,
+  subject: { type: 'PRODUCT' | 'MERCHANT' | 'REVIEW'; id: string },
+  body: string,
+  parentId?: string,
+) {
   const d = await query(POST_COMMENT, { input: { subject, body, ...(parentId ? { parentId } : {}) } }, author.token)
   return d.postComment as { comment: any; operation: OperationView }
 }
@@ -71,7 +90,12 @@ afterAll(removeCreatedRows)
 describe('registerUser', () => {
   it('creates a CUSTOMER (username stored lower-cased) whose password signs in; the run is COMPLETED', async () => {
     const username = uniqueUsername('reg')
-    const input = { username: username.toUpperCase(), password: '12345678', displayName: '  Reggie  ', avatarUrl: 'https://example.com/avatars/reggie.png' }
+    const input = {
+      username: username.toUpperCase(),
+      password: '12345678',
+      displayName: '  Reggie  ',
+      avatarUrl: 'https://example.com/avatars/reggie.png',
+    }
     const d = await query(REGISTER_USER, { input })
     const { user, operation } = d.registerUser
     expect(user).toMatchObject({ username, displayName: 'Reggie', avatarUrl: input.avatarUrl, role: 'CUSTOMER' })
@@ -80,11 +104,16 @@ describe('registerUser', () => {
     expectCompletedOperation(operation, 'registerUser', ['createUser'])
 
     // the password (8 chars, the minimum) signs in, with the username in any case
-    const signedIn = await query('mutation ($u: String!, $p: String!) { login(username: $u, password: $p) { token user { id username role } } }', { u: input.username, p: input.password })
+    const signedIn = await query(
+      'mutation ($u: String!, $p: String!) { login(username: $u, password: $p) { token user { id username role } } }',
+      { u: input.username, p: input.password },
+    )
     expect(signedIn.login.user).toEqual({ id: user.id, username, role: 'CUSTOMER' })
     const me = await query(`{ me { ${USER_FIELDS} } }`, {}, signedIn.login.token)
     expect(me.me).toEqual(user)
-    expect((await query('query ($u: String!) { userByUsername(username: $u) { id } }', { u: username })).userByUsername).toEqual({ id: user.id })
+    expect((await query('query ($u: String!) { userByUsername(username: $u) { id } }', { u: username })).userByUsername).toEqual({
+      id: user.id,
+    })
   })
 
   it('optional fields may be left out: displayName and avatarUrl are null', async () => {
@@ -103,7 +132,11 @@ describe('updateProfile', () => {
     const { comment } = await postComment(user, { type: 'PRODUCT', id: productId }, 'Commenting before my name changes.')
     const page = async () => (await query(COMMENTS_PAGE, { subject: { type: 'PRODUCT', id: productId } })).comments
     // read everything once first, so that any cache holds the old profile
-    expect((await page()).edges[0].node.author).toEqual({ id: user.id, username: user.username, avatarUrl: 'https://example.com/before.png' })
+    expect((await page()).edges[0].node.author).toEqual({
+      id: user.id,
+      username: user.username,
+      avatarUrl: 'https://example.com/before.png',
+    })
     expect((await query(`query ($id: ID!) { user(id: $id) { ${USER_FIELDS} } }`, { id: user.id })).user.username).toBe(user.username)
 
     const username = uniqueUsername('renamed')
@@ -131,7 +164,12 @@ describe('updateProfile', () => {
   it('displayName null clears it; fields left out stay as they are', async () => {
     const user = await registerFreshUser('clear', { displayName: 'Soon Gone', avatarUrl: 'https://example.com/keep.png' })
     const d = await query(UPDATE_PROFILE, { input: { displayName: null } }, user.token)
-    expect(d.updateProfile.user).toMatchObject({ id: user.id, username: user.username, displayName: null, avatarUrl: 'https://example.com/keep.png' })
+    expect(d.updateProfile.user).toMatchObject({
+      id: user.id,
+      username: user.username,
+      displayName: null,
+      avatarUrl: 'https://example.com/keep.png',
+    })
     expectCompletedOperation(d.updateProfile.operation, 'updateProfile', ['updateUser', 'invalidateUserCache'])
     const read = await query(`query ($id: ID!) { user(id: $id) { ${USER_FIELDS} } }`, { id: user.id })
     expect(read.user).toMatchObject({ username: user.username, displayName: null, avatarUrl: 'https://example.com/keep.png' })
@@ -144,23 +182,42 @@ describe('registerMerchant and createProduct', () => {
     const d = await query(REGISTER_MERCHANT, { input: { name: '  Fresh Store  ', description: 'We sell tests.' } }, owner.token)
     const { merchant, operation } = d.registerMerchant
     trackCreated('merchant', merchant?.id)
-    expect(merchant).toMatchObject({ name: 'Fresh Store', description: 'We sell tests.', owner: { id: owner.id }, rating: { count: 0, average: null } })
+    expect(merchant).toMatchObject({
+      name: 'Fresh Store',
+      description: 'We sell tests.',
+      owner: { id: owner.id },
+      rating: { count: 0, average: null },
+    })
     expect(merchant.createdAt).toMatch(ISO)
     expect(operation.id).toMatch(/^register-merchant-[0-9a-f-]{36}$/)
     expectCompletedOperation(operation, 'registerMerchant', ['createMerchant', 'grantMerchantRole', 'invalidateUserCache'])
 
-    const read = await query(`query ($id: ID!, $u: ID!) { merchant(id: $id) { id name owner { id username } } user(id: $u) { role merchants { id name } } }`, { id: merchant.id, u: owner.id })
+    const read = await query(
+      `query ($id: ID!, $u: ID!) { merchant(id: $id) { id name owner { id username } } user(id: $u) { role merchants { id name } } }`,
+      { id: merchant.id, u: owner.id },
+    )
     expect(read.merchant).toEqual({ id: merchant.id, name: 'Fresh Store', owner: { id: owner.id, username: owner.username } })
     expect(read.user).toEqual({ role: 'MERCHANT', merchants: [{ id: merchant.id, name: 'Fresh Store' }] })
     const token = await loginAs(owner.username, owner.password)
     expect((await query('{ me { role merchants { id } } }', {}, token)).me).toEqual({ role: 'MERCHANT', merchants: [{ id: merchant.id }] })
 
     // the new owner adds a product to the new store
-    const p = await query(CREATE_PRODUCT, { input: { merchantId: merchant.id, name: 'First product', price: { amount: 0, currency: 'USD' } } }, token)
+    const p = await query(
+      CREATE_PRODUCT,
+      { input: { merchantId: merchant.id, name: 'First product', price: { amount: 0, currency: 'USD' } } },
+      token,
+    )
     trackCreated('product', p.createProduct.product?.id)
-    expect(p.createProduct.product).toMatchObject({ name: 'First product', description: null, price: { amount: 0, currency: 'USD' }, merchant: { id: merchant.id } })
+    expect(p.createProduct.product).toMatchObject({
+      name: 'First product',
+      description: null,
+      price: { amount: 0, currency: 'USD' },
+      merchant: { id: merchant.id },
+    })
     expectCompletedOperation(p.createProduct.operation, 'createProduct', ['checkMerchantOwner', 'createProduct'])
-    const products = await query('query ($id: ID!) { merchant(id: $id) { products(first: 10) { totalCount edges { node { id } } } } }', { id: merchant.id })
+    const products = await query('query ($id: ID!) { merchant(id: $id) { products(first: 10) { totalCount edges { node { id } } } } }', {
+      id: merchant.id,
+    })
     expect(products.merchant.products).toEqual({ totalCount: 1, edges: [{ node: { id: p.createProduct.product.id } }] })
   })
 
@@ -173,7 +230,11 @@ describe('registerMerchant and createProduct', () => {
     expect((await query('{ me { role } }', {}, owner.token)).me.role).toBe('CUSTOMER')
     const d = await query(REGISTER_MERCHANT, { input: { name: 'Cached Owner Store' } }, owner.token)
     trackCreated('merchant', d.registerMerchant.merchant?.id)
-    expectCompletedOperation(d.registerMerchant.operation, 'registerMerchant', ['createMerchant', 'grantMerchantRole', 'invalidateUserCache'])
+    expectCompletedOperation(d.registerMerchant.operation, 'registerMerchant', [
+      'createMerchant',
+      'grantMerchantRole',
+      'invalidateUserCache',
+    ])
     const token = await loginAs(owner.username, owner.password)
     expect({
       user: (await query(ROLE, { id: owner.id })).user.role,
@@ -187,11 +248,20 @@ describe('registerMerchant and createProduct', () => {
     const d = await query(CREATE_PRODUCT, { input }, await login('mallory'))
     const { product, operation } = d.createProduct
     trackCreated('product', product?.id)
-    expect(product).toMatchObject({ name: input.name, description: input.description, price: input.price, merchant: { id: merchantId }, rating: { count: 0, average: null } })
+    expect(product).toMatchObject({
+      name: input.name,
+      description: input.description,
+      price: input.price,
+      merchant: { id: merchantId },
+      rating: { count: 0, average: null },
+    })
     expect(product.createdAt).toMatch(ISO)
     expect(operation.id).toMatch(/^create-product-[0-9a-f-]{36}$/)
     expectCompletedOperation(operation, 'createProduct', ['checkMerchantOwner', 'createProduct'])
-    const read = await query('query ($id: ID!, $m: ID!) { product(id: $id) { id name price { amount currency } merchant { id } } merchant(id: $m) { products(first: 1) { edges { node { id } } } } }', { id: product.id, m: merchantId })
+    const read = await query(
+      'query ($id: ID!, $m: ID!) { product(id: $id) { id name price { amount currency } merchant { id } } merchant(id: $m) { products(first: 1) { edges { node { id } } } } }',
+      { id: product.id, m: merchantId },
+    )
     expect(read.product).toEqual({ id: product.id, name: input.name, price: input.price, merchant: { id: merchantId } })
     expect(read.merchant.products.edges[0].node.id).toBe(product.id)
   })
@@ -210,15 +280,25 @@ describe('submitReview and moderateReview', () => {
   it('submitReview creates a PENDING review, visible to its author and in the moderation queue, not yet on the product', async () => {
     const author = await registerFreshUser('rev')
     const { review, operation } = await submitReview(author, { type: 'PRODUCT', id: productId }, 4, 'Does what it says.')
-    expect(review).toMatchObject({ status: 'PENDING', rating: 4, body: 'Does what it says.', author: { id: author.id }, subject: { __typename: 'Product', id: productId }, moderatedAt: null, moderator: null })
+    expect(review).toMatchObject({
+      status: 'PENDING',
+      rating: 4,
+      body: 'Does what it says.',
+      author: { id: author.id },
+      subject: { __typename: 'Product', id: productId },
+      moderatedAt: null,
+      moderator: null,
+    })
     expect(operation.id).toBe(`submit-review-${author.id}-product-${productId}`)
     expectCompletedOperation(operation, 'submitReview', ['checkSubject', 'createReview'])
 
     expect((await query(REVIEW_BY_ID, { id: review.id }, author.token)).review).toMatchObject({ id: review.id, status: 'PENDING' })
-    expect((await query('{ me { reviews(first: 10) { totalCount edges { node { id status } } } } }', {}, author.token)).me.reviews).toEqual({
-      totalCount: 1,
-      edges: [{ node: { id: review.id, status: 'PENDING' } }],
-    })
+    expect((await query('{ me { reviews(first: 10) { totalCount edges { node { id status } } } } }', {}, author.token)).me.reviews).toEqual(
+      {
+        totalCount: 1,
+        edges: [{ node: { id: review.id, status: 'PENDING' } }],
+      },
+    )
     expect(await moderationQueueIds()).toContain(review.id)
     expect((await query(PRODUCT_RATING, { id: productId })).product.reviews.edges.map((e: any) => e.node.id)).not.toContain(review.id)
   })
@@ -246,11 +326,23 @@ describe('submitReview and moderateReview', () => {
     const author = await registerFreshUser('rej')
     const { review } = await submitReview(author, { type: 'PRODUCT', id: productId }, 1, 'Buy something else!!!')
     const before = (await query(PRODUCT_RATING, { id: productId })).product.rating
-    const d = await query(MODERATE_REVIEW, { input: { reviewId: review.id, decision: 'REJECT', reason: 'Not about the product.' } }, await login('moderator'))
-    expect(d.moderateReview.review).toMatchObject({ id: review.id, status: 'REJECTED', rejectionReason: 'Not about the product.', moderator: { id: moderatorId } })
+    const d = await query(
+      MODERATE_REVIEW,
+      { input: { reviewId: review.id, decision: 'REJECT', reason: 'Not about the product.' } },
+      await login('moderator'),
+    )
+    expect(d.moderateReview.review).toMatchObject({
+      id: review.id,
+      status: 'REJECTED',
+      rejectionReason: 'Not about the product.',
+      moderator: { id: moderatorId },
+    })
     const operation = await waitForOperation(`moderate-review-${review.id}`, await login('moderator'))
     expectCompletedOperation(operation, 'moderateReview', ['rejectReview'])
-    expect((await query(REVIEW_BY_ID, { id: review.id }, author.token)).review).toMatchObject({ status: 'REJECTED', rejectionReason: 'Not about the product.' })
+    expect((await query(REVIEW_BY_ID, { id: review.id }, author.token)).review).toMatchObject({
+      status: 'REJECTED',
+      rejectionReason: 'Not about the product.',
+    })
     expect((await query(REVIEW_BY_ID, { id: review.id })).review).toBeNull() // hidden from everyone else
     expect((await query(PRODUCT_RATING, { id: productId })).product.rating).toEqual(before)
     expect(await moderationQueueIds()).not.toContain(review.id)
@@ -268,8 +360,14 @@ describe('submitReview and moderateReview', () => {
     expectCompletedOperation(operation, 'submitReview', ['checkSubject', 'createReview'])
 
     const moderator = await login('moderator')
-    expect((await query(MODERATE_REVIEW, { input: { reviewId: review.id, decision: 'APPROVE' } }, moderator)).moderateReview.review.status).toBe('PUBLISHED')
-    expectCompletedOperation(await waitForOperation(`moderate-review-${review.id}`, moderator), 'moderateReview', ['publishReview', 'subjectStats', 'updateMerchantRating'])
+    expect(
+      (await query(MODERATE_REVIEW, { input: { reviewId: review.id, decision: 'APPROVE' } }, moderator)).moderateReview.review.status,
+    ).toBe('PUBLISHED')
+    expectCompletedOperation(await waitForOperation(`moderate-review-${review.id}`, moderator), 'moderateReview', [
+      'publishReview',
+      'subjectStats',
+      'updateMerchantRating',
+    ])
     const store = (await query(MERCHANT_RATING, { id: merchantId })).merchant
     expect(store.rating).toEqual({ count: 1, average: 2 })
     expect(store.reviews.edges.map((e: any) => e.node.id)).toEqual([review.id])
@@ -287,12 +385,25 @@ describe('postComment, editComment and deleteComment', () => {
 
   it('a top-level comment, then a reply: the reply names its parent and the parent counts it', async () => {
     const top = await postComment(author, { type: 'PRODUCT', id: productId }, 'First!')
-    expect(top.comment).toMatchObject({ body: 'First!', deleted: false, editedAt: null, replyCount: 0, parent: null, author: { id: author.id, username: author.username }, subject: { __typename: 'Product', id: productId } })
+    expect(top.comment).toMatchObject({
+      body: 'First!',
+      deleted: false,
+      editedAt: null,
+      replyCount: 0,
+      parent: null,
+      author: { id: author.id, username: author.username },
+      subject: { __typename: 'Product', id: productId },
+    })
     expect(top.operation.id).toMatch(/^post-comment-[0-9a-f-]{36}$/)
     expectCompletedOperation(top.operation, 'postComment', ['checkSubject', 'createComment'])
 
     const reply = await postComment(replier, { type: 'PRODUCT', id: productId }, 'Second, as a reply.', top.comment.id)
-    expect(reply.comment).toMatchObject({ body: 'Second, as a reply.', parent: { id: top.comment.id }, author: { id: replier.id }, subject: { __typename: 'Product', id: productId } })
+    expect(reply.comment).toMatchObject({
+      body: 'Second, as a reply.',
+      parent: { id: top.comment.id },
+      author: { id: replier.id },
+      subject: { __typename: 'Product', id: productId },
+    })
     expectCompletedOperation(reply.operation, 'postComment', ['checkSubject', 'createComment'])
 
     const parent = (await query(COMMENT_BY_ID, { id: top.comment.id })).comment
@@ -322,7 +433,9 @@ describe('postComment, editComment and deleteComment', () => {
     const onReview = await postComment(author, { type: 'REVIEW', id: review.id }, 'Agreed.')
     expect(onReview.comment.subject).toEqual({ __typename: 'Review', id: review.id })
     expectCompletedOperation(onReview.operation, 'postComment', ['checkSubject', 'createComment'])
-    const listed = await query('query ($id: ID!) { review(id: $id) { comments(first: 10) { totalCount edges { node { id } } } } }', { id: review.id })
+    const listed = await query('query ($id: ID!) { review(id: $id) { comments(first: 10) { totalCount edges { node { id } } } } }', {
+      id: review.id,
+    })
     expect(listed.review.comments).toEqual({ totalCount: 1, edges: [{ node: { id: onReview.comment.id } }] })
   })
 
@@ -334,7 +447,10 @@ describe('postComment, editComment and deleteComment', () => {
     expect(Date.parse(d.editComment.comment.editedAt)).toBeGreaterThanOrEqual(Date.parse(comment.createdAt))
     expect(d.editComment.operation.id).toMatch(new RegExp(`^edit-comment-${comment.id}-`))
     expectCompletedOperation(d.editComment.operation, 'editComment', ['editComment'])
-    expect((await query(COMMENT_BY_ID, { id: comment.id })).comment).toMatchObject({ body: 'Typo here.', editedAt: d.editComment.comment.editedAt })
+    expect((await query(COMMENT_BY_ID, { id: comment.id })).comment).toMatchObject({
+      body: 'Typo here.',
+      editedAt: d.editComment.comment.editedAt,
+    })
   })
 
   it('deleteComment by its author: body "" and deleted true; a deleted reply still counts in its thread', async () => {
@@ -368,7 +484,9 @@ describe('operation(id): the initiator sees their own runs, moderators and admin
   })
 
   it('the initiator, a moderator and an admin see the run, with the same content', async () => {
-    const seen = await Promise.all([owner.token, await login('moderator'), await login('admin')].map((token) => operationOf(operationId, token)))
+    const seen = await Promise.all(
+      [owner.token, await login('moderator'), await login('admin')].map((token) => operationOf(operationId, token)),
+    )
     for (const operation of seen) {
       expect(operation).toEqual(seen[0])
       expectCompletedOperation(operation as OperationView, 'postComment', ['checkSubject', 'createComment'])
@@ -404,7 +522,11 @@ describe('operation(id): the initiator sees their own runs, moderators and admin
   // An id the façade never gives (e.g. empty) names no run; one lookup's failure must not fail the
   // other operation(id) fields of the request (an earlier version answered INTERNAL_SERVER_ERROR).
   it('an empty id is null (not an internal error), and does not break the other operations of the request', async () => {
-    const res = await gql('query ($id: ID!) { empty: operation(id: "") { id } mine: operation(id: $id) { id } }', { id: operationId }, { token: await login('moderator') })
+    const res = await gql(
+      'query ($id: ID!) { empty: operation(id: "") { id } mine: operation(id: $id) { id } }',
+      { id: operationId },
+      { token: await login('moderator') },
+    )
     expect(res.errors).toBeUndefined()
     expect(res.data).toEqual({ empty: null, mine: { id: operationId } })
   })

@@ -8,7 +8,17 @@ import { freePort, httpOk, waitFor } from '../../scripts/lib/ports'
 import { ROOT, nodeArgsOf } from '../../scripts/lib/services'
 import { gql } from '../support/client'
 import { stackUrls } from '../support/stack'
-import { OPERATION_FIELDS, callerHeader, expectCompletedOperation, pollUntil, query, registerFreshUser, stepOf, uniqueUsername, type OperationView } from './helpers'
+import {
+  OPERATION_FIELDS,
+  callerHeader,
+  expectCompletedOperation,
+  pollUntil,
+  query,
+  registerFreshUser,
+  stepOf,
+  uniqueUsername,
+  type OperationView,
+} from './helpers'
 
 const ENTITIES = 'query ($id: ID!) { _entities(representations: [{ __typename: "User", id: $id }]) { ... on User { id username } } }'
 const UPDATE_PROFILE = `mutation ($input: UpdateProfileInput!) { updateProfile(input: $input) { user { id username } ${OPERATION_FIELDS} } }`
@@ -59,7 +69,11 @@ async function startReplica(): Promise<Replica> {
 
 /** The replica's answer for this user, asked as the gateway asks (a signed caller header). */
 async function usernameAt(target: Replica, id: string): Promise<string | undefined> {
-  const res = await gql<{ _entities: ({ id: string; username: string } | null)[] }>(ENTITIES, { id }, { url: target.url, headers: callerHeader(ANONYMOUS) })
+  const res = await gql<{ _entities: ({ id: string; username: string } | null)[] }>(
+    ENTITIES,
+    { id },
+    { url: target.url, headers: callerHeader(ANONYMOUS) },
+  )
   if (res.errors) throw new Error(`${JSON.stringify(res.errors)}\n${target.output}`)
   return res.data?._entities[0]?.username
 }
@@ -112,6 +126,8 @@ describe('a frozen users replica', () => {
     expect(await usernameAt(sick, user.id)).toBe(username)
     expect(await usernameAt(sick, user.id)).toBe(username)
     // and the stack's own users process agrees
-    expect((await query<{ user: { username: string } }>('query ($id: ID!) { user(id: $id) { username } }', { id: user.id })).user.username).toBe(username)
+    expect(
+      (await query<{ user: { username: string } }>('query ($id: ID!) { user(id: $id) { username } }', { id: user.id })).user.username,
+    ).toBe(username)
   })
 })

@@ -30,7 +30,7 @@ function descendantsOf(root: number): number[] {
     }
   }
   const found = new Set([root])
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false
     for (const [pid, ppid] of parentOf) {
       if (found.has(ppid) && !found.has(pid)) {
@@ -49,10 +49,14 @@ async function killAndWaitForReturn(name: string, answers: () => Promise<boolean
   const before = currentPids()[name]
   if (!before) throw new Error(`the ready file names no ${name}`)
   process.kill(before, 'SIGKILL')
-  await waitFor(`${name} to be restarted`, async () => {
-    const now = currentPids()[name]
-    return now !== undefined && now !== before && now !== 0 && alive(now) && (await answers())
-  }, { timeoutMs: BACK_WITHIN_MS, intervalMs: 100 })
+  await waitFor(
+    `${name} to be restarted`,
+    async () => {
+      const now = currentPids()[name]
+      return now !== undefined && now !== before && now !== 0 && alive(now) && (await answers())
+    },
+    { timeoutMs: BACK_WITHIN_MS, intervalMs: 100 },
+  )
   expect(alive(before)).toBe(false)
   return currentPids()[name] ?? 0
 }
@@ -68,7 +72,8 @@ describe('a process that dies is restarted; the others keep running', () => {
     expect(Object.entries(currentPids()).filter(([name]) => name !== 'merchants')).toEqual(others)
     // served by the new process (its counters start at zero)
     const metricsUrl = healthOf('merchants').replace(/\/health$/, '/metrics')
-    const served = async (): Promise<number> => Number(/^graphql_operations_total (\d+)/m.exec(await (await fetch(metricsUrl)).text())?.[1] ?? 0)
+    const served = async (): Promise<number> =>
+      Number(/^graphql_operations_total (\d+)/m.exec(await (await fetch(metricsUrl)).text())?.[1] ?? 0)
     const res = await gql<{ merchants: { totalCount: number } }>(MERCHANTS.replace('first: 3', 'first: 4'))
     expect(res.errors).toBeUndefined()
     expect(res.data?.merchants.totalCount).toBeGreaterThanOrEqual(20)
@@ -89,9 +94,13 @@ describe('nothing outlives the stack', () => {
     const pid = stack.pid ?? 0
     const started = descendantsOf(pid).filter((p) => p !== pid)
     try {
-      for (const name of ['postgres', 'redis', 'temporal', 'users', 'gateway', 'workflow-worker']) expect(started).toContain(urls.pids[name])
+      for (const name of ['postgres', 'redis', 'temporal', 'users', 'gateway', 'workflow-worker'])
+        expect(started).toContain(urls.pids[name])
       stack.kill('SIGKILL')
-      await waitFor('every process the stack started to exit', async () => started.every((p) => !alive(p)), { timeoutMs: 10_000, intervalMs: 100 })
+      await waitFor('every process the stack started to exit', async () => started.every((p) => !alive(p)), {
+        timeoutMs: 10_000,
+        intervalMs: 100,
+      })
     } finally {
       stack.kill('SIGKILL')
       for (const p of started) if (alive(p)) process.kill(p, 'SIGKILL')

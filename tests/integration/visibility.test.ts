@@ -41,18 +41,21 @@ describe('review(id) of a review that is not published', () => {
   it.each([
     ['PENDING', 'alice', 'bob'],
     ['REJECTED', 'bob', 'alice'],
-  ] as const)('a %s review is visible to its author (%s), the moderator and the admin; null for another customer (%s) and anonymous', async (status, author, other) => {
-    const review = await reviewOf(author, status)
-    for (const viewer of [author, 'moderator', 'admin']) {
-      const d = await query(REVIEW_BY_ID, { id: review.id }, await login(viewer))
-      expect(d.review).toMatchObject({ id: review.id, status, author: { id: (await seedUser(author)).id } })
-    }
-    for (const token of [await login(other), await login('mallory'), undefined]) {
-      const res = await gql(REVIEW_BY_ID, { id: review.id }, { token })
-      expect(res.errors).toBeUndefined()
-      expect(res.data?.review).toBeNull()
-    }
-  })
+  ] as const)(
+    'a %s review is visible to its author (%s), the moderator and the admin; null for another customer (%s) and anonymous',
+    async (status, author, other) => {
+      const review = await reviewOf(author, status)
+      for (const viewer of [author, 'moderator', 'admin']) {
+        const d = await query(REVIEW_BY_ID, { id: review.id }, await login(viewer))
+        expect(d.review).toMatchObject({ id: review.id, status, author: { id: (await seedUser(author)).id } })
+      }
+      for (const token of [await login(other), await login('mallory'), undefined]) {
+        const res = await gql(REVIEW_BY_ID, { id: review.id }, { token })
+        expect(res.errors).toBeUndefined()
+        expect(res.data?.review).toBeNull()
+      }
+    },
+  )
 
   it('a PUBLISHED review is visible to everyone', async () => {
     const review = await reviewOf('alice', 'PUBLISHED')
@@ -71,7 +74,7 @@ describe('review(id) of a review that is not published', () => {
 })
 
 describe('User.reviews', () => {
-  it.each(['alice', 'bob', 'mallory'])("%s sees all of their own reviews, in every status", async (username) => {
+  it.each(['alice', 'bob', 'mallory'])('%s sees all of their own reviews, in every status', async (username) => {
     const user = await seedUser(username)
     const own = await reviewsOf(user.id, username)
     expect(own.nodes).toHaveLength(own.totalCount)
@@ -101,7 +104,7 @@ describe('User.reviews', () => {
     }
   })
 
-  it('me { reviews } is the signed-in user\'s full list', async () => {
+  it("me { reviews } is the signed-in user's full list", async () => {
     const alice = await seedUser('alice')
     const d = await query('{ me { reviews(first: 100) { totalCount edges { node { id } } } } }', {}, await login('alice'))
     const own = await reviewsOf(alice.id, 'alice')
@@ -133,14 +136,15 @@ describe('Product.reviews and Merchant.reviews show only PUBLISHED reviews, to e
 })
 
 describe('moderationQueue', () => {
-  const QUEUE = 'query ($after: String) { moderationQueue(first: 100, after: $after) { totalCount edges { cursor node { id status createdAt author { id } } } pageInfo { hasNextPage endCursor } } }'
+  const QUEUE =
+    'query ($after: String) { moderationQueue(first: 100, after: $after) { totalCount edges { cursor node { id status createdAt author { id } } } pageInfo { hasNextPage endCursor } } }'
 
   async function queueAs(viewer: string): Promise<Review[]> {
     const token = await login(viewer)
     return (await walk<Review>(async (after) => (await query(QUEUE, { after }, token)).moderationQueue)).nodes
   }
 
-  it('moderator and admin see the same PENDING reviews, oldest first, including alice\'s and mallory\'s', async () => {
+  it("moderator and admin see the same PENDING reviews, oldest first, including alice's and mallory's", async () => {
     const forModerator = await queueAs('moderator')
     const forAdmin = await queueAs('admin')
     expect(forModerator.length).toBeGreaterThan(0)

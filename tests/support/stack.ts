@@ -36,7 +36,19 @@ export async function startStack(timeoutMs = 240_000): Promise<{ urls: StackUrls
   const logDir = join(work, 'logs')
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(ROOT, 'scripts', 'stack.ts'), '--ephemeral', '--random-ports', '--headless', '--exit-with-parent', '--ready-file', readyFile, '--log-dir', logDir],
+    [
+      '--import',
+      'tsx',
+      join(ROOT, 'scripts', 'stack.ts'),
+      '--ephemeral',
+      '--random-ports',
+      '--headless',
+      '--exit-with-parent',
+      '--ready-file',
+      readyFile,
+      '--log-dir',
+      logDir,
+    ],
     { cwd: ROOT, env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', ...TEST_ENV }, stdio: ['ignore', 'pipe', 'pipe'] },
   )
   let output = ''

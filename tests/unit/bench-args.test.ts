@@ -9,12 +9,33 @@ function options(argv: string[]): BenchOptions {
 describe('bench arguments', () => {
   it('defaults: every variant, 3 interleaved runs of 30 s after 10 s of warm-up, 32 loops, 1 gateway process', () => {
     const o = options([])
-    expect(o).toMatchObject({ mode: 'pages', smoke: false, profile: false, durationS: 30, warmupS: 10, runs: 3, concurrency: 32, gatewayWorkers: 1, prime: true })
+    expect(o).toMatchObject({
+      mode: 'pages',
+      smoke: false,
+      profile: false,
+      durationS: 30,
+      warmupS: 10,
+      runs: 3,
+      concurrency: 32,
+      gatewayWorkers: 1,
+      prime: true,
+    })
     expect(o.variants).toEqual(VARIANT_NAMES)
   })
 
   it('reads every flag, as "--flag value" or "--flag=value"', () => {
-    const o = options(['--duration', '12.5', '--warmup=0', '--runs', '2', '--concurrency=64', '--variants', 'full,naive', '--gateway-workers', '4'])
+    const o = options([
+      '--duration',
+      '12.5',
+      '--warmup=0',
+      '--runs',
+      '2',
+      '--concurrency=64',
+      '--variants',
+      'full,naive',
+      '--gateway-workers',
+      '4',
+    ])
     expect(o).toMatchObject({ durationS: 12.5, warmupS: 0, runs: 2, concurrency: 64, gatewayWorkers: 4, variants: ['full', 'naive'] })
   })
 
@@ -29,8 +50,17 @@ describe('bench arguments', () => {
     expect(options(['--profile'])).toMatchObject({ mode: 'pages', profile: true, variants: ['full', 'dataloader'] })
     expect(options(['--mix', '--variants', 'naive,dataloader,cached,full']).variants).toHaveLength(4)
     expect(options(['--users-only', '--profile'])).toMatchObject({ mode: 'users-only', profile: true })
-    expect(options(['--attack'])).toMatchObject({ mode: 'attack', variants: ['full'], attackers: DEFAULTS.attackers, attackPauseMs: DEFAULTS.attackPauseMs })
-    expect(options(['--attack', '--attackers', '8', '--attack-pause-ms=0', '--variants', 'full,cached'])).toMatchObject({ attackers: 8, attackPauseMs: 0, variants: ['full', 'cached'] })
+    expect(options(['--attack'])).toMatchObject({
+      mode: 'attack',
+      variants: ['full'],
+      attackers: DEFAULTS.attackers,
+      attackPauseMs: DEFAULTS.attackPauseMs,
+    })
+    expect(options(['--attack', '--attackers', '8', '--attack-pause-ms=0', '--variants', 'full,cached'])).toMatchObject({
+      attackers: 8,
+      attackPauseMs: 0,
+      variants: ['full', 'cached'],
+    })
   })
 
   it('--help (and -h) asks for the usage', () => {

@@ -25,7 +25,9 @@ describe('bench --attack: the attacks', () => {
   })
 
   it('classifies answers by status and first error code', () => {
-    expect(classifyAnswer(400, JSON.stringify({ errors: [{ message: 'x', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }] }))).toBe('400 GRAPHQL_VALIDATION_FAILED')
+    expect(classifyAnswer(400, JSON.stringify({ errors: [{ message: 'x', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }] }))).toBe(
+      '400 GRAPHQL_VALIDATION_FAILED',
+    )
     expect(classifyAnswer(200, JSON.stringify({ data: { a: 1 } }))).toBe('200 OK')
     expect(classifyAnswer(200, JSON.stringify({ errors: [{ message: 'x' }] }))).toBe('200 error without code')
     expect(classifyAnswer(413, 'Request body too large')).toBe('413 not JSON')
@@ -51,7 +53,9 @@ describe('bench --attack: the attacks', () => {
       expect(result.answers['cost-bomb']).toEqual({ '400 GRAPHQL_VALIDATION_FAILED': expect.any(Number) })
       const merged = mergeAttackResults([result, result])
       expect(merged.sent).toBe(2 * result.sent)
-      expect(merged.answers['deep-query']!['400 GRAPHQL_VALIDATION_FAILED']).toBe(2 * result.answers['deep-query']!['400 GRAPHQL_VALIDATION_FAILED']!)
+      expect(merged.answers['deep-query']!['400 GRAPHQL_VALIDATION_FAILED']).toBe(
+        2 * result.answers['deep-query']!['400 GRAPHQL_VALIDATION_FAILED']!,
+      )
     } finally {
       agent.destroy()
       server.close()

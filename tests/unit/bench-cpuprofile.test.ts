@@ -31,12 +31,20 @@ describe('cpuprofile self time', () => {
     // sample times: 0, 1000, 2000, 3000, 5000, 7000, 7500, 8000
     const self = selfTimeByNode(profile, [{ startUs: 1500, endUs: 5000 }])
     expect(Object.fromEntries(self)).toEqual({ 5: 1000, 6: 2000 + 2000 })
-    const two = selfTimeByNode(profile, [{ startUs: 0, endUs: 0 }, { startUs: 7500, endUs: 9000 }])
+    const two = selfTimeByNode(profile, [
+      { startUs: 0, endUs: 0 },
+      { startUs: 7500, endUs: 9000 },
+    ])
     expect(Object.fromEntries(two)).toEqual({ 3: 1000 + 500, 4: 1000 })
   })
 
   it('falls back to hitCount × mean interval without samples', () => {
-    const hits: CpuProfile = { ...profile, samples: undefined, timeDeltas: undefined, nodes: profile.nodes.map((n) => ({ ...n, hitCount: n.id === 3 ? 3 : n.id === 6 ? 1 : 0 })) }
+    const hits: CpuProfile = {
+      ...profile,
+      samples: undefined,
+      timeDeltas: undefined,
+      nodes: profile.nodes.map((n) => ({ ...n, hitCount: n.id === 3 ? 3 : n.id === 6 ? 1 : 0 })),
+    }
     expect(Object.fromEntries(selfTimeByNode(hits))).toEqual({ 3: 7500, 6: 2500 })
   })
 

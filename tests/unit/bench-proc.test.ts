@@ -30,8 +30,15 @@ describe('/proc parsing', () => {
   })
 
   it('CPU % of one core over a window, processes born in it counted from 0', () => {
-    const start = new Map([[10, 100], [11, 50]])
-    const end = new Map([[10, 300], [11, 150], [12, 100]]) // 200 + 100 + 100 ticks
+    const start = new Map([
+      [10, 100],
+      [11, 50],
+    ])
+    const end = new Map([
+      [10, 300],
+      [11, 150],
+      [12, 100],
+    ]) // 200 + 100 + 100 ticks
     expect(cpuPercent(start, end, 4, 100)).toBeCloseTo(100, 10) // 400 ticks = 4 s of CPU in 4 s
     expect(cpuPercent(start, end, 0, 100)).toBeNaN()
   })

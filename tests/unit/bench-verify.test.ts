@@ -4,12 +4,24 @@ import { expectedEdges } from '../../bench/lib/data'
 import { COMMENTS_PAGE_QUERY, quickCheck, verifyEntitiesResponse, verifyPageResponse } from '../../bench/lib/verify'
 
 const author = { id: '11111111-1111-4111-8111-111111111111', username: 'ann', avatarUrl: null }
-const edge = (i: number) => ({ cursor: `c${i}`, node: { id: `n${i}`, body: 'hi', createdAt: '2026-01-01T00:00:00.000Z', replyCount: 0, author } })
+const edge = (i: number) => ({
+  cursor: `c${i}`,
+  node: { id: `n${i}`, body: 'hi', createdAt: '2026-01-01T00:00:00.000Z', replyCount: 0, author },
+})
 const page = (n: number, extra: Record<string, unknown> = {}) =>
-  JSON.stringify({ data: { comments: { totalCount: 42, edges: Array.from({ length: n }, (_, i) => edge(i)), pageInfo: { hasNextPage: true, endCursor: n ? `c${n - 1}` : null }, ...extra } } })
+  JSON.stringify({
+    data: {
+      comments: {
+        totalCount: 42,
+        edges: Array.from({ length: n }, (_, i) => edge(i)),
+        pageInfo: { hasNextPage: true, endCursor: n ? `c${n - 1}` : null },
+        ...extra,
+      },
+    },
+  })
 
 describe('bench response checks', () => {
-  it('sends the contract README\'s CommentsPage query verbatim', () => {
+  it("sends the contract README's CommentsPage query verbatim", () => {
     const readme = join(__dirname, '..', '..', 'contract', 'README.md')
     expect(readFileSync(readme, 'utf8')).toContain(COMMENTS_PAGE_QUERY)
   })

@@ -2,7 +2,7 @@ import { ZipfSampler, mulberry32, uniformInt } from '../../bench/lib/zipf'
 import { authorPicker, pagePicker } from '../../bench/lib/load'
 import type { Subject } from '../../bench/lib/data'
 
-describe('the Zipf sampler (exponent 1.0 over the subjects\' rank)', () => {
+describe("the Zipf sampler (exponent 1.0 over the subjects' rank)", () => {
   const n = 10_000
   const draws = 200_000
   const sampler = new ZipfSampler(n, 1.0, mulberry32(42))
@@ -60,7 +60,7 @@ describe('the Zipf sampler (exponent 1.0 over the subjects\' rank)', () => {
     for (let i = 0; i < 1000; i++) expect(uniformInt(r, 3)).toBeLessThan(3)
   })
 
-  it('pages are drawn uniformly among a subject\'s first pages; authors fill 10 representations', () => {
+  it("pages are drawn uniformly among a subject's first pages; authors fill 10 representations", () => {
     const subjects: Subject[] = [
       { type: 'PRODUCT', id: 'a', topLevel: 35, cursors: [null, 'c1', 'c2', 'c3'], authors: [['u1', 'u2'], ['u3'], ['u4'], ['u5']] },
       { type: 'MERCHANT', id: 'b', topLevel: 5, cursors: [null], authors: [['u6', 'u7', 'u8']] },

@@ -8,16 +8,33 @@ const parse = (argv: string[]) => {
 
 describe('npm run chaos: the command line', () => {
   it('defaults: 5 minutes, a random seed (given), the default load', () => {
-    expect(parse([])).toMatchObject({ minutes: CHAOS_DEFAULTS.minutes, smoke: false, seed: 7, clients: CHAOS_DEFAULTS.clients, readers: CHAOS_DEFAULTS.readers, attach: null })
+    expect(parse([])).toMatchObject({
+      minutes: CHAOS_DEFAULTS.minutes,
+      smoke: false,
+      seed: 7,
+      clients: CHAOS_DEFAULTS.clients,
+      readers: CHAOS_DEFAULTS.readers,
+      attach: null,
+    })
   })
 
   it('--minutes, --seed, --clients, --readers, with a space or an =', () => {
-    expect(parse(['--minutes', '3', '--seed=42', '--clients', '4', '--readers=0'])).toMatchObject({ minutes: 3, seed: 42, clients: 4, readers: 0 })
+    expect(parse(['--minutes', '3', '--seed=42', '--clients', '4', '--readers=0'])).toMatchObject({
+      minutes: 3,
+      seed: 42,
+      clients: 4,
+      readers: 0,
+    })
     expect(parse(['--minutes', '0.5']).minutes).toBe(0.5)
   })
 
   it('--smoke: a small load and no duration of its own', () => {
-    expect(parse(['--smoke'])).toMatchObject({ smoke: true, minutes: 0, clients: CHAOS_SMOKE_DEFAULTS.clients, readers: CHAOS_SMOKE_DEFAULTS.readers })
+    expect(parse(['--smoke'])).toMatchObject({
+      smoke: true,
+      minutes: 0,
+      clients: CHAOS_SMOKE_DEFAULTS.clients,
+      readers: CHAOS_SMOKE_DEFAULTS.readers,
+    })
     expect(() => parse(['--smoke', '--minutes', '2'])).toThrow(ChaosUsageError)
   })
 

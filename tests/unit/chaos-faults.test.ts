@@ -1,7 +1,7 @@
 import { FAULT_KINDS, isWorkerFault, parentPidOf, planFaults, processOf, stateOf } from '../../bench/lib/chaos/faults'
 import { createRng } from '../../bench/lib/chaos/rng'
 
-describe('the chaos run\'s faults', () => {
+describe("the chaos run's faults", () => {
   it('the smoke: every kind exactly once, in an order the seed decides', () => {
     const plan = planFaults(createRng(1), true, 50)
     expect(plan.map((f) => f.kind).sort()).toEqual([...FAULT_KINDS].sort())
@@ -13,7 +13,13 @@ describe('the chaos run\'s faults', () => {
   it('a timed run: rounds of every kind, seeded pauses of 5–20 s', () => {
     const plan = planFaults(createRng(9), false, 3)
     expect(plan).toHaveLength(3 * FAULT_KINDS.length)
-    for (let round = 0; round < 3; round++) expect(plan.slice(round * FAULT_KINDS.length, (round + 1) * FAULT_KINDS.length).map((f) => f.kind).sort()).toEqual([...FAULT_KINDS].sort())
+    for (let round = 0; round < 3; round++)
+      expect(
+        plan
+          .slice(round * FAULT_KINDS.length, (round + 1) * FAULT_KINDS.length)
+          .map((f) => f.kind)
+          .sort(),
+      ).toEqual([...FAULT_KINDS].sort())
     for (const f of plan) {
       expect(f.gapMs).toBeGreaterThanOrEqual(5_000)
       expect(f.gapMs).toBeLessThan(20_000)

@@ -11,15 +11,18 @@ const repoContract = join(__dirname, '..', '..', 'contract')
 const sharedContract = join(__dirname, '..', '..', '..', 'shared', 'contract')
 const shared = existsSync(sharedContract)
 
-describe('contract/ (the repository\'s copy of the contract)', () => {
+describe("contract/ (the repository's copy of the contract)", () => {
   it.each(FILES)('has %s', (file) => {
     expect(existsSync(join(repoContract, file))).toBe(true)
   })
 
   const whenShared = shared ? it.each(FILES) : it.skip.each(FILES)
-  whenShared(`%s is byte for byte ../shared/contract/'s${shared ? '' : ' (skipped: no ../shared/contract/ next to this clone)'}`, (file) => {
-    const copy = readFileSync(join(repoContract, file))
-    const original = readFileSync(join(sharedContract, file))
-    expect(copy.equals(original)).toBe(true)
-  })
+  whenShared(
+    `%s is byte for byte ../shared/contract/'s${shared ? '' : ' (skipped: no ../shared/contract/ next to this clone)'}`,
+    (file) => {
+      const copy = readFileSync(join(repoContract, file))
+      const original = readFileSync(join(sharedContract, file))
+      expect(copy.equals(original)).toBe(true)
+    },
+  )
 })

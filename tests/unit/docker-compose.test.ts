@@ -6,7 +6,13 @@ import { GATEWAY_MAX_OLD_SPACE_MB } from '../../scripts/lib/services'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
-import { DEFAULT_PORTS, readCorsOrigins, readGatewayConfig, readServiceConfig, readTemporalConfig } from '../../packages/service-template/src/config'
+import {
+  DEFAULT_PORTS,
+  readCorsOrigins,
+  readGatewayConfig,
+  readServiceConfig,
+  readTemporalConfig,
+} from '../../packages/service-template/src/config'
 import { readFacadeConfig } from '../../workflows/src/facade/config'
 
 const ROOT = join(__dirname, '..', '..')
@@ -107,7 +113,9 @@ function normalisePorts(value: Json | undefined): Service['ports'] {
       return { host: published, hostIp, container: Number(scalar(item.target)) }
     }
     // [ip:][host:]container[/protocol]
-    const parts = scalar(item).replace(/\/(tcp|udp)$/, '').split(':')
+    const parts = scalar(item)
+      .replace(/\/(tcp|udp)$/, '')
+      .split(':')
     const container = Number(parts[parts.length - 1])
     const host = parts.length >= 2 ? Number(parts[parts.length - 2]) : undefined
     const hostIp = parts.length >= 3 ? parts.slice(0, -2).join(':') : undefined
@@ -248,7 +256,10 @@ describe('docker-compose.yml', () => {
 
   it('restarts every long-running service when its process exits', () => {
     for (const svc of services.values()) {
-      expect({ service: svc.name, restart: svc.raw.restart }).toEqual({ service: svc.name, restart: expect.stringMatching(/^(unless-stopped|always|on-failure(:\d+)?)$/) })
+      expect({ service: svc.name, restart: svc.raw.restart }).toEqual({
+        service: svc.name,
+        restart: expect.stringMatching(/^(unless-stopped|always|on-failure(:\d+)?)$/),
+      })
     }
   })
 
@@ -467,9 +478,7 @@ describe('docker-compose.yml', () => {
       expect(gateway.environment.HOST).toBe('0.0.0.0')
       expect(gateway.environment.NODE_ENV).toBe('production')
       expect(gateway.environment.APOLLO_TELEMETRY_DISABLED).toBe('1')
-      expect(gateway.ports).toEqual(
-        expect.arrayContaining([expect.objectContaining({ host: GATEWAY_PORT, container: GATEWAY_PORT })]),
-      )
+      expect(gateway.ports).toEqual(expect.arrayContaining([expect.objectContaining({ host: GATEWAY_PORT, container: GATEWAY_PORT })]))
       expect(gateway.healthcheck).toMatch(healthCommand(GATEWAY_PORT))
     })
 
@@ -479,7 +488,9 @@ describe('docker-compose.yml', () => {
       expect(metricsPort).not.toBe(GATEWAY_PORT)
       expect(gateway.expose).toContain(metricsPort)
       expect(gateway.ports.map((p) => p.container)).not.toContain(metricsPort)
-      expect(readGatewayConfig(interpolateAll({ ...gateway.environment, GATEWAY_SECRET: 'x'.repeat(20), JWT_SECRET: 'y'.repeat(20) }))).toMatchObject({
+      expect(
+        readGatewayConfig(interpolateAll({ ...gateway.environment, GATEWAY_SECRET: 'x'.repeat(20), JWT_SECRET: 'y'.repeat(20) })),
+      ).toMatchObject({
         metricsPort,
         development: false,
       })
@@ -499,7 +510,9 @@ describe('docker-compose.yml', () => {
       const origins = (env: Record<string, string>) => interpolate(gateway.environment.CORS_ORIGINS ?? '', env)
       expect(origins({})).toBe('none')
       expect(readCorsOrigins({ NODE_ENV: gateway.environment.NODE_ENV, CORS_ORIGINS: origins({}) })).toEqual([])
-      expect(readCorsOrigins({ NODE_ENV: 'production', CORS_ORIGINS: origins({ CORS_ORIGINS: 'https://shop.example.com' }) })).toEqual(['https://shop.example.com'])
+      expect(readCorsOrigins({ NODE_ENV: 'production', CORS_ORIGINS: origins({ CORS_ORIGINS: 'https://shop.example.com' }) })).toEqual([
+        'https://shop.example.com',
+      ])
     })
 
     it('routes to nothing but the subgraphs of this file', () => {

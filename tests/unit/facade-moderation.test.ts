@@ -21,7 +21,8 @@ function fake({ accepted, started }: Fake): { client: Client; start: WithStartWo
   return { client: client as unknown as Client, start: start as unknown as WithStartWorkflowOperation<never> }
 }
 
-const decide = (f: ReturnType<typeof fake>, waitMs = 100) => updateWithStartWithin<{ id: string }>(f.client, 'moderate', [{}], f.start, waitMs)
+const decide = (f: ReturnType<typeof fake>, waitMs = 100) =>
+  updateWithStartWithin<{ id: string }>(f.client, 'moderate', [{}], f.start, waitMs)
 
 describe('updateWithStartWithin (moderateReview)', () => {
   it('answers with the decision when the run takes and stores it in time', async () => {
@@ -53,7 +54,10 @@ describe('updateWithStartWithin (moderateReview)', () => {
   })
 
   it('treats a call that fails at the deadline (DEADLINE_EXCEEDED) as the wait running out', async () => {
-    const f = fake({ accepted: () => new Promise((_, reject) => setTimeout(() => reject(new Error('DEADLINE_EXCEEDED')), 120)), started: false })
+    const f = fake({
+      accepted: () => new Promise((_, reject) => setTimeout(() => reject(new Error('DEADLINE_EXCEEDED')), 120)),
+      started: false,
+    })
     await expect(decide(f, 100)).rejects.toBeInstanceOf(DecisionNotTakenError)
   })
 })

@@ -20,7 +20,9 @@ let schema: GraphQLSchema
 let cache: ResponseCache
 beforeAll(() => {
   schema = Supergraph.build(composeSupergraph()).apiSchema().toGraphQLJSSchema()
-  cache = new ResponseCache(() => schema, createCache(undefined, createLogger('test', 'silent'), new Metrics()), new Metrics(), { ttlSeconds: 60 })
+  cache = new ResponseCache(() => schema, createCache(undefined, createLogger('test', 'silent'), new Metrics()), new Metrics(), {
+    ttlSeconds: 60,
+  })
 })
 
 describe('answers that may depend on who asks', () => {

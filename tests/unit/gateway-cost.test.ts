@@ -62,7 +62,7 @@ describe('operationCost: lists multiply', () => {
     // products 1 + edges 1 + n × (node 1 + comments 1 + edges 1 + n × (node 1 + id 1))
     expect(cost(nested(3))).toBe(2 + 3 * (3 + 3 * 2))
     expect(cost(nested(100))).toBe(2 + 100 * (3 + 100 * 2))
-    expect(cost(nested(100))).toBeGreaterThan(100 * cost(nested(10)) / 20)
+    expect(cost(nested(100))).toBeGreaterThan((100 * cost(nested(10))) / 20)
   })
 
   it("without first, the argument's schema default is the page size", () => {
@@ -88,7 +88,11 @@ describe('operationCost: lists multiply', () => {
 
   it('aliases each count: three aliases of one list cost three times one', () => {
     const one = cost('{ products(first: 20) { edges { node { id } } } }')
-    expect(cost('{ a: products(first: 20) { edges { node { id } } } b: products(first: 20) { edges { node { id } } } c: products(first: 20) { edges { node { id } } } }')).toBe(3 * one)
+    expect(
+      cost(
+        '{ a: products(first: 20) { edges { node { id } } } b: products(first: 20) { edges { node { id } } } c: products(first: 20) { edges { node { id } } } }',
+      ),
+    ).toBe(3 * one)
   })
 
   it('counts named and inline fragments where they are spread', () => {
@@ -155,7 +159,13 @@ describe('operationCost: the real supergraph', () => {
   })
 
   it("GraphiQL's introspection query stays well under the default limit (100,000)", () => {
-    const introspection = getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true })
+    const introspection = getIntrospectionQuery({
+      descriptions: true,
+      specifiedByUrl: true,
+      directiveIsRepeatable: true,
+      schemaDescription: true,
+      inputValueDeprecation: true,
+    })
     expect(realCost(introspection)).toBeLessThan(6000)
   })
 
@@ -165,8 +175,16 @@ describe('operationCost: the real supergraph', () => {
   })
 
   it('a page of pages stays under the default limit; a page of pages of pages is over it', () => {
-    expect(realCost('{ merchants(first: 100) { edges { node { id reviews(first: 100) { totalCount edges { node { status createdAt } } } } } } }')).toBeLessThan(100_000)
-    expect(realCost('{ products(first: 100) { edges { node { reviews(first: 100) { edges { node { comments(first: 100) { edges { node { id } } } } } } } } } }')).toBeGreaterThan(100_000)
+    expect(
+      realCost(
+        '{ merchants(first: 100) { edges { node { id reviews(first: 100) { totalCount edges { node { status createdAt } } } } } } }',
+      ),
+    ).toBeLessThan(100_000)
+    expect(
+      realCost(
+        '{ products(first: 100) { edges { node { reviews(first: 100) { edges { node { comments(first: 100) { edges { node { id } } } } } } } } } }',
+      ),
+    ).toBeGreaterThan(100_000)
   })
 
   it('the cost bomb of issue #9 costs millions, one alias of it too', () => {

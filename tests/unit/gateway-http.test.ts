@@ -34,7 +34,10 @@ describe('CORS_ORIGINS', () => {
   })
 
   it('takes a list of origins, "*" or "none"', () => {
-    expect(readCorsOrigins({ CORS_ORIGINS: 'https://app.example.com, http://localhost:*/' })).toEqual(['https://app.example.com', 'http://localhost:*'])
+    expect(readCorsOrigins({ CORS_ORIGINS: 'https://app.example.com, http://localhost:*/' })).toEqual([
+      'https://app.example.com',
+      'http://localhost:*',
+    ])
     expect(readCorsOrigins({ CORS_ORIGINS: '*', NODE_ENV: 'production' })).toEqual(['*'])
     expect(readCorsOrigins({ CORS_ORIGINS: 'none' })).toEqual([])
   })
@@ -73,7 +76,10 @@ describe('useCors', () => {
 
   it('answers an allowed preflight with 204, methods, headers and max-age, without credentials', () => {
     const { res, headers, sent } = fakeResponse()
-    const handled = cors(fakeRequest('OPTIONS', '/graphql', { origin: 'https://app.example.com', 'access-control-request-method': 'POST' }), res)
+    const handled = cors(
+      fakeRequest('OPTIONS', '/graphql', { origin: 'https://app.example.com', 'access-control-request-method': 'POST' }),
+      res,
+    )
     expect(handled).toBe(true)
     expect(sent.status).toBe(204)
     expect(headers['access-control-allow-origin']).toBe('https://app.example.com')
@@ -84,7 +90,9 @@ describe('useCors', () => {
 
   it('refuses a preflight from another origin without CORS headers', () => {
     const { res, headers, sent } = fakeResponse()
-    expect(cors(fakeRequest('OPTIONS', '/graphql', { origin: 'https://evil.example', 'access-control-request-method': 'POST' }), res)).toBe(true)
+    expect(cors(fakeRequest('OPTIONS', '/graphql', { origin: 'https://evil.example', 'access-control-request-method': 'POST' }), res)).toBe(
+      true,
+    )
     expect(sent.status).toBe(403)
     expect(headers['access-control-allow-origin']).toBeUndefined()
   })
@@ -116,7 +124,12 @@ describe('readGraphQLRequest', () => {
 
   it('reads a GET query string, variables and extensions as JSON', () => {
     const url = `/graphql?query=${encodeURIComponent(query)}&operationName=Op&variables=${encodeURIComponent('{"a":1}')}`
-    expect(readGraphQLRequest(fakeRequest('GET', url), undefined)).toEqual({ query, queryHash: sha256(query), operationName: 'Op', variables: { a: 1 } })
+    expect(readGraphQLRequest(fakeRequest('GET', url), undefined)).toEqual({
+      query,
+      queryHash: sha256(query),
+      operationName: 'Op',
+      variables: { a: 1 },
+    })
   })
 
   it('reads a persisted query by its hash alone, or with its text when the hash matches', () => {
@@ -133,7 +146,8 @@ describe('readGraphQLRequest', () => {
   })
 
   it('leaves to Apollo what the cache must not serve: batches, bad fields, mismatched or malformed hashes, non-JSON POSTs', () => {
-    const post = (body: unknown, headers: Record<string, string> = json) => readGraphQLRequest(fakeRequest('POST', '/graphql', headers), body)
+    const post = (body: unknown, headers: Record<string, string> = json) =>
+      readGraphQLRequest(fakeRequest('POST', '/graphql', headers), body)
     expect(post([{ query }])).toBeNull()
     expect(post({ query: 42 })).toBeNull()
     expect(post({ query, variables: [1] })).toBeNull()
@@ -143,7 +157,9 @@ describe('readGraphQLRequest', () => {
     expect(post({ extensions: { persistedQuery: { version: 2, sha256Hash: sha256(query) } } })).toBeNull()
     expect(post({ extensions: { persistedQuery: { version: 1, sha256Hash: 'abc' } } })).toBeNull()
     expect(post({ query }, { 'content-type': 'text/plain' })).toBeNull()
-    expect(readGraphQLRequest(fakeRequest('GET', `/graphql?query=${encodeURIComponent(query)}&variables=%7Bnot-json`), undefined)).toBeNull()
+    expect(
+      readGraphQLRequest(fakeRequest('GET', `/graphql?query=${encodeURIComponent(query)}&variables=%7Bnot-json`), undefined),
+    ).toBeNull()
     expect(readGraphQLRequest(fakeRequest('PUT', '/graphql', json), { query })).toBeNull()
   })
 })

@@ -31,7 +31,13 @@ describe('QueryLimits', () => {
     for (const query of [
       COMMENTS_PAGE_QUERY,
       '{ products(first: 100) { edges { node { id comments(first: 0) { totalCount } } } } }',
-      getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true }),
+      getIntrospectionQuery({
+        descriptions: true,
+        specifiedByUrl: true,
+        directiveIsRepeatable: true,
+        schemaDescription: true,
+        inputValueDeprecation: true,
+      }),
     ]) {
       const admission = await checks.admit(request(query, { subject: { type: 'PRODUCT', id: 'x' } }), noRegistry)
       expect(admission.refused).toBeUndefined()
@@ -53,7 +59,10 @@ describe('QueryLimits', () => {
   })
 
   it('stops parsing at maxTokens (GRAPHQL_PARSE_FAILED), like Apollo', async () => {
-    const admission = await limits({ maxTokens: 100 }).admit(request(`{ comments(subject: { type: PRODUCT, id: "1" }) {${' totalCount'.repeat(200)} } }`), noRegistry)
+    const admission = await limits({ maxTokens: 100 }).admit(
+      request(`{ comments(subject: { type: PRODUCT, id: "1" }) {${' totalCount'.repeat(200)} } }`),
+      noRegistry,
+    )
     expect(codes(admission)).toEqual(['GRAPHQL_PARSE_FAILED'])
     expect(admission.refused?.errors[0]?.message).toMatch(/more tha[nt] 100 tokens/) // graphql-js's own wording
   })

@@ -53,7 +53,9 @@ class FakeCache implements Cache {
   readonly kind = 'redis'
   healthy = true
   readonly getResponse = jest.fn(async (_key: string): Promise<ResponseLookup | null> => ({ body: null, epoch: '0' }))
-  readonly putResponse = jest.fn(async (_key: string, _gzipped: Buffer, _tags: readonly string[], _epoch: string, _ttlSeconds: number): Promise<boolean> => true)
+  readonly putResponse = jest.fn(
+    async (_key: string, _gzipped: Buffer, _tags: readonly string[], _epoch: string, _ttlSeconds: number): Promise<boolean> => true,
+  )
   readonly invalidateResponses = jest.fn(async (_tags: readonly string[]): Promise<void> => undefined)
   readonly evictionPolicy = jest.fn(async (): Promise<string | null> => 'noeviction')
   readonly hit = jest.fn(async () => ({ count: 1, ttl: 1 }))
@@ -87,7 +89,8 @@ function setup(options: Partial<ResponseCacheOptions> = {}, cache?: Cache) {
     return key
   }
   /** Stores the comments page of `subject`; returns its key. */
-  const storePage = (subject = PRODUCT, data: unknown = pageData()) => storeQuery(COMMENTS_PAGE, 'CommentsPage', pageVariables(subject), data)
+  const storePage = (subject = PRODUCT, data: unknown = pageData()) =>
+    storeQuery(COMMENTS_PAGE, 'CommentsPage', pageVariables(subject), data)
   /** What a subgraph's invalidation step does (invalidateResponses on its shared cache). */
   const invalidate = (tags: readonly string[]) => invalidateResponses(shared, tags)
   return { metrics, shared, responses, epochNow, get, storeQuery, storePage, invalidate }
@@ -102,7 +105,11 @@ describe('ResponseCache.isCacheable', () => {
   })
 
   it('accepts a single comment, __typename and every public field', () => {
-    expect(cacheable('{ comment(id: "x") { __typename id body createdAt editedAt deleted replyCount author { id username displayName avatarUrl createdAt } } }')).toBe(true)
+    expect(
+      cacheable(
+        '{ comment(id: "x") { __typename id body createdAt editedAt deleted replyCount author { id username displayName avatarUrl createdAt } } }',
+      ),
+    ).toBe(true)
   })
 
   it('accepts named and inline fragments of public fields', () => {
@@ -126,7 +133,10 @@ describe('ResponseCache.isCacheable', () => {
     ['review', '{ review(id: "x") { id } }'],
     ['operation', '{ operation(id: "x") { id } }'],
     ['a non-public root field beside a public one', '{ comment(id: "x") { id } me { id } }'],
-    ["an author's reviews", 'query P($s: SubjectRef!) { comments(subject: $s) { edges { node { id author { id reviews { totalCount } } } } } }'],
+    [
+      "an author's reviews",
+      'query P($s: SubjectRef!) { comments(subject: $s) { edges { node { id author { id reviews { totalCount } } } } } }',
+    ],
     ["an author's role", '{ comment(id: "x") { id author { id role } } }'],
     ["an author's comments", '{ comment(id: "x") { id author { id comments { totalCount } } } }'],
     ['subject', '{ comment(id: "x") { id subject { __typename } } }'],
@@ -148,7 +158,10 @@ describe('ResponseCache.isCacheable', () => {
     ['@include on a field', 'query Q($s: Boolean!) { comment(id: "x") { id author @include(if: $s) { id } } }'],
     ['@include on a root field', 'query Q($s: Boolean!) { comment(id: "x") @include(if: $s) { id } }'],
     ['@skip on an inline fragment', 'query Q($s: Boolean!) { comment(id: "x") { id ... @skip(if: $s) { body } } }'],
-    ['@include on a fragment spread', 'query Q($s: Boolean!) { comment(id: "x") { id ...F @include(if: $s) } } fragment F on Comment { body }'],
+    [
+      '@include on a fragment spread',
+      'query Q($s: Boolean!) { comment(id: "x") { id ...F @include(if: $s) } } fragment F on Comment { body }',
+    ],
   ])('refuses a query with %s', (_what, query) => {
     expect(cacheable(query)).toBe(false)
   })
@@ -158,7 +171,10 @@ describe('ResponseCache.isCacheable', () => {
     ['a Comment node without id', 'query P($s: SubjectRef!) { comments(subject: $s) { edges { node { body author { id } } } } }'],
     ['a User without id', '{ comment(id: "x") { id author { username } } }'],
     ['a User whose "id" is an alias of another field', '{ comment(id: "x") { id author { id: username } } }'],
-    ['a Comment whose id is only in a nested fragment', '{ comment(id: "x") { ...A } } fragment A on Comment { ...B } fragment B on Comment { id }'],
+    [
+      'a Comment whose id is only in a nested fragment',
+      '{ comment(id: "x") { ...A } } fragment A on Comment { ...B } fragment B on Comment { id }',
+    ],
   ])('refuses %s (it could not be tagged)', (_what, query) => {
     expect(cacheable(query)).toBe(false)
   })
@@ -224,12 +240,16 @@ describe('ResponseCache lookup/store', () => {
     await invalidate(['User:someone-else'])
     const after = await responses.lookup(key)
     expect(after?.epoch).not.toBe(before?.epoch)
-    await expect(responses.store(key, COMMENTS_PAGE, 'CommentsPage', variables, '{"data":{}}', pageData(), before?.epoch ?? '')).resolves.toBe(false)
+    await expect(
+      responses.store(key, COMMENTS_PAGE, 'CommentsPage', variables, '{"data":{}}', pageData(), before?.epoch ?? ''),
+    ).resolves.toBe(false)
     expect(metrics.get('response_cache_stores_skipped_total')).toBe(1)
     expect(metrics.get('response_cache_stores_total')).toBe(0)
     expect(await get(key)).toBeUndefined()
     // the next request, which read the new epoch, may store
-    await expect(responses.store(key, COMMENTS_PAGE, 'CommentsPage', variables, '{"data":{}}', pageData(), after?.epoch ?? '')).resolves.toBe(true)
+    await expect(
+      responses.store(key, COMMENTS_PAGE, 'CommentsPage', variables, '{"data":{}}', pageData(), after?.epoch ?? ''),
+    ).resolves.toBe(true)
     expect(await get(key)).toBeDefined()
   })
 
@@ -249,7 +269,9 @@ describe('ResponseCache lookup/store', () => {
     const variables = pageVariables()
     const key = responses.keyOf(COMMENTS_PAGE, 'CommentsPage', variables) as string
     const bad = { comments: { totalCount: 1, edges: ['not an edge'], pageInfo: { hasNextPage: false, endCursor: null } } }
-    await expect(responses.store(key, COMMENTS_PAGE, 'CommentsPage', variables, JSON.stringify({ data: bad }), bad, '0')).resolves.toBe(false)
+    await expect(responses.store(key, COMMENTS_PAGE, 'CommentsPage', variables, JSON.stringify({ data: bad }), bad, '0')).resolves.toBe(
+      false,
+    )
     expect(fake.putResponse).not.toHaveBeenCalled()
   })
 
@@ -327,10 +349,13 @@ describe('ResponseCache lookup/store', () => {
 
   it('fragments are part of the key: the same spread with another fragment body is another key', () => {
     const { responses } = setup()
-    const page = (fields: string) => `query P($s: SubjectRef!) { comments(subject: $s) { ...F } } fragment F on CommentConnection { ${fields} }`
+    const page = (fields: string) =>
+      `query P($s: SubjectRef!) { comments(subject: $s) { ...F } } fragment F on CommentConnection { ${fields} }`
     const vars = { s: { type: 'PRODUCT', id: PRODUCT } }
     expect(responses.keyOf(page('totalCount'), 'P', vars)).not.toBe(responses.keyOf(page('totalCount pageInfo { hasNextPage }'), 'P', vars))
-    expect(responses.keyOf(page('totalCount'), 'P', vars)).toBe(responses.keyOf(`${page('totalCount')} fragment G on Comment { id }`, 'P', vars))
+    expect(responses.keyOf(page('totalCount'), 'P', vars)).toBe(
+      responses.keyOf(`${page('totalCount')} fragment G on Comment { id }`, 'P', vars),
+    )
   })
 
   it("the key of an admitted query (a persisted query's hash and its document) is the key of the same text", () => {
@@ -338,7 +363,9 @@ describe('ResponseCache lookup/store', () => {
     const hash = createHash('sha256').update(COMMENTS_PAGE).digest('hex')
     const admitted = { hash, document: parse(COMMENTS_PAGE), bytes: COMMENTS_PAGE.length }
     expect(responses.keyOf(admitted, 'CommentsPage', pageVariables())).toBe(responses.keyOf(COMMENTS_PAGE, 'CommentsPage', pageVariables()))
-    expect(responses.keyOf(admitted, 'CommentsPage', pageVariables(OTHER_PRODUCT))).not.toBe(responses.keyOf(COMMENTS_PAGE, 'CommentsPage', pageVariables()))
+    expect(responses.keyOf(admitted, 'CommentsPage', pageVariables(OTHER_PRODUCT))).not.toBe(
+      responses.keyOf(COMMENTS_PAGE, 'CommentsPage', pageVariables()),
+    )
     expect(responses.isCacheable(admitted, 'CommentsPage')).toBe(true)
   })
 
@@ -361,7 +388,9 @@ describe('ResponseCache tags', () => {
       [`comments:PRODUCT:${PRODUCT}`, `Comment:${COMMENT_1}`, `Comment:${COMMENT_2}`, `User:${ALICE}`, `User:${BOB}`].sort(),
     )
     // an empty page still shows its list
-    expect(responses.tagsOf(COMMENTS_PAGE, 'CommentsPage', pageVariables(OTHER_PRODUCT), pageData([]))).toEqual([`comments:PRODUCT:${OTHER_PRODUCT}`])
+    expect(responses.tagsOf(COMMENTS_PAGE, 'CommentsPage', pageVariables(OTHER_PRODUCT), pageData([]))).toEqual([
+      `comments:PRODUCT:${OTHER_PRODUCT}`,
+    ])
   })
 
   it('has no tags (null) for a query that is not cacheable or data of the wrong shape', () => {
@@ -430,7 +459,9 @@ describe('ResponseCache tags', () => {
     const query = `{ page: comments(subject: { type: PRODUCT, id: "${PRODUCT}" }) { edges { node { ...C } } } }
       fragment C on Comment { id author { ... on User { id username } } }`
     const data = { page: { edges: [{ node: { id: COMMENT_1, author: { id: ALICE, username: 'alice' } } }] } }
-    expect([...(responses.tagsOf(query, undefined, {}, data) ?? [])].sort()).toEqual([`comments:PRODUCT:${PRODUCT}`, `Comment:${COMMENT_1}`, `User:${ALICE}`].sort())
+    expect([...(responses.tagsOf(query, undefined, {}, data) ?? [])].sort()).toEqual(
+      [`comments:PRODUCT:${PRODUCT}`, `Comment:${COMMENT_1}`, `User:${ALICE}`].sort(),
+    )
     for (const tag of [`User:${ALICE}`, `Comment:${COMMENT_1}`, `comments:PRODUCT:${PRODUCT}`]) {
       const key = await storeQuery(query, undefined, {}, data)
       expect(await get(key)).toBeDefined()

@@ -67,7 +67,14 @@ describe('the gateway against a subgraph that hangs', () => {
   let gateway: RunningGateway
   const start = async (env: Record<string, string>) => {
     subgraph = await hangingSubgraph()
-    const config = readGatewayConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', GATEWAY_PORT: '0', METRICS_PORT: '0', SUBGRAPH_CATALOG_URL: subgraph.url, ...env })
+    const config = readGatewayConfig({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      GATEWAY_PORT: '0',
+      METRICS_PORT: '0',
+      SUBGRAPH_CATALOG_URL: subgraph.url,
+      ...env,
+    })
     gateway = await startGateway(config)
   }
   afterEach(async () => {
@@ -76,7 +83,11 @@ describe('the gateway against a subgraph that hangs', () => {
     await new Promise((r) => subgraph.server.close(r))
   })
   const ask = async () => {
-    const response = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ products(first: 1) { totalCount } }' }) })
+    const response = await fetch(gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ products(first: 1) { totalCount } }' }),
+    })
     return { status: response.status, text: await response.text() }
   }
 
@@ -93,7 +104,9 @@ describe('the gateway against a subgraph that hangs', () => {
     await start({ SUBGRAPH_TIMEOUT_MS: '60000', REQUEST_TIMEOUT_MS: '200' })
     const { status, text } = await ask()
     expect(status).toBe(504)
-    expect(JSON.parse(text)).toEqual({ errors: [{ message: 'The request did not finish within 200 ms.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] })
+    expect(JSON.parse(text)).toEqual({
+      errors: [{ message: 'The request did not finish within 200 ms.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+    })
     await until(() => subgraph.closed() > 0)
     expect(subgraph.closed()).toBeGreaterThan(0)
   })

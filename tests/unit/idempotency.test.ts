@@ -38,7 +38,13 @@ describe('a key names one run per caller and mutation', () => {
   })
 
   it('another caller, another mutation or another key: another run', () => {
-    const ids = [id(alice, 'postComment', 'k1'), id(bob, 'postComment', 'k1'), id(alice, 'createProduct', 'k1'), id(alice, 'postComment', 'k2'), id(anonymous, 'postComment', 'k1')]
+    const ids = [
+      id(alice, 'postComment', 'k1'),
+      id(bob, 'postComment', 'k1'),
+      id(alice, 'createProduct', 'k1'),
+      id(alice, 'postComment', 'k2'),
+      id(anonymous, 'postComment', 'k1'),
+    ]
     expect(new Set(ids).size).toBe(ids.length)
   })
 

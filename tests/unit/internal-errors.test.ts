@@ -35,7 +35,10 @@ describe('the activity worker maps failures', () => {
     ['a Redis error', new Error('Redis command timed out: EVALSHA 3f… (redis://127.0.0.1:63790)')],
     ['a bug', new TypeError("Cannot read properties of undefined (reading 'id')")],
     ['a non-Error', 'select * from reviews'],
-    ['an ApplicationFailure of another type', ApplicationFailure.create({ type: 'Error', message: 'update "products" set … where id = $1' })],
+    [
+      'an ApplicationFailure of another type',
+      ApplicationFailure.create({ type: 'Error', message: 'update "products" set … where id = $1' }),
+    ],
   ])('%s: a retryable INTERNAL failure with a generic message; the original logged under the same reference', async (_, thrown) => {
     const { log, errors } = recordingLog()
     const failure = await failureOf(thrown, log)
@@ -56,22 +59,37 @@ describe('the activity worker maps failures', () => {
   })
 
   it('a non-retryable ApplicationFailure stays non-retryable (with a generic message)', async () => {
-    const failure = (await failureOf(ApplicationFailure.nonRetryable('duplicate key value violates unique constraint "x"'))) as ApplicationFailure
+    const failure = (await failureOf(
+      ApplicationFailure.nonRetryable('duplicate key value violates unique constraint "x"'),
+    )) as ApplicationFailure
     expect(failure).toMatchObject({ type: INTERNAL_FAILURE_TYPE, nonRetryable: true })
     expect(failure.message).toMatch(REFERENCED)
   })
 
   it.each([
     ['NOT_FOUND', notFound('The review'), 'The review was not found.', undefined],
-    ['CONFLICT', conflict('This review is not pending: it is already PUBLISHED.'), 'This review is not pending: it is already PUBLISHED.', undefined],
-    ['BAD_USER_INPUT', badUserInput('parentId', 'A reply must have the same subject as the comment it answers.'), 'A reply must have the same subject as the comment it answers.', 'parentId'],
-  ])('a DomainError (%s) keeps its code, message and field, non-retryable, and is not logged as an error', async (code, thrown, message, field) => {
-    const { log, errors } = recordingLog()
-    const failure = (await failureOf(thrown, log)) as ApplicationFailure
-    expect(failure).toMatchObject({ type: code, message, nonRetryable: true })
-    expect(failure.details).toEqual(field ? [{ field }] : [])
-    expect(errors).toEqual([])
-  })
+    [
+      'CONFLICT',
+      conflict('This review is not pending: it is already PUBLISHED.'),
+      'This review is not pending: it is already PUBLISHED.',
+      undefined,
+    ],
+    [
+      'BAD_USER_INPUT',
+      badUserInput('parentId', 'A reply must have the same subject as the comment it answers.'),
+      'A reply must have the same subject as the comment it answers.',
+      'parentId',
+    ],
+  ])(
+    'a DomainError (%s) keeps its code, message and field, non-retryable, and is not logged as an error',
+    async (code, thrown, message, field) => {
+      const { log, errors } = recordingLog()
+      const failure = (await failureOf(thrown, log)) as ApplicationFailure
+      expect(failure).toMatchObject({ type: code, message, nonRetryable: true })
+      expect(failure.details).toEqual(field ? [{ field }] : [])
+      expect(errors).toEqual([])
+    },
+  )
 
   it("Temporal's own failures (a cancellation) and public ApplicationFailures pass as they are", async () => {
     const cancelled = new CancelledFailure('the activity was cancelled')
@@ -83,15 +101,23 @@ describe('the activity worker maps failures', () => {
 
 describe("the façade reads a running step's last failure", () => {
   it('keeps the messages written for people: the contract codes and the generic internal text', () => {
-    expect(publicFailureMessage({ message: 'The product was not found.', applicationFailureInfo: { type: 'NOT_FOUND' } })).toBe('The product was not found.')
-    expect(publicFailureMessage({ message: 'Internal error (ref 0badc0de)', applicationFailureInfo: { type: 'INTERNAL' } })).toBe('Internal error (ref 0badc0de)')
+    expect(publicFailureMessage({ message: 'The product was not found.', applicationFailureInfo: { type: 'NOT_FOUND' } })).toBe(
+      'The product was not found.',
+    )
+    expect(publicFailureMessage({ message: 'Internal error (ref 0badc0de)', applicationFailureInfo: { type: 'INTERNAL' } })).toBe(
+      'Internal error (ref 0badc0de)',
+    )
     expect(publicFailureMessage(null)).toBeNull()
   })
 
   it('a timeout shows its last failure, or that it timed out', () => {
     expect(publicFailureMessage({ message: 'activity StartToClose timeout', timeoutFailureInfo: {} })).toBe('The step timed out.')
     expect(
-      publicFailureMessage({ message: 'activity ScheduleToClose timeout', timeoutFailureInfo: {}, cause: { message: 'Internal error (ref 12345678)', applicationFailureInfo: { type: 'INTERNAL' } } }),
+      publicFailureMessage({
+        message: 'activity ScheduleToClose timeout',
+        timeoutFailureInfo: {},
+        cause: { message: 'Internal error (ref 12345678)', applicationFailureInfo: { type: 'INTERNAL' } },
+      }),
     ).toBe('Internal error (ref 12345678)')
   })
 
@@ -101,7 +127,9 @@ describe("the façade reads a running step's last failure", () => {
     const shown = publicFailureMessage({ message: raw, applicationFailureInfo: { type: 'Error' } }, log)
     expect(shown).toMatch(REFERENCED)
     expect(shown).not.toContain('127.0.0.1')
-    expect(errors).toEqual([{ message: expect.any(String), fields: expect.objectContaining({ ref: REFERENCED.exec(shown as string)?.[1], error: raw }) }])
+    expect(errors).toEqual([
+      { message: expect.any(String), fields: expect.objectContaining({ ref: REFERENCED.exec(shown as string)?.[1], error: raw }) },
+    ])
     // the same failure read again has the same reference
     expect(publicFailureMessage({ message: raw, applicationFailureInfo: { type: 'Error' } }, log)).toBe(shown)
   })

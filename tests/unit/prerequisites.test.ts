@@ -1,13 +1,7 @@
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import {
-  findChromium,
-  findPrerequisites,
-  findRedisServer,
-  planPrerequisites,
-  type HostFacts,
-} from '../../scripts/lib/prerequisites'
+import { findChromium, findPrerequisites, findRedisServer, planPrerequisites, type HostFacts } from '../../scripts/lib/prerequisites'
 import { commandExists } from '../../scripts/lib/processes'
 
 // What `npm test` runs first (scripts/test-prerequisites.ts): finding redis-server and Chromium,

@@ -1,12 +1,5 @@
 import { parseSeedArguments } from '../../scripts/seed/arguments'
-import {
-  SEED_ACCOUNTS,
-  chunksOf,
-  generateSeedData,
-  materialize,
-  type PasswordHashes,
-  type SeedRows,
-} from '../../scripts/seed/generate'
+import { SEED_ACCOUNTS, chunksOf, generateSeedData, materialize, type PasswordHashes, type SeedRows } from '../../scripts/seed/generate'
 import { DEFAULT_SEED_OPTIONS, SeedOptionsError, resolveSeedOptions } from '../../scripts/seed/options'
 
 // stand-ins: the generator only copies hashes, and scrypt is far too slow for a unit test
@@ -63,9 +56,7 @@ describe('seed generator', () => {
     ['default', seeded],
     ['tiny', tiny],
   ])('gives every row a unique v4 uuid (%s)', (_, rows) => {
-    const ids = [rows.users, rows.merchants, rows.products, rows.reviews, rows.comments].flatMap((table) =>
-      table.map((row) => row.id),
-    )
+    const ids = [rows.users, rows.merchants, rows.products, rows.reviews, rows.comments].flatMap((table) => table.map((row) => row.id))
     for (const id of ids) expect(id).toMatch(UUID_V4)
     expect(new Set(ids).size).toBe(ids.length)
   })

@@ -14,7 +14,9 @@ const alive = (pid: number): boolean => existsSync(`/proc/${pid}`) && !/^State:\
 
 describe('the restart back-off', () => {
   it('waits 0.5 s, then doubles for each restart in a row, up to 30 s', () => {
-    expect([1, 2, 3, 4, 5, 6, 7, 8, 20].map((n) => restartDelayMs(n))).toEqual([500, 1000, 2000, 4000, 8000, 16_000, 30_000, 30_000, 30_000])
+    expect([1, 2, 3, 4, 5, 6, 7, 8, 20].map((n) => restartDelayMs(n))).toEqual([
+      500, 1000, 2000, 4000, 8000, 16_000, 30_000, 30_000, 30_000,
+    ])
   })
 
   it('starts again from 0.5 s once a process stayed up a minute', () => {
@@ -48,9 +50,16 @@ describe('supervise', () => {
     const dir = mkdtempSync(join(tmpdir(), 'supervise-'))
     // exits with 3 twice, then stays up
     const script = `n=$(cat ${dir}/n 2>/dev/null || echo 0); echo $((n+1)) > ${dir}/n; [ $n -ge 2 ] && exec sleep 60; exit 3`
-    const child = supervise('flaky', { command: '/bin/sh', args: ['-c', script], env: process.env }, { policy: fast, log: (l) => lines.push(l), onStart: (_, pid) => pids.push(pid) })
+    const child = supervise(
+      'flaky',
+      { command: '/bin/sh', args: ['-c', script], env: process.env },
+      { policy: fast, log: (l) => lines.push(l), onStart: (_, pid) => pids.push(pid) },
+    )
     try {
-      await waitFor('the third start', async () => pids.length === 3 && child.pid === pids[2] && alive(child.pid), { timeoutMs: 10_000, intervalMs: 20 })
+      await waitFor('the third start', async () => pids.length === 3 && child.pid === pids[2] && alive(child.pid), {
+        timeoutMs: 10_000,
+        intervalMs: 20,
+      })
       expect(lines.filter((l) => l.includes('exited'))).toEqual([
         '[supervisor] flaky exited (code 3, signal none); restarting in 0.1 s (restart 1)',
         '[supervisor] flaky exited (code 3, signal none); restarting in 0.1 s (restart 2)',
@@ -67,7 +76,11 @@ describe('supervise', () => {
 
   it('a SIGKILLed process comes back with a new pid', async () => {
     const pids: number[] = []
-    const child = supervise('sleeper', { command: 'sleep', args: ['60'], env: process.env }, { policy: fast, log: () => {}, onStart: (_, pid) => pids.push(pid) })
+    const child = supervise(
+      'sleeper',
+      { command: 'sleep', args: ['60'], env: process.env },
+      { policy: fast, log: () => {}, onStart: (_, pid) => pids.push(pid) },
+    )
     try {
       process.kill(child.pid, 'SIGKILL')
       await waitFor('a new pid', async () => pids.length === 2 && alive(pids[1] ?? 0), { timeoutMs: 5_000, intervalMs: 20 })
@@ -93,7 +106,10 @@ setInterval(() => {}, 1000)
     )
     const parent = spawn(process.execPath, ['--import', 'tsx', program], { cwd: ROOT, stdio: 'ignore' })
     try {
-      await waitFor('the child', async () => existsSync(pidFile) && readFileSync(pidFile, 'utf8') !== '', { timeoutMs: 20_000, intervalMs: 50 })
+      await waitFor('the child', async () => existsSync(pidFile) && readFileSync(pidFile, 'utf8') !== '', {
+        timeoutMs: 20_000,
+        intervalMs: 50,
+      })
       const childPid = Number(readFileSync(pidFile, 'utf8'))
       expect(alive(childPid)).toBe(true)
       // the pid is the program's own (setpriv execs it), so a test can signal it

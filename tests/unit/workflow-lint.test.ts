@@ -27,7 +27,8 @@ describe('workflow code is kept deterministic by lint', () => {
   })
 
   it('allows the workflow API and type-only imports of activity interfaces', async () => {
-    const code = "import { uuid4 } from '@temporalio/workflow'\nimport type { Kysely } from 'kysely'\nexport const f = (k?: Kysely<unknown>) => [uuid4(), k]\n"
+    const code =
+      "import { uuid4 } from '@temporalio/workflow'\nimport type { Kysely } from 'kysely'\nexport const f = (k?: Kysely<unknown>) => [uuid4(), k]\n"
     expect(await lint(code)).toEqual([])
   })
 

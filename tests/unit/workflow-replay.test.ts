@@ -95,7 +95,10 @@ export const interceptors = () => ({
       interceptors: { workflowModules: [mutant] },
       // the interceptor lives outside the repository: let it import the repository's packages
       bundlerOptions: {
-        webpackConfigHook: (config) => ({ ...config, resolve: { ...config.resolve, modules: [...(config.resolve?.modules ?? ['node_modules']), join(ROOT, 'node_modules')] } }),
+        webpackConfigHook: (config) => ({
+          ...config,
+          resolve: { ...config.resolve, modules: [...(config.resolve?.modules ?? ['node_modules']), join(ROOT, 'node_modules')] },
+        }),
       },
     })
     expect(results.size).toBe(recorded.length)

@@ -5,7 +5,11 @@ import { SCENARIOS_TASK_QUEUE } from './task-queues'
 
 export const WORKFLOWS_PATH = require.resolve('./scenarios')
 
-export async function createScenarioWorker(connection: NativeConnection, namespace: string, options: Partial<WorkerOptions> = {}): Promise<Worker> {
+export async function createScenarioWorker(
+  connection: NativeConnection,
+  namespace: string,
+  options: Partial<WorkerOptions> = {},
+): Promise<Worker> {
   return Worker.create({ connection, namespace, taskQueue: SCENARIOS_TASK_QUEUE, workflowsPath: WORKFLOWS_PATH, ...options })
 }
 
@@ -27,7 +31,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop)
   // Temporal away (not started yet, restarting, gone for longer than the SDK's own retries): the
   // worker fails or cannot connect; it is created again, with back-off, until Temporal answers
-  for (let failures = 0; !stopping; ) {
+  for (let failures = 0; !stopping;) {
     let connection: NativeConnection | undefined
     try {
       connection = await NativeConnection.connect({ address: config.address })
@@ -38,7 +42,12 @@ async function main(): Promise<void> {
       await worker.run()
     } catch (err) {
       failures += 1
-      if (failures === 1 || failures % 10 === 0) log.warn('workflow worker cannot reach Temporal; retrying', { address: config.address, attempt: failures, error: (err as Error).message })
+      if (failures === 1 || failures % 10 === 0)
+        log.warn('workflow worker cannot reach Temporal; retrying', {
+          address: config.address,
+          attempt: failures,
+          error: (err as Error).message,
+        })
       if (!stopping) await new Promise((r) => setTimeout(r, reconnectDelayMs(failures)))
     } finally {
       worker = undefined

@@ -45,7 +45,10 @@ Options:
 Results: bench/results/<timestamp>-chaos.{md,json} and bench/results/latest-chaos.{md,json}
 (smoke: -chaos-smoke).`
 
-export function parseChaosArgs(argv: readonly string[], randomSeed: () => number = () => Math.floor(Math.random() * 2 ** 31)): ChaosCommand {
+export function parseChaosArgs(
+  argv: readonly string[],
+  randomSeed: () => number = () => Math.floor(Math.random() * 2 ** 31),
+): ChaosCommand {
   let minutes: number | undefined
   let smoke = false
   let seed: number | undefined
@@ -61,7 +64,8 @@ export function parseChaosArgs(argv: readonly string[], randomSeed: () => number
   }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined]
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined]
     const value = (): string | undefined => inline ?? argv[++i]
     switch (flag) {
       case '--help':

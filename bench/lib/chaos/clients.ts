@@ -7,7 +7,8 @@ import { COMMENTS_PAGE_QUERY } from '../verify'
 import { commentBody, type LedgerEntry, type MutationKind } from './ledger'
 import { backoffMs, classify, CLIENT_RETRY_POLICY, type Attempt, type RetryPolicy, type Verdict } from './retry'
 
-const REGISTER = 'mutation Register($input: RegisterUserInput!) { registerUser(input: $input) { user { id } operation { id status error } } }'
+const REGISTER =
+  'mutation Register($input: RegisterUserInput!) { registerUser(input: $input) { user { id } operation { id status error } } }'
 const LOGIN = 'mutation Login($u: String!, $p: String!) { login(username: $u, password: $p) { token user { id } } }'
 const OP = 'operation { id status error }'
 const POST = `mutation Post($input: PostCommentInput!) { postComment(input: $input) { comment { id } ${OP} } }`
@@ -138,7 +139,13 @@ export class Workload {
     private readonly policy: RetryPolicy = CLIENT_RETRY_POLICY,
   ) {}
 
-  private newEntry(kind: MutationKind, client: { id: string; username: string }, target: string | null, intended: LedgerEntry['intended'], marker: string): LedgerEntry {
+  private newEntry(
+    kind: MutationKind,
+    client: { id: string; username: string },
+    target: string | null,
+    intended: LedgerEntry['intended'],
+    marker: string,
+  ): LedgerEntry {
     const entry: LedgerEntry = {
       seq: ++this.seq,
       kind,
@@ -163,7 +170,14 @@ export class Workload {
   }
 
   /** Sends a mutation until it has a definite answer or the retries run out (then it is pending). */
-  private async mutate(entry: LedgerEntry, field: string, query: string, variables: unknown, token: string, policy = this.policy): Promise<Verdict> {
+  private async mutate(
+    entry: LedgerEntry,
+    field: string,
+    query: string,
+    variables: unknown,
+    token: string,
+    policy = this.policy,
+  ): Promise<Verdict> {
     const resend = () => this.api.send(query, variables, { token, key: entry.key })
     let verdict: Verdict = { kind: 'retry', reason: 'not sent', operationId: null }
     this.inFlight++
@@ -186,7 +200,8 @@ export class Workload {
       if (verdict.kind !== 'retry') break
       entry.reasons.push(verdict.reason)
       // the moderator's answer: decided, the rating follows in the same run (settled later)
-      if (field === 'moderateReview' && verdict.reason === 'RUNNING' && ['PUBLISHED', 'REJECTED'].includes(verdict.payload?.review?.status)) break
+      if (field === 'moderateReview' && verdict.reason === 'RUNNING' && ['PUBLISHED', 'REJECTED'].includes(verdict.payload?.review?.status))
+        break
       if (attempt < policy.attempts && !this.stopped) await sleep(backoffMs(policy, attempt, Math.random))
       else if (attempt < policy.attempts) await sleep(200)
     }
@@ -204,7 +219,11 @@ export class Workload {
     } else if (verdict.kind === 'refused') {
       entry.outcome = 'refused'
       entry.refusal = verdict.code
-    } else if (entry.kind === 'moderateReview' && verdict.reason === 'RUNNING' && ['PUBLISHED', 'REJECTED'].includes(verdict.payload?.review?.status)) {
+    } else if (
+      entry.kind === 'moderateReview' &&
+      verdict.reason === 'RUNNING' &&
+      ['PUBLISHED', 'REJECTED'].includes(verdict.payload?.review?.status)
+    ) {
       entry.outcome = 'accepted'
       entry.status = 'RUNNING'
     } else {
@@ -234,7 +253,13 @@ export class Workload {
     const subject = this.subjects[Math.floor(random() * this.subjects.length)] as Subject
     const marker = `m${randomUUID().replace(/-/g, '').slice(0, 16)}`
     const body = commentBody(marker, 'v0')
-    const entry = this.newEntry(parentId ? 'reply' : 'postComment', client, parentId ?? null, { body, subject, ...(parentId ? { parentId } : {}) }, marker)
+    const entry = this.newEntry(
+      parentId ? 'reply' : 'postComment',
+      client,
+      parentId ?? null,
+      { body, subject, ...(parentId ? { parentId } : {}) },
+      marker,
+    )
     const input = { subject, body, ...(parentId ? { parentId } : {}) }
     await this.mutate(entry, 'postComment', POST, { input }, client.token)
     if (entry.outcome === 'accepted' && entry.resultId) client.live.push(entry.resultId)
@@ -344,7 +369,12 @@ export class Workload {
 
   /** One comments page read through the gateway: true when it answered 200 with a page and no errors. */
   async readPage(subject: Subject, timeoutMs = 10_000): Promise<boolean> {
-    const d = await this.api.data<{ comments: { edges: { node: { id: string } }[] } }>(COMMENTS_PAGE_QUERY, { subject, after: null }, undefined, timeoutMs)
+    const d = await this.api.data<{ comments: { edges: { node: { id: string } }[] } }>(
+      COMMENTS_PAGE_QUERY,
+      { subject, after: null },
+      undefined,
+      timeoutMs,
+    )
     if (!d?.comments) return false
     if (this.seen.length < 200) for (const e of d.comments.edges) this.seen.push(e.node.id)
     return true
@@ -364,7 +394,12 @@ export class Workload {
         p.entry.attempts++
         if (verdict.operationId) p.entry.operationId = verdict.operationId
         if (verdict.kind !== 'retry') break
-        if (p.entry.kind === 'moderateReview' && verdict.reason === 'RUNNING' && ['PUBLISHED', 'REJECTED'].includes(verdict.payload?.review?.status)) break
+        if (
+          p.entry.kind === 'moderateReview' &&
+          verdict.reason === 'RUNNING' &&
+          ['PUBLISHED', 'REJECTED'].includes(verdict.payload?.review?.status)
+        )
+          break
         await sleep(backoffMs(policy, attempt, Math.random))
       }
       this.record(p.entry, verdict)
@@ -376,7 +411,11 @@ export class Workload {
     for (const entry of running) {
       const token = entry.kind === 'moderateReview' ? this.moderator.token : (tokens.get(entry.clientId) ?? this.moderator.token)
       for (;;) {
-        const d = await this.api.data<{ operation: { id: string; status: string; error: string | null } | null }>(OPERATION, { id: entry.operationId }, token)
+        const d = await this.api.data<{ operation: { id: string; status: string; error: string | null } | null }>(
+          OPERATION,
+          { id: entry.operationId },
+          token,
+        )
         const status = d?.operation?.status
         if (status && status !== 'RUNNING') {
           entry.status = status

@@ -65,7 +65,8 @@ export function processOf(fault: Pick<PlannedFault, 'kind' | 'subgraph'>): strin
   }
 }
 
-export const isWorkerFault = (kind: FaultKind): boolean => kind === 'users-worker' || kind === 'comments-worker' || kind === 'gateway-worker' || kind === 'users-worker-sigstop'
+export const isWorkerFault = (kind: FaultKind): boolean =>
+  kind === 'users-worker' || kind === 'comments-worker' || kind === 'gateway-worker' || kind === 'users-worker-sigstop'
 
 /** The parent pid in a /proc/<pid>/stat line (the command may hold spaces and parentheses). */
 export function parentPidOf(statLine: string): number | null {

@@ -101,23 +101,37 @@ export function checkLedger(entries: readonly LedgerEntry[], snapshot: Snapshot,
   const posts = sorted.filter((e) => e.kind === 'postComment' || e.kind === 'reply')
   for (const post of posts) {
     const rows = snapshot.comments.filter((c) => c.body.includes(` ${post.marker} `) || c.id === post.resultId)
-    if (rows.length > 1) findings.push({ kind: 'duplicated', what: `${post.kind} ${post.marker} (key ${post.key}) has ${rows.length} comments: ${rows.map((r) => r.id).join(', ')}` })
+    if (rows.length > 1)
+      findings.push({
+        kind: 'duplicated',
+        what: `${post.kind} ${post.marker} (key ${post.key}) has ${rows.length} comments: ${rows.map((r) => r.id).join(', ')}`,
+      })
     if (post.outcome === 'unknown') {
       unverifiable++
       continue
     }
     if (post.outcome !== 'accepted') {
-      if (rows.length > 0) findings.push({ kind: 'duplicated', what: `${post.kind} ${post.marker} was refused (${post.refusal ?? post.status}) yet comment ${rows[0]?.id} exists` })
+      if (rows.length > 0)
+        findings.push({
+          kind: 'duplicated',
+          what: `${post.kind} ${post.marker} was refused (${post.refusal ?? post.status}) yet comment ${rows[0]?.id} exists`,
+        })
       continue
     }
     checked++
     const row = post.resultId ? byId.get(post.resultId) : rows[0]
     if (!row) {
-      findings.push({ kind: 'lost', what: `accepted ${post.kind} ${post.marker} (operation ${post.operationId}) has no comment${post.resultId ? ` ${post.resultId}` : ''}` })
+      findings.push({
+        kind: 'lost',
+        what: `accepted ${post.kind} ${post.marker} (operation ${post.operationId}) has no comment${post.resultId ? ` ${post.resultId}` : ''}`,
+      })
       continue
     }
     if (row.subjectId !== post.intended.subject?.id || (row.parentId ?? undefined) !== post.intended.parentId) {
-      findings.push({ kind: 'lost', what: `comment ${row.id} (${post.marker}) is not where it was posted: subject ${row.subjectId}, parent ${row.parentId}` })
+      findings.push({
+        kind: 'lost',
+        what: `comment ${row.id} (${post.marker}) is not where it was posted: subject ${row.subjectId}, parent ${row.parentId}`,
+      })
     }
   }
 
@@ -141,7 +155,10 @@ export function checkLedger(entries: readonly LedgerEntry[], snapshot: Snapshot,
       if (e.outcome !== 'accepted') {
         // an edit refused on a retry with its key, whose text is nevertheless the comment's
         if (e.kind === 'editComment' && e.attempts > 1 && row.body === e.intended.body) {
-          findings.push({ kind: 'idempotency', what: `editComment ${e.marker} of comment ${row.id}: a retry with the same Idempotency-Key was refused (${e.refusal}), yet its text is stored` })
+          findings.push({
+            kind: 'idempotency',
+            what: `editComment ${e.marker} of comment ${row.id}: a retry with the same Idempotency-Key was refused (${e.refusal}), yet its text is stored`,
+          })
         }
         continue
       }
@@ -149,9 +166,12 @@ export function checkLedger(entries: readonly LedgerEntry[], snapshot: Snapshot,
       if (e.kind === 'deleteComment') deleted = true
       else if (!deleted) body = e.intended.body ?? body
     }
-    if (deleted && !row.deleted) findings.push({ kind: 'lost', what: `comment ${row.id}: an accepted deleteComment, yet it is not deleted (body "${row.body}")` })
-    else if (!deleted && row.deleted) findings.push({ kind: 'lost', what: `comment ${row.id} is deleted though no accepted delete asked for it` })
-    else if (!deleted && row.body !== body) findings.push({ kind: 'lost', what: `comment ${row.id}: body "${row.body}", the last accepted write says "${body}"` })
+    if (deleted && !row.deleted)
+      findings.push({ kind: 'lost', what: `comment ${row.id}: an accepted deleteComment, yet it is not deleted (body "${row.body}")` })
+    else if (!deleted && row.deleted)
+      findings.push({ kind: 'lost', what: `comment ${row.id} is deleted though no accepted delete asked for it` })
+    else if (!deleted && row.body !== body)
+      findings.push({ kind: 'lost', what: `comment ${row.id}: body "${row.body}", the last accepted write says "${body}"` })
     else if (deleted && row.body !== '') findings.push({ kind: 'lost', what: `deleted comment ${row.id} still has body "${row.body}"` })
   }
 
@@ -169,7 +189,10 @@ export function checkLedger(entries: readonly LedgerEntry[], snapshot: Snapshot,
     for (const e of history) {
       if (e.outcome !== 'accepted') {
         if (e.attempts > 1 && e.intended.username !== undefined && row?.username === e.intended.username) {
-          findings.push({ kind: 'idempotency', what: `updateProfile ${e.marker} of user ${clientId}: a retry with the same Idempotency-Key was refused (${e.refusal}), yet its username is stored` })
+          findings.push({
+            kind: 'idempotency',
+            what: `updateProfile ${e.marker} of user ${clientId}: a retry with the same Idempotency-Key was refused (${e.refusal}), yet its username is stored`,
+          })
         }
         continue
       }
@@ -178,8 +201,16 @@ export function checkLedger(entries: readonly LedgerEntry[], snapshot: Snapshot,
       if (e.intended.avatarUrl !== undefined) avatarUrl = e.intended.avatarUrl
     }
     if (!row) findings.push({ kind: 'lost', what: `user ${clientId} does not exist` })
-    else if (row.username !== username) findings.push({ kind: 'lost', what: `user ${clientId}: username "${row.username}", the last accepted updateProfile says "${username}"` })
-    else if (avatarUrl !== null && row.avatarUrl !== avatarUrl) findings.push({ kind: 'lost', what: `user ${clientId}: avatar "${row.avatarUrl}", the last accepted updateProfile says "${avatarUrl}"` })
+    else if (row.username !== username)
+      findings.push({
+        kind: 'lost',
+        what: `user ${clientId}: username "${row.username}", the last accepted updateProfile says "${username}"`,
+      })
+    else if (avatarUrl !== null && row.avatarUrl !== avatarUrl)
+      findings.push({
+        kind: 'lost',
+        what: `user ${clientId}: avatar "${row.avatarUrl}", the last accepted updateProfile says "${avatarUrl}"`,
+      })
   }
 
   // reviews: one row per accepted submitReview; moderation decisions stored
@@ -191,8 +222,13 @@ export function checkLedger(entries: readonly LedgerEntry[], snapshot: Snapshot,
       if (e.outcome === 'unknown') unverifiable++
       else if (e.outcome === 'accepted') {
         checked++
-        if (rows.length === 0) findings.push({ kind: 'lost', what: `accepted submitReview ${e.marker} (operation ${e.operationId}) has no review` })
-      } else if (rows.length > 0 && e.refusal !== 'CONFLICT') findings.push({ kind: 'duplicated', what: `submitReview ${e.marker} was refused (${e.refusal ?? e.status}) yet review ${rows[0]?.id} exists` })
+        if (rows.length === 0)
+          findings.push({ kind: 'lost', what: `accepted submitReview ${e.marker} (operation ${e.operationId}) has no review` })
+      } else if (rows.length > 0 && e.refusal !== 'CONFLICT')
+        findings.push({
+          kind: 'duplicated',
+          what: `submitReview ${e.marker} was refused (${e.refusal ?? e.status}) yet review ${rows[0]?.id} exists`,
+        })
     }
     if (e.kind === 'moderateReview' && e.target) {
       if (e.outcome === 'unknown') {
@@ -204,25 +240,40 @@ export function checkLedger(entries: readonly LedgerEntry[], snapshot: Snapshot,
         // a retry with the same key must get the first attempt's answer: a refusal while the decision is stored is a wrong answer
         const decided = e.intended.decision === 'APPROVE' ? 'PUBLISHED' : 'REJECTED'
         if (e.attempts > 1 && row?.status === decided) {
-          findings.push({ kind: 'idempotency', what: `moderateReview ${e.intended.decision} of review ${e.target}: a retry with the same Idempotency-Key was refused (${e.refusal}) after ${e.reasons.join('; ')}, yet the decision is stored (${row.status})` })
+          findings.push({
+            kind: 'idempotency',
+            what: `moderateReview ${e.intended.decision} of review ${e.target}: a retry with the same Idempotency-Key was refused (${e.refusal}) after ${e.reasons.join('; ')}, yet the decision is stored (${row.status})`,
+          })
         }
         continue
       }
       checked++
       const expected = e.status === 'COMPENSATED' ? 'PENDING' : e.intended.decision === 'APPROVE' ? 'PUBLISHED' : 'REJECTED'
       if (!row) findings.push({ kind: 'lost', what: `moderated review ${e.target} does not exist` })
-      else if (row.status !== expected) findings.push({ kind: 'lost', what: `review ${e.target}: ${row.status}, the accepted moderateReview (${e.intended.decision}, run ${e.status}) says ${expected}` })
+      else if (row.status !== expected)
+        findings.push({
+          kind: 'lost',
+          what: `review ${e.target}: ${row.status}, the accepted moderateReview (${e.intended.decision}, run ${e.status}) says ${expected}`,
+        })
     }
   }
   return { findings, checked, unverifiable }
 }
 
 /** A product's stored rating against the mean of its PUBLISHED reviews (null: no published review). */
-export function checkRating(productId: string, stored: { count: number; average: number | null }, published: readonly number[]): Finding | null {
+export function checkRating(
+  productId: string,
+  stored: { count: number; average: number | null },
+  published: readonly number[],
+): Finding | null {
   const count = published.length
   const mean = count === 0 ? null : published.reduce((a, b) => a + b, 0) / count
-  const same = stored.count === count && (mean === null ? stored.average === null || stored.average === 0 : stored.average !== null && Math.abs(stored.average - mean) < 1e-6)
-  return same ? null : { kind: 'rating', what: `product ${productId}: rating ${JSON.stringify(stored)}, its ${count} PUBLISHED reviews' mean is ${mean}` }
+  const same =
+    stored.count === count &&
+    (mean === null ? stored.average === null || stored.average === 0 : stored.average !== null && Math.abs(stored.average - mean) < 1e-6)
+  return same
+    ? null
+    : { kind: 'rating', what: `product ${productId}: rating ${JSON.stringify(stored)}, its ${count} PUBLISHED reviews' mean is ${mean}` }
 }
 
 export interface PageEdge {
@@ -232,7 +283,13 @@ export interface PageEdge {
 }
 
 /** The first page the gateway shows against the database: the same comments, bodies and authors. */
-export function comparePage(subject: string, shown: { totalCount: number; edges: readonly PageEdge[] }, expected: { totalCount: number; ids: readonly string[] }, comments: ReadonlyMap<string, { body: string }>, users: ReadonlyMap<string, UserRow>): Finding[] {
+export function comparePage(
+  subject: string,
+  shown: { totalCount: number; edges: readonly PageEdge[] },
+  expected: { totalCount: number; ids: readonly string[] },
+  comments: ReadonlyMap<string, { body: string }>,
+  users: ReadonlyMap<string, UserRow>,
+): Finding[] {
   const findings: Finding[] = []
   const stale = (what: string) => findings.push({ kind: 'stale', what: `${subject}: ${what}` })
   if (shown.totalCount !== expected.totalCount) stale(`totalCount ${shown.totalCount}, the database has ${expected.totalCount}`)
@@ -243,7 +300,9 @@ export function comparePage(subject: string, shown: { totalCount: number; edges:
     if (row && row.body !== edge.body) stale(`comment ${edge.id} shows "${edge.body}", the database has "${row.body}"`)
     const user = users.get(edge.author.id)
     if (user && (user.username !== edge.author.username || user.avatarUrl !== edge.author.avatarUrl)) {
-      stale(`author ${edge.author.id} shown as ${edge.author.username} / ${edge.author.avatarUrl}, the database has ${user.username} / ${user.avatarUrl}`)
+      stale(
+        `author ${edge.author.id} shown as ${edge.author.username} / ${edge.author.avatarUrl}, the database has ${user.username} / ${user.avatarUrl}`,
+      )
     }
   }
   return findings

@@ -42,9 +42,32 @@ export interface ChaosReport {
     readonly clientAvailability: number
   }
   readonly faults: readonly FaultRecord[]
-  readonly recoveryByKind: Record<string, { count: number; maxProcessBackMs: number | null; maxRecoveredMs: number | null; medianRecoveredMs: number | null; maxWriteRecoveredMs: number | null }>
-  readonly checks: { readonly checkedWrites: number; readonly unverifiable: number; readonly pagesCompared: number; readonly usersCompared: number; readonly productsCompared: number }
-  readonly findings: { readonly lost: number; readonly duplicated: number; readonly stale: number; readonly rating: number; readonly idempotency: number; readonly unsettled: number; readonly unrecovered: number }
+  readonly recoveryByKind: Record<
+    string,
+    {
+      count: number
+      maxProcessBackMs: number | null
+      maxRecoveredMs: number | null
+      medianRecoveredMs: number | null
+      maxWriteRecoveredMs: number | null
+    }
+  >
+  readonly checks: {
+    readonly checkedWrites: number
+    readonly unverifiable: number
+    readonly pagesCompared: number
+    readonly usersCompared: number
+    readonly productsCompared: number
+  }
+  readonly findings: {
+    readonly lost: number
+    readonly duplicated: number
+    readonly stale: number
+    readonly rating: number
+    readonly idempotency: number
+    readonly unsettled: number
+    readonly unrecovered: number
+  }
   readonly samples: readonly Finding[]
   readonly refusals: Record<string, number>
   readonly passed: boolean
@@ -71,7 +94,9 @@ export function refusalCounts(ledger: readonly LedgerEntry[]): Record<string, nu
 export function withWriteRecovery(faults: readonly FaultRecord[], ledger: readonly LedgerEntry[], t0: number): FaultRecord[] {
   return faults.map((f) => {
     const at = t0 + f.at
-    const first = ledger.filter((e) => e.startedAt >= at && e.outcome === 'accepted' && e.endedAt > 0).sort((a, b) => a.endedAt - b.endedAt)[0]
+    const first = ledger
+      .filter((e) => e.startedAt >= at && e.outcome === 'accepted' && e.endedAt > 0)
+      .sort((a, b) => a.endedAt - b.endedAt)[0]
     return { ...f, writeRecoveredMs: first ? first.endedAt - at : null }
   })
 }
@@ -127,24 +152,56 @@ export function renderChaosMarkdown(r: ChaosReport): string {
     '',
     markdownTable([
       ['kind', 'attempted', 'accepted', 'refused', 'no definite answer', 'retried (same key)'],
-      ...Object.entries(r.mutations).map(([k, m]) => [k, String(m.attempted), String(m.accepted), String(m.refused), String(m.unknown), String(m.retried)]),
+      ...Object.entries(r.mutations).map(([k, m]) => [
+        k,
+        String(m.attempted),
+        String(m.accepted),
+        String(m.refused),
+        String(m.unknown),
+        String(m.retried),
+      ]),
     ]),
     '',
-    ...(Object.keys(r.refusals).length ? ['Refusals: ' + Object.entries(r.refusals).map(([k, n]) => `${k} ×${n}`).join('; '), ''] : []),
+    ...(Object.keys(r.refusals).length
+      ? [
+          'Refusals: ' +
+            Object.entries(r.refusals)
+              .map(([k, n]) => `${k} ×${n}`)
+              .join('; '),
+          '',
+        ]
+      : []),
     '## Recovery per fault kind',
     '',
-    'Process back: the ready file (or the primary) shows a live replacement. Recovered: that, the part answers its probe (`/health`, `select 1`, `PING`, the façade\'s `/ready` for Temporal) and the gateway answers the comments page. First write accepted: the end of the first mutation sent after the fault that was accepted (its retries included).',
+    "Process back: the ready file (or the primary) shows a live replacement. Recovered: that, the part answers its probe (`/health`, `select 1`, `PING`, the façade's `/ready` for Temporal) and the gateway answers the comments page. First write accepted: the end of the first mutation sent after the fault that was accepted (its retries included).",
     '',
     markdownTable([
       ['fault', 'count', 'process back (max)', 'recovered (median)', 'recovered (max)', 'first write accepted (max)'],
-      ...Object.entries(r.recoveryByKind).map(([k, v]) => [k, String(v.count), s(v.maxProcessBackMs), s(v.medianRecoveredMs), s(v.maxRecoveredMs), s(v.maxWriteRecoveredMs)]),
+      ...Object.entries(r.recoveryByKind).map(([k, v]) => [
+        k,
+        String(v.count),
+        s(v.maxProcessBackMs),
+        s(v.medianRecoveredMs),
+        s(v.maxRecoveredMs),
+        s(v.maxWriteRecoveredMs),
+      ]),
     ]),
     '',
     '## Faults',
     '',
     markdownTable([
       ['t (s)', 'fault', 'process', 'pid', 'signal', 'process back', 'recovered', 'first write accepted', 'reads ok until recovered'],
-      ...r.faults.map((x) => [(x.at / 1000).toFixed(1), x.kind, x.process, String(x.pid), x.signal, s(x.processBackMs), s(x.recoveredMs), s(x.writeRecoveredMs ?? null), `${x.readsOkDuring}/${x.readsDuring}`]),
+      ...r.faults.map((x) => [
+        (x.at / 1000).toFixed(1),
+        x.kind,
+        x.process,
+        String(x.pid),
+        x.signal,
+        s(x.processBackMs),
+        s(x.recoveredMs),
+        s(x.writeRecoveredMs ?? null),
+        `${x.readsOkDuring}/${x.readsDuring}`,
+      ]),
     ]),
     '',
   ].join('\n')

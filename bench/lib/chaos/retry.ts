@@ -8,14 +8,28 @@ export type Attempt = { readonly status: number; readonly body: string } | { rea
 
 export type Verdict =
   /** the run ended: COMPLETED (accepted), FAILED or COMPENSATED (refused by the run) */
-  | { readonly kind: 'done'; readonly status: Exclude<OperationStatus, 'RUNNING'>; readonly operationId: string; readonly payload: Record<string, any>; readonly error: string | null }
+  | {
+      readonly kind: 'done'
+      readonly status: Exclude<OperationStatus, 'RUNNING'>
+      readonly operationId: string
+      readonly payload: Record<string, any>
+      readonly error: string | null
+    }
   /** refused before or by the run with a domain code (nothing was or will be written) */
   | { readonly kind: 'refused'; readonly code: string; readonly message: string; readonly operationId: string | null }
   /** try again with the same key: a network error, a timeout, a 5xx, 429, an internal error or a RUNNING run */
   | { readonly kind: 'retry'; readonly reason: string; readonly operationId: string | null; readonly payload?: Record<string, any> }
 
 /** Codes that mean "this request, as asked, is refused": sending it again changes nothing. */
-export const FINAL_CODES: ReadonlySet<string> = new Set(['BAD_USER_INPUT', 'CONFLICT', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED'])
+export const FINAL_CODES: ReadonlySet<string> = new Set([
+  'BAD_USER_INPUT',
+  'CONFLICT',
+  'NOT_FOUND',
+  'FORBIDDEN',
+  'UNAUTHENTICATED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'GRAPHQL_PARSE_FAILED',
+])
 
 interface GraphQLError {
   readonly message?: string
@@ -41,7 +55,8 @@ export function classify(field: string, attempt: Attempt): Verdict {
     if (operation.status === 'RUNNING') return { kind: 'retry', reason: 'RUNNING', operationId, payload: payload as Record<string, any> }
     return { kind: 'done', status: operation.status, operationId, payload: payload as Record<string, any>, error: operation.error ?? null }
   }
-  if (attempt.status >= 500 || attempt.status === 429) return { kind: 'retry', reason: `HTTP ${attempt.status}${codes.length ? ` ${codes.join(',')}` : ''}`, operationId }
+  if (attempt.status >= 500 || attempt.status === 429)
+    return { kind: 'retry', reason: `HTTP ${attempt.status}${codes.length ? ` ${codes.join(',')}` : ''}`, operationId }
   const final = errors.find((e) => FINAL_CODES.has(e.extensions?.code ?? ''))
   if (final) return { kind: 'refused', code: final.extensions?.code as string, message: final.message ?? '', operationId }
   if (errors.length > 0) return { kind: 'retry', reason: `errors: ${codes.join(',')}`, operationId }

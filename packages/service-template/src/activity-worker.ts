@@ -11,7 +11,14 @@ export type Activities = Record<string, (...args: any[]) => Promise<unknown>>
 /** The failure type of an activity's internal error: its message is generic (see internalFailure). */
 export const INTERNAL_FAILURE_TYPE = 'INTERNAL'
 // failure types whose message is written for a person: the contract's codes, and ours
-const PUBLIC_FAILURE_TYPES = new Set<string>(['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', INTERNAL_FAILURE_TYPE])
+const PUBLIC_FAILURE_TYPES = new Set<string>([
+  'BAD_USER_INPUT',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  INTERNAL_FAILURE_TYPE,
+])
 
 /** What a person sees of an internal error: a reference to the log line that has the details. */
 export const internalErrorMessage = (ref: string): string => `Internal error (ref ${ref})`
@@ -46,7 +53,8 @@ export function withDomainFailures<A extends Activities>(activities: A, log?: Lo
         return await activity(...args)
       } catch (err) {
         if (!(err instanceof DomainError)) {
-          const passes = err instanceof TemporalFailure && (!(err instanceof ApplicationFailure) || PUBLIC_FAILURE_TYPES.has(err.type ?? ''))
+          const passes =
+            err instanceof TemporalFailure && (!(err instanceof ApplicationFailure) || PUBLIC_FAILURE_TYPES.has(err.type ?? ''))
           throw passes ? err : internalFailure(err, name, log)
         }
         throw ApplicationFailure.create({
@@ -82,12 +90,7 @@ export interface ActivityWorker {
  * Serves a service's write activities on its own task queue. Temporal being down only delays
  * writes: the worker keeps trying to connect while the service goes on serving reads.
  */
-export function startActivityWorker(
-  taskQueue: string,
-  activities: Activities,
-  config: TemporalConfig,
-  log: Logger,
-): ActivityWorker {
+export function startActivityWorker(taskQueue: string, activities: Activities, config: TemporalConfig, log: Logger): ActivityWorker {
   installRuntime()
   let stopped = false
   let worker: Worker | undefined
@@ -116,7 +119,8 @@ export function startActivityWorker(
         // Temporal down, restarting, or gone longer than the SDK's own retries (worker.run() fails):
         // connect and create the worker again, backing off from 1 s to 30 s
         failures += 1
-        if (failures === 1 || failures % 10 === 0 || stopped) log.warn('activity worker cannot reach Temporal; retrying', { taskQueue, attempt: failures, error: (err as Error).message })
+        if (failures === 1 || failures % 10 === 0 || stopped)
+          log.warn('activity worker cannot reach Temporal; retrying', { taskQueue, attempt: failures, error: (err as Error).message })
         if (!stopped) await new Promise<void>((r) => setTimeout((wake = r), Math.min(30_000, 1000 * 2 ** (failures - 1))))
       } finally {
         worker = undefined

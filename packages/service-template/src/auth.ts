@@ -35,7 +35,13 @@ function hmac(secret: string, payload: string): Buffer {
 /** Signs `caller` for one subgraph (`audience`, its name in supergraph.yaml). */
 export function signCaller(secret: string, caller: Caller, audience: string, now = Date.now(), address: string | null = null): string {
   const payload = Buffer.from(
-    JSON.stringify({ sub: caller.userId, role: caller.role, aud: audience, iat: Math.floor(now / 1000), ...(address ? { addr: address } : {}) }),
+    JSON.stringify({
+      sub: caller.userId,
+      role: caller.role,
+      aud: audience,
+      iat: Math.floor(now / 1000),
+      ...(address ? { addr: address } : {}),
+    }),
   ).toString('base64url')
   return `v1.${payload}.${hmac(secret, payload).toString('base64url')}`
 }

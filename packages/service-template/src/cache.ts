@@ -46,7 +46,14 @@ export interface Cache {
    * Stores a response under its tags, unless the epoch moved since `epoch` was read: an invalidation
    * ran while the response was computed, and it may show what that invalidation dropped. True if stored.
    */
-  putResponse(key: string, gzipped: Buffer, tags: readonly string[], epoch: string, ttlSeconds: number, maxKeysPerTag?: number): Promise<boolean>
+  putResponse(
+    key: string,
+    gzipped: Buffer,
+    tags: readonly string[],
+    epoch: string,
+    ttlSeconds: number,
+    maxKeysPerTag?: number,
+  ): Promise<boolean>
   /** Moves the epoch, then drops every response stored under one of these tags. Throws when not applied. */
   invalidateResponses(tags: readonly string[]): Promise<void>
   /** Redis' maxmemory-policy (null when it cannot be read); the response cache needs "noeviction". */
@@ -160,7 +167,14 @@ class MemoryCache implements Cache {
     return { body: entry && entry.expires > Date.now() ? entry.body : null, epoch: String(this.responseEpoch) }
   }
 
-  async putResponse(key: string, gzipped: Buffer, tags: readonly string[], epoch: string, ttlSeconds: number, maxKeysPerTag = MAX_KEYS_PER_TAG): Promise<boolean> {
+  async putResponse(
+    key: string,
+    gzipped: Buffer,
+    tags: readonly string[],
+    epoch: string,
+    ttlSeconds: number,
+    maxKeysPerTag = MAX_KEYS_PER_TAG,
+  ): Promise<boolean> {
     if (epoch !== String(this.responseEpoch)) return false
     const now = Date.now()
     for (const tag of tags) {
@@ -371,7 +385,8 @@ class RedisCache implements Cache {
 
   subscribe(channel: string, onMessage: (message: unknown) => void, onReset: () => void): void {
     this.handlers.set(channel, { onMessage, onReset })
-    if (this.subscriber.status === 'wait') this.subscriber.connect().catch((err: Error) => this.warn('redis subscriber cannot connect', err))
+    if (this.subscriber.status === 'wait')
+      this.subscriber.connect().catch((err: Error) => this.warn('redis subscriber cannot connect', err))
     this.subscriber.subscribe(channel).catch((err: Error) => this.warn('redis subscribe failed', err))
   }
 
@@ -387,7 +402,14 @@ class RedisCache implements Cache {
     }
   }
 
-  async putResponse(key: string, gzipped: Buffer, tags: readonly string[], epoch: string, ttlSeconds: number, maxKeysPerTag = MAX_KEYS_PER_TAG): Promise<boolean> {
+  async putResponse(
+    key: string,
+    gzipped: Buffer,
+    tags: readonly string[],
+    epoch: string,
+    ttlSeconds: number,
+    maxKeysPerTag = MAX_KEYS_PER_TAG,
+  ): Promise<boolean> {
     if (this.redis.status !== 'ready') return false
     this.count()
     const scripted = this.redis as unknown as { putResponse(numberOfKeys: number, ...keysAndArgs: (string | Buffer)[]): Promise<number> }
@@ -447,7 +469,12 @@ class RedisCache implements Cache {
     const { id, message } = JSON.parse(raw) as { id: string; message: unknown }
     handler.onMessage(message)
     // acknowledged only after the local copies are gone: the publisher waits for this
-    await this.redis.multi().rpush(`ack:${id}`, '1').expire(`ack:${id}`, 60).exec().catch((err: Error) => this.warn('redis ack failed', err))
+    await this.redis
+      .multi()
+      .rpush(`ack:${id}`, '1')
+      .expire(`ack:${id}`, 60)
+      .exec()
+      .catch((err: Error) => this.warn('redis ack failed', err))
   }
 
   async close(): Promise<void> {

@@ -238,7 +238,10 @@ export function readRateLimit(env: Env, key: string, windowKey: string, fallback
 }
 
 // any port of this machine's own names: a frontend's dev server calling the local gateway
-export const DEV_CORS_ORIGINS: readonly string[] = ['localhost', '127.0.0.1', '[::1]'].flatMap((host) => [`http://${host}:*`, `https://${host}:*`])
+export const DEV_CORS_ORIGINS: readonly string[] = ['localhost', '127.0.0.1', '[::1]'].flatMap((host) => [
+  `http://${host}:*`,
+  `https://${host}:*`,
+])
 
 const ORIGIN_PATTERN = /^https?:\/\/(\[[0-9a-f:]+\]|[a-z0-9.-]+)(:(\d{1,5}|\*))?$/i
 
@@ -250,7 +253,10 @@ export function readCorsOrigins(env: Env): readonly string[] {
   const raw = env.CORS_ORIGINS?.trim()
   if (!raw) return isDevelopment(env) ? DEV_CORS_ORIGINS : []
   if (raw === 'none') return []
-  const origins = raw.split(',').map((origin) => origin.trim().replace(/\/$/, '').toLowerCase()).filter(Boolean)
+  const origins = raw
+    .split(',')
+    .map((origin) => origin.trim().replace(/\/$/, '').toLowerCase())
+    .filter(Boolean)
   for (const origin of origins) {
     if (origin !== '*' && !ORIGIN_PATTERN.test(origin)) {
       throw new ConfigError(`CORS_ORIGINS: "${origin}" is not an origin (scheme://host[:port], the port may be *), "*" or "none"`)

@@ -26,8 +26,12 @@ const ACQUIRE_TIMEOUT = /timeout exceeded when trying to connect|connection time
 // statement_timeout bounds every query: an activity blocked on a lock gives up before Temporal's
 // startToCloseTimeout retries it, so a timed-out attempt can never land late with stale data
 export function createDatabase<DB>(url: string, options: DatabaseOptions | number = {}): Kysely<DB> {
-  const { poolSize = 10, onQuery, statementTimeoutMs = 5_000, acquireTimeoutMs = 2_000 } =
-    typeof options === 'number' ? { poolSize: options } : options
+  const {
+    poolSize = 10,
+    onQuery,
+    statementTimeoutMs = 5_000,
+    acquireTimeoutMs = 2_000,
+  } = typeof options === 'number' ? { poolSize: options } : options
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
@@ -113,10 +117,7 @@ class StaticMigrationProvider implements MigrationProvider {
   }
 }
 
-export async function migrateToLatest(
-  db: Kysely<unknown>,
-  migrations: Readonly<Record<string, Migration>>,
-): Promise<string[]> {
+export async function migrateToLatest(db: Kysely<unknown>, migrations: Readonly<Record<string, Migration>>): Promise<string[]> {
   const migrator = new Migrator({ db, provider: new StaticMigrationProvider(migrations) })
   const { error, results } = await migrator.migrateToLatest()
   if (error) throw error instanceof Error ? error : new Error(String(error))

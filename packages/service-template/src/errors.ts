@@ -38,15 +38,12 @@ export class DomainError extends Error {
   }
 }
 
-export const badUserInput = (field: string, message: string): DomainError =>
-  new DomainError(ErrorCode.BadUserInput, message, field)
+export const badUserInput = (field: string, message: string): DomainError => new DomainError(ErrorCode.BadUserInput, message, field)
 export const unauthenticated = (message = 'You need to sign in to do this.'): DomainError =>
   new DomainError(ErrorCode.Unauthenticated, message)
-export const forbidden = (message = 'You are not allowed to do this.'): DomainError =>
-  new DomainError(ErrorCode.Forbidden, message)
+export const forbidden = (message = 'You are not allowed to do this.'): DomainError => new DomainError(ErrorCode.Forbidden, message)
 export const notFound = (what: string): DomainError => new DomainError(ErrorCode.NotFound, `${what} was not found.`)
-export const conflict = (message: string, field?: string): DomainError =>
-  new DomainError(ErrorCode.Conflict, message, field)
+export const conflict = (message: string, field?: string): DomainError => new DomainError(ErrorCode.Conflict, message, field)
 export const rateLimited = (message: string, retryAfterSeconds: number): DomainError =>
   new DomainError(ErrorCode.RateLimited, message, undefined, Math.max(1, Math.ceil(retryAfterSeconds)))
 

@@ -19,7 +19,9 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
       if (size <= limit) chunks.push(chunk)
       else if (size > limit * 16) req.destroy()
     })
-    req.on('end', () => (size > limit ? reject(new BodyTooLargeError('request body too large')) : resolve(Buffer.concat(chunks).toString('utf8'))))
+    req.on('end', () =>
+      size > limit ? reject(new BodyTooLargeError('request body too large')) : resolve(Buffer.concat(chunks).toString('utf8')),
+    )
     req.on('error', reject)
   })
 }
@@ -30,7 +32,8 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text)
 }
 
-export type ParsedBody = { readonly ok: true; readonly body: unknown } | { readonly ok: false; readonly status: number; readonly message: string }
+export type ParsedBody =
+  { readonly ok: true; readonly body: unknown } | { readonly ok: false; readonly status: number; readonly message: string }
 
 /** Reads and parses a JSON request body (GET requests have none). */
 export async function readJsonBody(req: IncomingMessage): Promise<ParsedBody> {

@@ -108,7 +108,9 @@ export interface TableListOptions<DB, Row extends KeysetRow, Node> {
 }
 
 /** A PageLoader over one table: each level's pages in one LATERAL query, counts in another. */
-export function createTablePageLoader<DB, Row extends KeysetRow, Node>(options: TableListOptions<DB, Row, Node>): PageLoader<ParentKey, Node> {
+export function createTablePageLoader<DB, Row extends KeysetRow, Node>(
+  options: TableListOptions<DB, Row, Node>,
+): PageLoader<ParentKey, Node> {
   const { db, parent, order, from, toNode, batch } = options
   const columns = Object.keys(parent)
   return createPageLoader<ParentKey, Row, Node>({

@@ -99,12 +99,10 @@ export function connectionOf<Row extends KeysetRow, Node>(
 }
 
 /** Parents asking for the same page (size and cursor) share one query: this names that request. */
-export const pageRequestKey = (request: PageRequest): string =>
-  `${request.limit}:${request.after ? encodeCursor(request.after) : ''}`
+export const pageRequestKey = (request: PageRequest): string => `${request.limit}:${request.after ? encodeCursor(request.after) : ''}`
 
 /** Converts a `count(*)` result (a bigint string from pg) to a number. */
 export const toCount = (row: { readonly count: string | number | bigint } | undefined): number => Number(row?.count ?? 0)
-
 
 /** The answer for a list whose owner cannot exist (e.g. an id that is not a UUID). */
 export const emptyConnection = <Node>(): Connection<Node> => ({
@@ -134,7 +132,12 @@ export function tablePage<Row extends KeysetRow, Node>(
       if (after) query = query.where(afterPosition(after, order))
       return query.orderBy('created_at', direction).orderBy('id', direction).limit(limit).execute() as Promise<Row[]>
     },
-    async () => toCount((await from().select((eb) => eb.fn.countAll().as('count')).executeTakeFirst()) as { count: string }),
+    async () =>
+      toCount(
+        (await from()
+          .select((eb) => eb.fn.countAll().as('count'))
+          .executeTakeFirst()) as { count: string },
+      ),
     toNode,
   )
 }
@@ -184,7 +187,10 @@ export async function tablePagesByParent<DB, Row extends KeysetRow>(
   const direction = order === 'newest-first' ? 'desc' : 'asc'
   let page = from().selectAll().where(ofParent(columns))
   if (request.after) page = page.where(afterPosition(request.after, order))
-  page = page.orderBy('created_at', direction).orderBy('id', direction).limit(request.limit + 1)
+  page = page
+    .orderBy('created_at', direction)
+    .orderBy('id', direction)
+    .limit(request.limit + 1)
   const { rows } = await sql<Row & { readonly parent_index: number }>`
     select parents.ord::int as parent_index, page.*
     from ${parentsTable(columns, keys)}
@@ -202,7 +208,9 @@ export async function tableCountsByParent<DB>(
   from: () => TableQuery,
 ): Promise<number[]> {
   if (keys.length === 0) return []
-  const count = from().select((eb) => eb.fn.countAll().as('count')).where(ofParent(columns))
+  const count = from()
+    .select((eb) => eb.fn.countAll().as('count'))
+    .where(ofParent(columns))
   const { rows } = await sql<{ readonly parent_index: number; readonly count: string }>`
     select parents.ord::int as parent_index, counted.count
     from ${parentsTable(columns, keys)}

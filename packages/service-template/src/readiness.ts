@@ -61,7 +61,11 @@ export async function serveReadiness(
 ): Promise<Readiness> {
   const readiness = await checkReadiness(checks, timeoutMs)
   if (!readiness.ready) log?.debug('not ready', { dependencies: readiness.dependencies })
-  sendJson(res, readiness.ready ? 200 : 503, { status: readiness.ready ? 'ready' : 'unavailable', service, dependencies: readiness.dependencies })
+  sendJson(res, readiness.ready ? 200 : 503, {
+    status: readiness.ready ? 'ready' : 'unavailable',
+    service,
+    dependencies: readiness.dependencies,
+  })
   return readiness
 }
 

@@ -12,7 +12,14 @@ function length(field: string, value: string, min: number, max: number, what = '
   if (value.includes('\u0000')) throw badUserInput(field, `${field} must not contain NUL characters.`)
   const n = [...value].length
   if (n < min || n > max) {
-    throw badUserInput(field, min === max ? `${field} must be ${min} ${what}.` : min === 0 ? `${field} must be at most ${max} ${what}.` : `${field} must be ${min} to ${max} ${what}.`)
+    throw badUserInput(
+      field,
+      min === max
+        ? `${field} must be ${min} ${what}.`
+        : min === 0
+          ? `${field} must be at most ${max} ${what}.`
+          : `${field} must be ${min} to ${max} ${what}.`,
+    )
   }
   return value
 }

@@ -73,7 +73,10 @@ function selectsFederationField(document: DocumentNode): boolean {
 }
 
 // _entities and _service are the gateway's: a direct caller could otherwise enumerate any entity
-function gatewayOnlyFederationFields(metrics: Metrics, signature: ServiceConfig['gatewaySignature']): ApolloServerPlugin<RequestContext<unknown, unknown>> {
+function gatewayOnlyFederationFields(
+  metrics: Metrics,
+  signature: ServiceConfig['gatewaySignature'],
+): ApolloServerPlugin<RequestContext<unknown, unknown>> {
   return {
     async requestDidStart() {
       return {
@@ -103,7 +106,8 @@ export async function startSubgraph<DB, Loaders>(
 ): Promise<RunningSubgraph<DB>> {
   const log = createLogger(definition.name, config.logLevel)
   const metrics = new Metrics()
-  if (config.gatewaySignature === 'optional') log.warn('GATEWAY_SIGNATURE=optional: _entities is served to unsigned callers (benchmarks only)')
+  if (config.gatewaySignature === 'optional')
+    log.warn('GATEWAY_SIGNATURE=optional: _entities is served to unsigned callers (benchmarks only)')
   if (definition.migrations && config.migrateOnStart) {
     await ensureDatabaseExists(config.databaseUrl)
     const migrationDb = createDatabase<unknown>(config.databaseUrl, 1)
@@ -121,9 +125,7 @@ export async function startSubgraph<DB, Loaders>(
   const deps: ContextDependencies<DB> = { db, cache, log, config, metrics }
 
   const apollo = new ApolloServer<RequestContext<DB, Loaders>>({
-    schema: buildSubgraphSchema([
-      { typeDefs: definition.typeDefs, resolvers: { DateTime, ...definition.resolvers } as never },
-    ]),
+    schema: buildSubgraphSchema([{ typeDefs: definition.typeDefs, resolvers: { DateTime, ...definition.resolvers } as never }]),
     formatError: createErrorFormatter(log),
     includeStacktraceInErrorResponses: false,
     ...schemaDisclosure(config.development),
@@ -159,7 +161,8 @@ export async function startSubgraph<DB, Loaders>(
       })
       executeGraphQL(apollo, req, res, context).catch((err: unknown) => {
         log.error('request failed', { error: err })
-        if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: ErrorCode.Internal } }] })
+        if (!res.headersSent)
+          sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: ErrorCode.Internal } }] })
         else res.end()
       })
     } else if (path === '/health' && req.method === 'GET') {
@@ -210,7 +213,10 @@ export function runSubgraph<DB, Loaders>(definition: SubgraphDefinition<DB, Load
         running.log.info('stopping', { signal })
         const force = setTimeout(() => process.exit(1), 10_000)
         force.unref()
-        running.stop().then(() => process.exit(0), () => process.exit(1))
+        running.stop().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        )
       }
       process.once('SIGINT', () => shutdown('SIGINT'))
       process.once('SIGTERM', () => shutdown('SIGTERM'))

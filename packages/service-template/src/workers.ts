@@ -54,7 +54,9 @@ export function forkWorkers(name: string, count: number, policy: RestartPolicy =
     startedAt.delete(worker.id)
     if (stopping) return
     const delayMs = backoff.next(upForMs)
-    console.error(`[cluster] ${name} worker ${worker.process.pid} exited (${describeExit(code, signal)}); restarting in ${(delayMs / 1000).toFixed(1)} s (restart ${backoff.restarts})`)
+    console.error(
+      `[cluster] ${name} worker ${worker.process.pid} exited (${describeExit(code, signal)}); restarting in ${(delayMs / 1000).toFixed(1)} s (restart ${backoff.restarts})`,
+    )
     setTimeout(() => {
       if (!stopping) fork()
     }, delayMs)

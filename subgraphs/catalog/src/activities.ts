@@ -26,7 +26,11 @@ export function createActivities({ db }: ContextDependencies<CatalogDatabase>) {
         price_amount: rules.priceAmount(input.price.amount),
         price_currency: rules.currency(input.price.currency),
       }
-      await db.insertInto('products').values(row).onConflict((oc) => oc.column('id').doNothing()).execute()
+      await db
+        .insertInto('products')
+        .values(row)
+        .onConflict((oc) => oc.column('id').doNothing())
+        .execute()
       return { id: row.id }
     },
 

@@ -27,16 +27,16 @@ export function toProduct(row: ProductRow): Product {
 }
 
 export async function productsByIds(db: Kysely<CatalogDatabase>, ids: readonly string[]): Promise<Product[]> {
-  const rows = await db.selectFrom('products').selectAll().where('id', '=', (eb) => eb.fn.any(eb.val([...ids]))).execute()
+  const rows = await db
+    .selectFrom('products')
+    .selectAll()
+    .where('id', '=', (eb) => eb.fn.any(eb.val([...ids])))
+    .execute()
   return rows.map(toProduct)
 }
 
 /** Products newest first, all of them or one merchant's (merchantId null: all). */
-export function productsPage(
-  db: Kysely<CatalogDatabase>,
-  merchantId: string | null,
-  request: PageRequest,
-): Promise<Connection<Product>> {
+export function productsPage(db: Kysely<CatalogDatabase>, merchantId: string | null, request: PageRequest): Promise<Connection<Product>> {
   const base = () => {
     const query = db.selectFrom('products')
     return merchantId === null ? query : query.where('merchant_id', '=', merchantId)

@@ -38,7 +38,9 @@ export const resolvers: GraphQLResolverMap<Context> = {
   Merchant: {
     products: (merchant: { id: string }, args: PageArgs, ctx: Context) => {
       const request = readPageArgs(args)
-      return isId(merchant.id) ? ctx.loaders.productsByMerchant.load({ merchant_id: merchant.id.toLowerCase() }, request) : emptyConnection()
+      return isId(merchant.id)
+        ? ctx.loaders.productsByMerchant.load({ merchant_id: merchant.id.toLowerCase() }, request)
+        : emptyConnection()
     },
   },
 }

@@ -31,7 +31,11 @@ export interface NewCommentInput {
 /** The comments service's writes, run by scenarios on the `comments` task queue. All idempotent. */
 export function createActivities({ db, cache }: ContextDependencies<CommentsDatabase>) {
   const existing = async (commentId: string) => {
-    const comment = await db.selectFrom('comments').select(['id', 'author_id', 'deleted']).where('id', '=', rules.id(commentId, 'The comment')).executeTakeFirst()
+    const comment = await db
+      .selectFrom('comments')
+      .select(['id', 'author_id', 'deleted'])
+      .where('id', '=', rules.id(commentId, 'The comment'))
+      .executeTakeFirst()
     if (!comment) throw notFound('The comment')
     return comment
   }
@@ -55,21 +59,36 @@ export function createActivities({ db, cache }: ContextDependencies<CommentsData
       }
       await db.transaction().execute(async (trx) => {
         if (row.parent_id) {
-          const parent = await trx.selectFrom('comments').select(['subject_type', 'subject_id']).where('id', '=', row.parent_id).executeTakeFirst()
+          const parent = await trx
+            .selectFrom('comments')
+            .select(['subject_type', 'subject_id'])
+            .where('id', '=', row.parent_id)
+            .executeTakeFirst()
           if (!parent) throw notFound('The parent comment')
           if (parent.subject_type !== row.subject_type || parent.subject_id !== row.subject_id) {
             throw badUserInput('parentId', 'A reply must have the same subject as the comment it answers.')
           }
         }
-        const inserted = await trx.insertInto('comments').values(row).onConflict((oc) => oc.column('id').doNothing()).returning('id').executeTakeFirst()
+        const inserted = await trx
+          .insertInto('comments')
+          .values(row)
+          .onConflict((oc) => oc.column('id').doNothing())
+          .returning('id')
+          .executeTakeFirst()
         // only the insert that happened counts: a retry adds nothing
         if (inserted && row.parent_id) {
-          await trx.updateTable('comments').set({ reply_count: sql`reply_count + 1` }).where('id', '=', row.parent_id).execute()
+          await trx
+            .updateTable('comments')
+            .set({ reply_count: sql`reply_count + 1` })
+            .where('id', '=', row.parent_id)
+            .execute()
         } else if (inserted) {
           await trx
             .insertInto('subject_comment_counts')
             .values({ subject_type: row.subject_type, subject_id: row.subject_id, top_level: 1 })
-            .onConflict((oc) => oc.columns(['subject_type', 'subject_id']).doUpdateSet({ top_level: sql`subject_comment_counts.top_level + 1` }))
+            .onConflict((oc) =>
+              oc.columns(['subject_type', 'subject_id']).doUpdateSet({ top_level: sql`subject_comment_counts.top_level + 1` }),
+            )
             .execute()
         }
       })
@@ -83,7 +102,17 @@ export function createActivities({ db, cache }: ContextDependencies<CommentsData
      * deleted comment is a CONFLICT (unless this edit, or a newer one, landed before the delete).
      * Runs from before versions (no `version`) only check author and deletion, as they did.
      */
-    async editComment({ commentId, authorId, body, version }: { commentId: string; authorId: string; body: string; version?: number }): Promise<{ id: string; changed: boolean }> {
+    async editComment({
+      commentId,
+      authorId,
+      body,
+      version,
+    }: {
+      commentId: string
+      authorId: string
+      body: string
+      version?: number
+    }): Promise<{ id: string; changed: boolean }> {
       const text = rules.commentBody(body)
       const id = rules.id(commentId, 'The comment')
       let update = db
@@ -96,7 +125,11 @@ export function createActivities({ db, cache }: ContextDependencies<CommentsData
       const updated = await update.returning('id').executeTakeFirst()
       if (updated) return { id, changed: true }
       // nothing stored: say why (these checks only explain; the update above decided)
-      const comment = await db.selectFrom('comments').select(['author_id', 'deleted', 'edit_version']).where('id', '=', id).executeTakeFirst()
+      const comment = await db
+        .selectFrom('comments')
+        .select(['author_id', 'deleted', 'edit_version'])
+        .where('id', '=', id)
+        .executeTakeFirst()
       if (!comment) throw notFound('The comment')
       if (comment.author_id !== authorId) throw forbidden('Only the author can edit this comment.')
       const applied = version !== undefined && BigInt(comment.edit_version) >= BigInt(version)
@@ -108,7 +141,11 @@ export function createActivities({ db, cache }: ContextDependencies<CommentsData
      * Drops the cached pages that show what a write changed: the subject's list for a new
      * top-level comment, the parent (its replyCount) for a reply, the comment itself for an edit.
      */
-    async invalidateCommentPages(change: { subject?: { type: CommentSubjectType; id: string }; parentId?: string | null; commentId?: string }): Promise<void> {
+    async invalidateCommentPages(change: {
+      subject?: { type: CommentSubjectType; id: string }
+      parentId?: string | null
+      commentId?: string
+    }): Promise<void> {
       const tags = [
         ...(change.subject && !change.parentId ? [`comments:${change.subject.type}:${change.subject.id}`] : []),
         ...(change.parentId ? [`Comment:${change.parentId}`] : []),

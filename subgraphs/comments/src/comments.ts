@@ -36,7 +36,11 @@ export interface Subject {
 }
 
 export async function commentsByIds(db: Kysely<CommentsDatabase>, ids: readonly string[]): Promise<Comment[]> {
-  const rows = await db.selectFrom('comments').selectAll().where('id', '=', (eb) => eb.fn.any(eb.val([...ids]))).execute()
+  const rows = await db
+    .selectFrom('comments')
+    .selectAll()
+    .where('id', '=', (eb) => eb.fn.any(eb.val([...ids])))
+    .execute()
   return rows.map(toComment)
 }
 

@@ -26,7 +26,12 @@ export function createLoaders({ db, config }: ContextDependencies<CommentsDataba
 type Context = RequestContext<CommentsDatabase, ReturnType<typeof createLoaders>>
 
 /** The page of the parent named by `id` (an id that is not a UUID has an empty list, and never reaches SQL). */
-function page(loader: PageLoader<ParentKey, Comment>, id: string, key: (id: string) => ParentKey, args: PageArgs): Promise<Connection<Comment>> {
+function page(
+  loader: PageLoader<ParentKey, Comment>,
+  id: string,
+  key: (id: string) => ParentKey,
+  args: PageArgs,
+): Promise<Connection<Comment>> {
   const request = readPageArgs(args)
   return isId(id) ? loader.load(key(id.toLowerCase()), request) : Promise.resolve(emptyConnection())
 }
@@ -38,7 +43,8 @@ const topLevelCommentsOf = (type: CommentSubjectType) => async (subject: { id: s
 }
 
 /** A comment the caller may read, else null (one under a hidden review answers like an unknown one). */
-const readable = async (id: string, ctx: Context) => readableComment(ctx.loaders.reviewVisibility, ctx.caller, await ctx.loaders.commentById.load(id))
+const readable = async (id: string, ctx: Context) =>
+  readableComment(ctx.loaders.reviewVisibility, ctx.caller, await ctx.loaders.commentById.load(id))
 
 const SUBJECT_TYPENAMES: Readonly<Record<CommentSubjectType, string>> = {
   PRODUCT: 'Product',
@@ -56,8 +62,7 @@ export const resolvers: GraphQLResolverMap<Context> = {
     __resolveReference: (reference: { id: string }, ctx: Context) => readable(reference.id, ctx),
     author: (comment: Comment) => ({ __typename: 'User', id: comment.authorId }),
     subject: (comment: Comment) => ({ __typename: SUBJECT_TYPENAMES[comment.subjectType], id: comment.subjectId }),
-    parent: (comment: Comment, _: unknown, ctx: Context) =>
-      comment.parentId ? readable(comment.parentId, ctx) : null,
+    parent: (comment: Comment, _: unknown, ctx: Context) => (comment.parentId ? readable(comment.parentId, ctx) : null),
     replies: (comment: Comment, args: PageArgs, ctx: Context) => page(ctx.loaders.replies, comment.id, (id) => ({ parent_id: id }), args),
   },
   User: {

@@ -35,7 +35,11 @@ export async function recordReviewVisibility(db: Kysely<CommentsDatabase>, chang
 }
 
 export async function reviewVisibilities(db: Kysely<CommentsDatabase>, ids: readonly string[]): Promise<ReviewVisibilityRow[]> {
-  return db.selectFrom('review_visibility').selectAll().where('review_id', '=', (eb) => eb.fn.any(eb.val([...ids]))).execute()
+  return db
+    .selectFrom('review_visibility')
+    .selectAll()
+    .where('review_id', '=', (eb) => eb.fn.any(eb.val([...ids])))
+    .execute()
 }
 
 export type ReviewVisibility = ReviewVisibilityRow & { readonly id: string }
@@ -43,7 +47,9 @@ export type ReviewVisibilityLoader = ReturnType<typeof createReviewVisibilityLoa
 
 /** Per request: one query for every review a response asks about. */
 export function createReviewVisibilityLoader(db: Kysely<CommentsDatabase>) {
-  return createByIdLoader<ReviewVisibility>(async (ids) => (await reviewVisibilities(db, ids)).map((row) => ({ ...row, id: row.review_id })))
+  return createByIdLoader<ReviewVisibility>(async (ids) =>
+    (await reviewVisibilities(db, ids)).map((row) => ({ ...row, id: row.review_id })),
+  )
 }
 
 /** A review without a row (not yet recorded, or unknown) is hidden: the safe side. */
@@ -54,11 +60,7 @@ export function mayReadReviewDiscussion(caller: Caller, review: ReviewVisibility
 }
 
 /** Whether `caller` may read the comments under review `reviewId`. */
-export async function canReadReviewDiscussion(
-  loader: ReviewVisibilityLoader,
-  caller: Caller,
-  reviewId: string,
-): Promise<boolean> {
+export async function canReadReviewDiscussion(loader: ReviewVisibilityLoader, caller: Caller, reviewId: string): Promise<boolean> {
   if (!isId(reviewId)) return false
   if (isModerator(caller)) return true
   return mayReadReviewDiscussion(caller, await loader.load(reviewId))

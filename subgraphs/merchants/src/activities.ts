@@ -11,7 +11,11 @@ export interface NewMerchantInput {
 /** The merchants service's writes and checks, run by scenarios on the `merchants` task queue. */
 export function createActivities({ db }: ContextDependencies<MerchantsDatabase>) {
   const existing = async (merchantId: string) => {
-    const merchant = await db.selectFrom('merchants').select(['id', 'owner_id']).where('id', '=', rules.id(merchantId, 'The store')).executeTakeFirst()
+    const merchant = await db
+      .selectFrom('merchants')
+      .select(['id', 'owner_id'])
+      .where('id', '=', rules.id(merchantId, 'The store'))
+      .executeTakeFirst()
     if (!merchant) throw notFound('The store')
     return merchant
   }
@@ -23,7 +27,11 @@ export function createActivities({ db }: ContextDependencies<MerchantsDatabase>)
         name: rules.merchantName(input.name),
         description: input.description == null ? null : rules.description(input.description),
       }
-      await db.insertInto('merchants').values(row).onConflict((oc) => oc.column('id').doNothing()).execute()
+      await db
+        .insertInto('merchants')
+        .values(row)
+        .onConflict((oc) => oc.column('id').doNothing())
+        .execute()
       return { id: row.id }
     },
 

@@ -25,14 +25,15 @@ export function toMerchant(row: MerchantRow): Merchant {
 }
 
 export async function merchantsByIds(db: Kysely<MerchantsDatabase>, ids: readonly string[]): Promise<Merchant[]> {
-  const rows = await db.selectFrom('merchants').selectAll().where('id', '=', (eb) => eb.fn.any(eb.val([...ids]))).execute()
+  const rows = await db
+    .selectFrom('merchants')
+    .selectAll()
+    .where('id', '=', (eb) => eb.fn.any(eb.val([...ids])))
+    .execute()
   return rows.map(toMerchant)
 }
 
-export async function merchantsByOwners(
-  db: Kysely<MerchantsDatabase>,
-  ownerIds: readonly string[],
-): Promise<Map<string, Merchant[]>> {
+export async function merchantsByOwners(db: Kysely<MerchantsDatabase>, ownerIds: readonly string[]): Promise<Map<string, Merchant[]>> {
   const rows = await db
     .selectFrom('merchants')
     .selectAll()

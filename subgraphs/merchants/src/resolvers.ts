@@ -15,7 +15,10 @@ import { merchantsByIds, merchantsByOwners, merchantsPage, type Merchant } from 
 export function createLoaders({ db }: ContextDependencies<MerchantsDatabase>) {
   return {
     merchantById: createByIdLoader((ids) => merchantsByIds(db, ids)),
-    merchantsByOwner: createGroupLoader<string, Merchant[]>((ownerIds) => merchantsByOwners(db, ownerIds), () => []),
+    merchantsByOwner: createGroupLoader<string, Merchant[]>(
+      (ownerIds) => merchantsByOwners(db, ownerIds),
+      () => [],
+    ),
   }
 }
 

@@ -52,7 +52,13 @@ async function lockedReview(trx: Transaction<ReviewsDatabase> | Kysely<ReviewsDa
   return review
 }
 
-const moderated = (r: { id: string; status: ReviewStatus; subject_type: ReviewSubjectType; subject_id: string; author_id: string }): ModeratedReview => ({
+const moderated = (r: {
+  id: string
+  status: ReviewStatus
+  subject_type: ReviewSubjectType
+  subject_id: string
+  author_id: string
+}): ModeratedReview => ({
   id: r.id,
   status: r.status,
   subject: { type: r.subject_type, id: r.subject_id },
@@ -72,7 +78,11 @@ export function createActivities({ db }: ContextDependencies<ReviewsDatabase>) {
         body: rules.reviewBody(input.body),
       }
       try {
-        await db.insertInto('reviews').values(row).onConflict((oc) => oc.column('id').doNothing()).execute()
+        await db
+          .insertInto('reviews')
+          .values(row)
+          .onConflict((oc) => oc.column('id').doNothing())
+          .execute()
       } catch (err) {
         if (uniqueViolation(err) === 'reviews_one_per_author_subject') {
           throw conflict('You have already reviewed this. One review per author and subject.', 'subject')
@@ -93,7 +103,13 @@ export function createActivities({ db }: ContextDependencies<ReviewsDatabase>) {
         }
         await trx
           .updateTable('reviews')
-          .set({ status, moderated_at: new Date(), moderator_id: input.moderatorId, rejection_reason: reason, moderation_run_id: input.runId })
+          .set({
+            status,
+            moderated_at: new Date(),
+            moderator_id: input.moderatorId,
+            rejection_reason: reason,
+            moderation_run_id: input.runId,
+          })
           .where('id', '=', review.id)
           .execute()
         if (status === 'PUBLISHED') await bumpSubjectVersion(trx, review.subject_type, review.subject_id)
@@ -120,12 +136,21 @@ export function createActivities({ db }: ContextDependencies<ReviewsDatabase>) {
     async subjectStats({ type, id }: { type: ReviewSubjectType; id: string }): Promise<SubjectStats> {
       const row = await db
         .selectNoFrom((eb) => [
-          eb.selectFrom('reviews').select((e) => e.fn.countAll<string>().as('c'))
-            .where('subject_type', '=', type).where('subject_id', '=', id).where('status', '=', 'PUBLISHED').as('count'),
-          eb.selectFrom('reviews').select((e) => e.fn.coalesce(e.fn.sum<string>('rating'), sql<string>`0`).as('s'))
-            .where('subject_type', '=', type).where('subject_id', '=', id).where('status', '=', 'PUBLISHED').as('sum'),
-          eb.selectFrom('subject_versions').select('version')
-            .where('subject_type', '=', type).where('subject_id', '=', id).as('version'),
+          eb
+            .selectFrom('reviews')
+            .select((e) => e.fn.countAll<string>().as('c'))
+            .where('subject_type', '=', type)
+            .where('subject_id', '=', id)
+            .where('status', '=', 'PUBLISHED')
+            .as('count'),
+          eb
+            .selectFrom('reviews')
+            .select((e) => e.fn.coalesce(e.fn.sum<string>('rating'), sql<string>`0`).as('s'))
+            .where('subject_type', '=', type)
+            .where('subject_id', '=', id)
+            .where('status', '=', 'PUBLISHED')
+            .as('sum'),
+          eb.selectFrom('subject_versions').select('version').where('subject_type', '=', type).where('subject_id', '=', id).as('version'),
         ])
         .executeTakeFirstOrThrow()
       return { count: Number(row.count ?? 0), sum: Number(row.sum ?? 0), version: Number(row.version ?? 0) }
@@ -135,14 +160,24 @@ export function createActivities({ db }: ContextDependencies<ReviewsDatabase>) {
     async recordModerationEvent(event: { reviewId: string; runId: string; moderatorId: string | null; reason: string }): Promise<void> {
       await db
         .insertInto('moderation_events')
-        .values({ review_id: event.reviewId, run_id: event.runId, kind: 'PUBLICATION_UNDONE', moderator_id: event.moderatorId, reason: event.reason })
+        .values({
+          review_id: event.reviewId,
+          run_id: event.runId,
+          kind: 'PUBLICATION_UNDONE',
+          moderator_id: event.moderatorId,
+          reason: event.reason,
+        })
         .onConflict((oc) => oc.columns(['run_id', 'kind']).doNothing())
         .execute()
     },
 
     /** Comments may only be posted under a published review. */
     async checkReviewPublished({ reviewId }: { reviewId: string }): Promise<{ id: string }> {
-      const review = await db.selectFrom('reviews').select(['id', 'status']).where('id', '=', rules.id(reviewId, 'The review')).executeTakeFirst()
+      const review = await db
+        .selectFrom('reviews')
+        .select(['id', 'status'])
+        .where('id', '=', rules.id(reviewId, 'The review'))
+        .executeTakeFirst()
       if (!review || review.status !== 'PUBLISHED') throw notFound('The review')
       return { id: review.id }
     },

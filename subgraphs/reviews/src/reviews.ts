@@ -45,7 +45,11 @@ export const canSee = (caller: Caller, review: Review): boolean =>
   review.status === 'PUBLISHED' || review.authorId === caller.userId || isModerator(caller)
 
 export async function reviewsByIds(db: Kysely<ReviewsDatabase>, ids: readonly string[]): Promise<Review[]> {
-  const rows = await db.selectFrom('reviews').selectAll().where('id', '=', (eb) => eb.fn.any(eb.val([...ids]))).execute()
+  const rows = await db
+    .selectFrom('reviews')
+    .selectAll()
+    .where('id', '=', (eb) => eb.fn.any(eb.val([...ids])))
+    .execute()
   return rows.map(toReview)
 }
 
@@ -66,7 +70,14 @@ export function reviewsPage(
 export function reviewListLoaders(db: Kysely<ReviewsDatabase>, batch = true) {
   const published = () => db.selectFrom('reviews').where('status', '=', 'PUBLISHED')
   const byAuthor = (from: () => ReturnType<typeof published>) =>
-    createTablePageLoader<ReviewsDatabase, ReviewRow, Review>({ db, parent: { author_id: 'uuid' }, order: 'newest-first', from, toNode: toReview, batch })
+    createTablePageLoader<ReviewsDatabase, ReviewRow, Review>({
+      db,
+      parent: { author_id: 'uuid' },
+      order: 'newest-first',
+      from,
+      toNode: toReview,
+      batch,
+    })
   return {
     /** a product's or store's PUBLISHED reviews, newest first */
     publishedBySubject: createTablePageLoader<ReviewsDatabase, ReviewRow, Review>({

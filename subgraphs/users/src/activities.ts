@@ -38,7 +38,11 @@ export function createActivities(deps: ContextDependencies<UsersDatabase>) {
       }
       try {
         // a retry of the same run finds its own row: no second effect
-        await db.insertInto('users').values(row).onConflict((oc) => oc.column('id').doNothing()).execute()
+        await db
+          .insertInto('users')
+          .values(row)
+          .onConflict((oc) => oc.column('id').doNothing())
+          .execute()
       } catch (err) {
         if (uniqueViolation(err) === 'users_username_key') throw usernameTaken()
         throw err
@@ -79,7 +83,12 @@ export function createActivities(deps: ContextDependencies<UsersDatabase>) {
       const user = await db.selectFrom('users').select(['id', 'role']).where('id', '=', rules.id(userId, 'The user')).executeTakeFirst()
       if (!user) throw notFound('The user')
       if (user.role === 'CUSTOMER') {
-        await db.updateTable('users').set({ role: 'MERCHANT', updated_at: new Date() }).where('id', '=', user.id).where('role', '=', 'CUSTOMER').execute()
+        await db
+          .updateTable('users')
+          .set({ role: 'MERCHANT', updated_at: new Date() })
+          .where('id', '=', user.id)
+          .where('role', '=', 'CUSTOMER')
+          .execute()
       }
       return { id: user.id }
     },

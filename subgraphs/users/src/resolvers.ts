@@ -42,7 +42,9 @@ export const resolvers: GraphQLResolverMap<Context> = {
       const jwtSecret = ctx.config.jwtSecret
       if (!jwtSecret) throw new Error('the users service has no JWT_SECRET')
       // counted before scrypt: a guesser past the limit costs a Redis call, not ~66 ms of CPU
-      const attempt = await ctx.loaders.loginFailures.begin(args.username, ctx.metrics, () => unauthenticated('Wrong username or password.'))
+      const attempt = await ctx.loaders.loginFailures.begin(args.username, ctx.metrics, () =>
+        unauthenticated('Wrong username or password.'),
+      )
       const found = await credentialsByUsername(ctx.db, args.username)
       ctx.metrics.increment('password_checks_total')
       const ok = await verifyPassword(args.password, found?.passwordHash ?? (await unknownUserHash))
@@ -52,7 +54,6 @@ export const resolvers: GraphQLResolverMap<Context> = {
     },
   },
   User: {
-    __resolveReference: (reference: { id: string }, ctx: Context): Promise<User | null> =>
-      ctx.loaders.userById.load(reference.id),
+    __resolveReference: (reference: { id: string }, ctx: Context): Promise<User | null> => ctx.loaders.userById.load(reference.id),
   },
 }

@@ -13,4 +13,3 @@ export const users: SubgraphDefinition<UsersDatabase, ReturnType<typeof createLo
   createLoaders,
   activities: createActivities,
 }
-

@@ -26,7 +26,11 @@ export function toUser(row: Pick<UserRow, (typeof PUBLIC_COLUMNS)[number]>): Use
 }
 
 export async function usersByIds(db: Kysely<UsersDatabase>, ids: readonly string[]): Promise<User[]> {
-  const rows = await db.selectFrom('users').select(PUBLIC_COLUMNS).where('id', '=', (eb) => eb.fn.any(eb.val([...ids]))).execute()
+  const rows = await db
+    .selectFrom('users')
+    .select(PUBLIC_COLUMNS)
+    .where('id', '=', (eb) => eb.fn.any(eb.val([...ids])))
+    .execute()
   return rows.map(toUser)
 }
 

@@ -25,7 +25,8 @@ const sig = (secret: string, payload: string): string => createHmac('sha256', se
 const signedRaw = (payload: string, secret = SECRET): string => `v1.${payload}.${sig(secret, payload)}`
 
 describe('signCaller / verifyCaller', () => {
-  const signed = (caller: Caller, now = NOW, audience = AUD, address: string | null = null) => signCaller(SECRET, caller, audience, now, address)
+  const signed = (caller: Caller, now = NOW, audience = AUD, address: string | null = null) =>
+    signCaller(SECRET, caller, audience, now, address)
   const verify = (header: string | undefined, now = NOW, audience = AUD, secret = SECRET) => verifyCaller(secret, header, audience, now)
   const as = (caller: Caller, address: string | null = null) => ({ caller, address })
 
@@ -52,7 +53,8 @@ describe('signCaller / verifyCaller', () => {
   it('binds the audience: a header signed for one subgraph is refused by every other', () => {
     const forUsers = signed({ userId: USER.userId, role: 'MODERATOR' }, NOW, 'users')
     expect(verify(forUsers, NOW, 'users')).not.toBeNull()
-    for (const other of ['facade', 'comments', 'reviews', 'catalog', 'merchants', 'Users', '']) expect(verify(forUsers, NOW, other)).toBeNull()
+    for (const other of ['facade', 'comments', 'reviews', 'catalog', 'merchants', 'Users', ''])
+      expect(verify(forUsers, NOW, other)).toBeNull()
   })
 
   it('rejects a header without an audience even when correctly signed (the old format)', () => {

@@ -281,7 +281,12 @@ describe('invalidateResponses', () => {
       ['User:abc'],
     )
     expect(applied).toBe(true)
-    await expect(invalidateResponses(fakeCache(() => Promise.reject(new Error('redis is down'))), ['User:abc'])).rejects.toThrow('redis is down')
+    await expect(
+      invalidateResponses(
+        fakeCache(() => Promise.reject(new Error('redis is down'))),
+        ['User:abc'],
+      ),
+    ).rejects.toThrow('redis is down')
   })
 
   it('drops the tagged responses of the memory cache', async () => {

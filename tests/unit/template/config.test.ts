@@ -84,14 +84,17 @@ describe('readServiceConfig', () => {
   })
 
   it('reads the other settings', () => {
-    const config = readServiceConfig('merchants', dev({
-      HOST: '0.0.0.0',
-      DATABASE_POOL_SIZE: '25',
-      REDIS_URL: 'redis://cache:6379',
-      MIGRATE_ON_START: 'false',
-      LOG_LEVEL: 'warn',
-      ...STRONG,
-    }))
+    const config = readServiceConfig(
+      'merchants',
+      dev({
+        HOST: '0.0.0.0',
+        DATABASE_POOL_SIZE: '25',
+        REDIS_URL: 'redis://cache:6379',
+        MIGRATE_ON_START: 'false',
+        LOG_LEVEL: 'warn',
+        ...STRONG,
+      }),
+    )
     expect(config).toMatchObject({
       host: '0.0.0.0',
       databasePoolSize: 25,
@@ -124,17 +127,16 @@ describe('readServiceConfig', () => {
       () => readServiceConfig('users', { ...DB, NODE_ENV: 'production', GATEWAY_SECRET: STRONG.GATEWAY_SECRET }),
       'JWT_SECRET',
     )
-    expectConfigError(
-      () => readServiceConfig('users', { ...DB, NODE_ENV: 'production', JWT_SECRET: STRONG.JWT_SECRET }),
-      'GATEWAY_SECRET',
-    )
+    expectConfigError(() => readServiceConfig('users', { ...DB, NODE_ENV: 'production', JWT_SECRET: STRONG.JWT_SECRET }), 'GATEWAY_SECRET')
     // explicitly set to the public value is no better
     expectConfigError(
-      () => readServiceConfig('users', { ...DB, NODE_ENV: 'production', GATEWAY_SECRET: DEV_GATEWAY_SECRET, JWT_SECRET: STRONG.JWT_SECRET }),
+      () =>
+        readServiceConfig('users', { ...DB, NODE_ENV: 'production', GATEWAY_SECRET: DEV_GATEWAY_SECRET, JWT_SECRET: STRONG.JWT_SECRET }),
       'GATEWAY_SECRET',
     )
     expectConfigError(
-      () => readServiceConfig('users', { ...DB, NODE_ENV: 'production', GATEWAY_SECRET: STRONG.GATEWAY_SECRET, JWT_SECRET: DEV_JWT_SECRET }),
+      () =>
+        readServiceConfig('users', { ...DB, NODE_ENV: 'production', GATEWAY_SECRET: STRONG.GATEWAY_SECRET, JWT_SECRET: DEV_JWT_SECRET }),
       'JWT_SECRET',
     )
     expect(readServiceConfig('users', { ...DB, NODE_ENV: 'production', ...STRONG }).jwtSecret).toBe(STRONG.JWT_SECRET)
@@ -151,7 +153,11 @@ describe('readServiceConfig', () => {
     expect(thrownBy(() => readServiceConfig('comments', { ...DB }))).toHaveProperty('message', expect.stringContaining('development'))
     for (const NODE_ENV of ['development', 'test']) {
       expect(isDevelopment({ NODE_ENV })).toBe(true)
-      expect(readServiceConfig('users', { ...DB, NODE_ENV })).toMatchObject({ gatewaySecret: DEV_GATEWAY_SECRET, jwtSecret: DEV_JWT_SECRET, development: true })
+      expect(readServiceConfig('users', { ...DB, NODE_ENV })).toMatchObject({
+        gatewaySecret: DEV_GATEWAY_SECRET,
+        jwtSecret: DEV_JWT_SECRET,
+        development: true,
+      })
     }
     expect(isDevelopment({})).toBe(false)
     expect(isDevelopment({ NODE_ENV: 'production' })).toBe(false)
@@ -163,7 +169,9 @@ describe('readServiceConfig', () => {
       expectConfigError(() => readServiceConfig(service, { NODE_ENV: 'production', ...STRONG }), 'DATABASE_URL')
       expect(readServiceConfig(service, { NODE_ENV: 'production', ...STRONG, ...DB }).databaseUrl).toBe(DB.DATABASE_URL)
       const own = `${service.toUpperCase()}_DATABASE_URL`
-      expect(readServiceConfig(service, { NODE_ENV: 'production', ...STRONG, [own]: 'postgres://x@y/z' }).databaseUrl).toBe('postgres://x@y/z')
+      expect(readServiceConfig(service, { NODE_ENV: 'production', ...STRONG, [own]: 'postgres://x@y/z' }).databaseUrl).toBe(
+        'postgres://x@y/z',
+      )
     }
     expect(readServiceConfig('facade', { NODE_ENV: 'production', GATEWAY_SECRET: STRONG.GATEWAY_SECRET }).databaseUrl).toBeDefined()
   })
@@ -175,7 +183,10 @@ describe('readServiceConfig', () => {
       // not read at all: even an invalid value is ignored
       expect(readServiceConfig(service, dev({ JWT_SECRET: 'tiny' })).jwtSecret).toBeNull()
     }
-    expectConfigError(() => readServiceConfig('users', { ...DB, NODE_ENV: 'production', GATEWAY_SECRET: STRONG.GATEWAY_SECRET }), 'JWT_SECRET')
+    expectConfigError(
+      () => readServiceConfig('users', { ...DB, NODE_ENV: 'production', GATEWAY_SECRET: STRONG.GATEWAY_SECRET }),
+      'JWT_SECRET',
+    )
   })
 
   it('refuses secrets shorter than 16 characters', () => {
@@ -224,14 +235,16 @@ describe('readGatewayConfig', () => {
   })
 
   it('collects SUBGRAPH_<NAME>_URL overrides (lower-cased names, empty values ignored)', () => {
-    const config = readGatewayConfig(dev({
-      SUBGRAPH_USERS_URL: 'http://users:4001/graphql',
-      SUBGRAPH_CATALOG_URL: 'http://catalog:4004/graphql',
-      SUBGRAPH_REVIEWS_URL: '',
-      SUBGRAPH_URL: 'http://nowhere/graphql',
-      USERS_URL: 'http://nowhere/graphql',
-      subgraph_comments_url: 'http://nowhere/graphql',
-    }))
+    const config = readGatewayConfig(
+      dev({
+        SUBGRAPH_USERS_URL: 'http://users:4001/graphql',
+        SUBGRAPH_CATALOG_URL: 'http://catalog:4004/graphql',
+        SUBGRAPH_REVIEWS_URL: '',
+        SUBGRAPH_URL: 'http://nowhere/graphql',
+        USERS_URL: 'http://nowhere/graphql',
+        subgraph_comments_url: 'http://nowhere/graphql',
+      }),
+    )
     expect(config.subgraphUrls).toEqual({
       users: 'http://users:4001/graphql',
       catalog: 'http://catalog:4004/graphql',
@@ -260,7 +273,10 @@ describe('readGatewayConfig', () => {
 
   it('serves /metrics on its own port (127.0.0.1 by default), never on the public one', () => {
     expect(readGatewayConfig(dev({}))).toMatchObject({ metricsPort: DEFAULT_METRICS_PORT, metricsHost: '127.0.0.1' })
-    expect(readGatewayConfig(dev({ METRICS_PORT: '0', METRICS_HOST: '10.0.0.5' }))).toMatchObject({ metricsPort: 0, metricsHost: '10.0.0.5' })
+    expect(readGatewayConfig(dev({ METRICS_PORT: '0', METRICS_HOST: '10.0.0.5' }))).toMatchObject({
+      metricsPort: 0,
+      metricsHost: '10.0.0.5',
+    })
     expectConfigError(() => readGatewayConfig(dev({ METRICS_PORT: 'x' })), 'METRICS_PORT')
   })
 
@@ -275,8 +291,20 @@ describe('readGatewayConfig', () => {
     expect(readGatewayConfig(dev({})).loginAttemptsPerAddress.limit).toBeGreaterThanOrEqual(10_000)
     expect(readGatewayConfig(dev({})).registrationsPerAddress.limit).toBeGreaterThanOrEqual(10_000)
     expect(
-      readGatewayConfig(dev({ LOGIN_ATTEMPTS_PER_ADDRESS: '5', LOGIN_ATTEMPT_WINDOW_SECONDS: '60', REGISTRATIONS_PER_ADDRESS: '2', REGISTRATION_WINDOW_SECONDS: '120', TRUST_PROXY: 'true' })),
-    ).toMatchObject({ trustProxy: true, loginAttemptsPerAddress: { limit: 5, windowSeconds: 60 }, registrationsPerAddress: { limit: 2, windowSeconds: 120 } })
+      readGatewayConfig(
+        dev({
+          LOGIN_ATTEMPTS_PER_ADDRESS: '5',
+          LOGIN_ATTEMPT_WINDOW_SECONDS: '60',
+          REGISTRATIONS_PER_ADDRESS: '2',
+          REGISTRATION_WINDOW_SECONDS: '120',
+          TRUST_PROXY: 'true',
+        }),
+      ),
+    ).toMatchObject({
+      trustProxy: true,
+      loginAttemptsPerAddress: { limit: 5, windowSeconds: 60 },
+      registrationsPerAddress: { limit: 2, windowSeconds: 120 },
+    })
     expectConfigError(() => readGatewayConfig(dev({ LOGIN_ATTEMPTS_PER_ADDRESS: '0' })), 'LOGIN_ATTEMPTS_PER_ADDRESS')
     expectConfigError(() => readGatewayConfig(dev({ REGISTRATION_WINDOW_SECONDS: 'hour' })), 'REGISTRATION_WINDOW_SECONDS')
   })

@@ -57,7 +57,10 @@ describe('database pools', () => {
     const db = createDatabase(postgres.url, { poolSize: 2, acquireTimeoutMs: 100 })
     const holds = [holdConnection(db), holdConnection(db)]
     await Promise.all(holds.map((h) => h.held))
-    const refused = await db.connection().execute(async () => 'served').catch((err: unknown) => err)
+    const refused = await db
+      .connection()
+      .execute(async () => 'served')
+      .catch((err: unknown) => err)
     expect(refused).toBeInstanceOf(ConnectionTimeoutError)
     expect((refused as Error).message).toBe('no database connection within 100 ms (pool of 2)')
     // a connection coming free serves the next query
@@ -81,7 +84,9 @@ describe('database pools', () => {
     await Promise.all(slowReads.map((h) => h.held))
     await expect(reads.connection().execute(async () => 'read')).rejects.toBeInstanceOf(ConnectionTimeoutError)
     // both write connections at once, while every read connection is taken
-    await expect(Promise.all([writes.connection().execute(async () => 'write'), writes.connection().execute(async () => 'write')])).resolves.toEqual(['write', 'write'])
+    await expect(
+      Promise.all([writes.connection().execute(async () => 'write'), writes.connection().execute(async () => 'write')]),
+    ).resolves.toEqual(['write', 'write'])
     for (const h of slowReads) h.release()
     await Promise.all([reads.destroy(), writes.destroy()])
   })
@@ -110,11 +115,15 @@ describe('pool settings', () => {
   })
 
   it('are read from DATABASE_WRITE_POOL_SIZE and DATABASE_ACQUIRE_TIMEOUT_MS, and refused when out of range', () => {
-    expect(readServiceConfig('reviews', { NODE_ENV: 'test', DATABASE_WRITE_POOL_SIZE: '7', DATABASE_ACQUIRE_TIMEOUT_MS: '500' })).toMatchObject({
+    expect(
+      readServiceConfig('reviews', { NODE_ENV: 'test', DATABASE_WRITE_POOL_SIZE: '7', DATABASE_ACQUIRE_TIMEOUT_MS: '500' }),
+    ).toMatchObject({
       databaseWritePoolSize: 7,
       databaseAcquireTimeoutMs: 500,
     })
     expect(() => readServiceConfig('reviews', { NODE_ENV: 'test', DATABASE_WRITE_POOL_SIZE: '0' })).toThrow(/^DATABASE_WRITE_POOL_SIZE\b/)
-    expect(() => readServiceConfig('reviews', { NODE_ENV: 'test', DATABASE_ACQUIRE_TIMEOUT_MS: 'soon' })).toThrow(/^DATABASE_ACQUIRE_TIMEOUT_MS\b/)
+    expect(() => readServiceConfig('reviews', { NODE_ENV: 'test', DATABASE_ACQUIRE_TIMEOUT_MS: 'soon' })).toThrow(
+      /^DATABASE_ACQUIRE_TIMEOUT_MS\b/,
+    )
   })
 })

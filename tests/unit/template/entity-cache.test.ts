@@ -19,7 +19,9 @@ const user = (id: string, name: string): User => ({ id, name, createdAt: new Dat
 /** The database: a mutable table; rows come back in reversed table order, not in the order asked. */
 function fakeDatabase(rows: readonly User[] = [user(A, 'a'), user(B, 'b'), user(C, 'c')]) {
   const table = new Map(rows.map((r) => [r.id, r]))
-  const fetch = jest.fn(async (ids: readonly string[]): Promise<readonly User[]> => [...table.values()].reverse().filter((r) => ids.includes(r.id)))
+  const fetch = jest.fn(async (ids: readonly string[]): Promise<readonly User[]> =>
+    [...table.values()].reverse().filter((r) => ids.includes(r.id)),
+  )
   return { table, fetch }
 }
 
@@ -91,16 +93,18 @@ class FakeCache implements Cache {
   readonly setIfUnchanged = jest.fn(async (entries: readonly GuardedEntry[]): Promise<void> => {
     for (const e of entries) if ((this.values.get(e.guardKey) ?? '') === e.guardValue) this.values.set(e.key, e.value)
   })
-  readonly invalidate = jest.fn(async (entries: readonly { readonly key: string; readonly guardKey: string }[], epochKey?: string): Promise<number | void> => {
-    for (const { key, guardKey } of entries) {
-      this.values.delete(key)
-      this.values.set(guardKey, String(Number(this.values.get(guardKey) ?? 0) + 1))
-    }
-    if (epochKey === undefined) return
-    const epoch = Number(this.values.get(epochKey) ?? 0) + 1
-    this.values.set(epochKey, String(epoch))
-    return epoch
-  })
+  readonly invalidate = jest.fn(
+    async (entries: readonly { readonly key: string; readonly guardKey: string }[], epochKey?: string): Promise<number | void> => {
+      for (const { key, guardKey } of entries) {
+        this.values.delete(key)
+        this.values.set(guardKey, String(Number(this.values.get(guardKey) ?? 0) + 1))
+      }
+      if (epochKey === undefined) return
+      const epoch = Number(this.values.get(epochKey) ?? 0) + 1
+      this.values.set(epochKey, String(epoch))
+      return epoch
+    },
+  )
   readonly broadcast = jest.fn(async (channel: string, message: unknown): Promise<void> => {
     for (const process of this.peers) process.receive(channel, message)
   })
@@ -254,7 +258,10 @@ describe('EntityCache.load', () => {
     const { cache, entities, db, setIfUnchanged } = setup()
     await entities.load([A, MISSING], db.fetch)
     expect(setIfUnchanged).toHaveBeenCalledTimes(1)
-    expect(setIfUnchanged).toHaveBeenCalledWith([{ key: `user:${A}`, value: JSON.stringify(user(A, 'a')), guardKey: `user:v:${A}`, guardValue: '' }], 60)
+    expect(setIfUnchanged).toHaveBeenCalledWith(
+      [{ key: `user:${A}`, value: JSON.stringify(user(A, 'a')), guardKey: `user:v:${A}`, guardValue: '' }],
+      60,
+    )
     expect(await cache.getMany([`user:${A}`, `user:${MISSING}`])).toEqual([JSON.stringify(user(A, 'a')), null])
   })
 

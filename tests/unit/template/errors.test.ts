@@ -54,7 +54,7 @@ describe('DomainError helpers', () => {
 })
 
 describe('createErrorFormatter', () => {
-  it('keeps a wrapped DomainError\'s code, message and field (and drops the stacktrace)', () => {
+  it("keeps a wrapped DomainError's code, message and field (and drops the stacktrace)", () => {
     const log = silentLogger()
     const format = createErrorFormatter(log)
     const domain = badUserInput('body', 'A comment is at most 2000 characters.')
@@ -142,7 +142,7 @@ describe('createErrorFormatter', () => {
     expect(log.error).toHaveBeenCalledTimes(1)
   })
 
-  it('keeps a validation error\'s message and code but drops its stacktrace', () => {
+  it("keeps a validation error's message and code but drops its stacktrace", () => {
     const log = silentLogger()
     const error = new GraphQLError('Cannot query field "secret" on type "User".', {
       extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },

@@ -95,7 +95,10 @@ describe('createGroupLoader', () => {
   })
 
   it('gives each missing key its own empty value', async () => {
-    const loader = createGroupLoader(async () => new Map<string, string[]>(), (): string[] => [])
+    const loader = createGroupLoader(
+      async () => new Map<string, string[]>(),
+      (): string[] => [],
+    )
     const [first, second] = await Promise.all([loader.load('x'), loader.load('y')])
     expect(first).toEqual([])
     expect(second).toEqual([])
@@ -107,10 +110,12 @@ describe('createGroupLoader', () => {
       readonly type: string
       readonly id: string
     }
-    const fetch = jest.fn(
-      async (keys: readonly Subject[]) => new Map(keys.map((k) => [k, `${k.type}:${k.id}`] as [Subject, string])),
+    const fetch = jest.fn(async (keys: readonly Subject[]) => new Map(keys.map((k) => [k, `${k.type}:${k.id}`] as [Subject, string])))
+    const loader = createGroupLoader(
+      fetch,
+      () => '',
+      (key: Subject) => `${key.type}:${key.id}`,
     )
-    const loader = createGroupLoader(fetch, () => '', (key: Subject) => `${key.type}:${key.id}`)
     const results = await Promise.all([
       loader.load({ type: 'PRODUCT', id: A }),
       loader.load({ type: 'PRODUCT', id: A }),
@@ -130,7 +135,11 @@ describe('createPageLoader', () => {
   }
   // three parents' lists, in list order: A has 4 rows, B 1, C none
   const lists: Readonly<Record<string, readonly ListRow[]>> = {
-    [A]: [0, 1, 2, 3].map((i) => ({ id: `00000000-0000-4000-8000-00000000000${i}`, created_at: new Date(Date.UTC(2026, 0, 1, 0, 0, i)), parent: A })),
+    [A]: [0, 1, 2, 3].map((i) => ({
+      id: `00000000-0000-4000-8000-00000000000${i}`,
+      created_at: new Date(Date.UTC(2026, 0, 1, 0, 0, i)),
+      parent: A,
+    })),
     [B]: [{ id: '00000000-0000-4000-8000-000000000009', created_at: new Date(Date.UTC(2026, 0, 2)), parent: B }],
   }
   const request = (limit: number, after: PageRequest['after'] = null): PageRequest => ({ limit, after })
@@ -215,7 +224,13 @@ describe('createPageLoader', () => {
 
   it('loads each parent alone with batch: false (BATCH_LOADS=false)', async () => {
     const pages = jest.fn(async (keys: readonly string[]) => keys.map(() => []))
-    const loader = createPageLoader<string, ListRow, string>({ pages, counts: async (keys) => keys.map(() => 0), toNode: (r) => r.id, cacheKey: (k) => k, batch: false })
+    const loader = createPageLoader<string, ListRow, string>({
+      pages,
+      counts: async (keys) => keys.map(() => 0),
+      toNode: (r) => r.id,
+      cacheKey: (k) => k,
+      batch: false,
+    })
     await Promise.all([loader.load(A, request(1)), loader.load(B, request(1))])
     expect(pages).toHaveBeenCalledTimes(2)
   })

@@ -149,7 +149,7 @@ describe('keysetPage', () => {
     expect(fetchRows).toHaveBeenCalledWith(3, after)
   })
 
-  it('gives every edge the cursor of its row, and endCursor = the last edge\'s cursor', async () => {
+  it("gives every edge the cursor of its row, and endCursor = the last edge's cursor", async () => {
     const page = await keysetPage(request(3), source(rows), async () => 0)
     page.edges.forEach((edge, i) => {
       expect(decodeCursor(edge.cursor)).toEqual({ createdAt: rows[i]!.created_at, id: rows[i]!.id })
@@ -183,7 +183,12 @@ describe('keysetPage', () => {
   })
 
   it('maps rows to nodes with toNode', async () => {
-    const page = await keysetPage(request(2), source(rows), async () => 0, (row) => ({ text: row.body }))
+    const page = await keysetPage(
+      request(2),
+      source(rows),
+      async () => 0,
+      (row) => ({ text: row.body }),
+    )
     expect(page.edges.map((e) => e.node)).toEqual([{ text: 'comment 0' }, { text: 'comment 1' }])
     // the cursor still comes from the row
     expect(decodeCursor(page.edges[1]!.cursor).id).toBe(rows[1]!.id)
@@ -224,7 +229,12 @@ describe('emptyConnection / toCount', () => {
 
 describe('connectionOf / pageRequestKey', () => {
   it('shows limit rows of limit + 1, with the next page flagged', async () => {
-    const connection = connectionOf({ limit: 2, after: null }, rows.slice(0, 3), async () => 7, (row) => row.body)
+    const connection = connectionOf(
+      { limit: 2, after: null },
+      rows.slice(0, 3),
+      async () => 7,
+      (row) => row.body,
+    )
     expect(connection.edges.map((e) => e.node)).toEqual(['comment 0', 'comment 1'])
     expect(connection.pageInfo).toEqual({ hasNextPage: true, endCursor: connection.edges[1]!.cursor })
     await expect(connection.totalCount()).resolves.toBe(7)
@@ -234,7 +244,10 @@ describe('connectionOf / pageRequestKey', () => {
     const after = { createdAt: rows[1]!.created_at, id: rows[1]!.id }
     expect(pageRequestKey({ limit: 5, after: null })).toBe(pageRequestKey({ limit: 5, after: null }))
     expect(pageRequestKey({ limit: 5, after })).toBe(pageRequestKey({ limit: 5, after: { ...after } }))
-    expect(new Set([pageRequestKey({ limit: 5, after: null }), pageRequestKey({ limit: 6, after: null }), pageRequestKey({ limit: 5, after })]).size).toBe(3)
+    expect(
+      new Set([pageRequestKey({ limit: 5, after: null }), pageRequestKey({ limit: 6, after: null }), pageRequestKey({ limit: 5, after })])
+        .size,
+    ).toBe(3)
   })
 })
 
@@ -277,13 +290,20 @@ describe('tablePagesByParent / tableCountsByParent', () => {
     ]
     const { db, queries } = recordingDb(() => answer)
     const after = { createdAt: rows[4]!.created_at, id: rows[4]!.id }
-    const pages = await tablePagesByParent<Db, Row>(db, { parent_id: 'uuid' }, [{ parent_id: P1 }, { parent_id: P2 }, { parent_id: P3 }], { limit: 4, after }, 'oldest-first', () =>
-      db.selectFrom('comments'),
+    const pages = await tablePagesByParent<Db, Row>(
+      db,
+      { parent_id: 'uuid' },
+      [{ parent_id: P1 }, { parent_id: P2 }, { parent_id: P3 }],
+      { limit: 4, after },
+      'oldest-first',
+      () => db.selectFrom('comments'),
     )
     expect(queries).toHaveLength(1)
     const { sql, parameters } = queries[0]!
     expect(sql).toMatch(/from unnest\(\$1::uuid\[\]\) with ordinality as parents\("k0", "ord"\)/)
-    expect(sql).toMatch(/cross join lateral \(select \* from "comments" where "parent_id" = "parents"\."k0" and \(created_at, id\) > \(\$2, \$3\) order by "created_at" asc, "id" asc limit \$4\) as page/)
+    expect(sql).toMatch(
+      /cross join lateral \(select \* from "comments" where "parent_id" = "parents"\."k0" and \(created_at, id\) > \(\$2, \$3\) order by "created_at" asc, "id" asc limit \$4\) as page/,
+    )
     expect(parameters).toEqual([[P1, P2, P3], after.createdAt, after.id, 5])
     expect(pages).toEqual([[rows[0], rows[1]], [], [rows[2]]])
   })
@@ -294,19 +314,30 @@ describe('tablePagesByParent / tableCountsByParent', () => {
       { subject_type: 'PRODUCT', subject_id: P1 },
       { subject_type: 'REVIEW', subject_id: P2 },
     ]
-    const pages = await tablePagesByParent<Db, Row>(db, { subject_type: 'text', subject_id: 'uuid' }, subjects, { limit: 10, after: null }, 'newest-first', () =>
-      db.selectFrom('comments').where('parent_id', 'is', null),
+    const pages = await tablePagesByParent<Db, Row>(
+      db,
+      { subject_type: 'text', subject_id: 'uuid' },
+      subjects,
+      { limit: 10, after: null },
+      'newest-first',
+      () => db.selectFrom('comments').where('parent_id', 'is', null),
     )
     expect(pages).toEqual([[], []])
     const { sql, parameters } = queries[0]!
     expect(sql).toContain('unnest($1::text[], $2::uuid[]) with ordinality as parents("k0", "k1", "ord")')
-    expect(sql).toContain('where "parent_id" is null and "subject_type" = "parents"."k0" and "subject_id" = "parents"."k1" order by "created_at" desc, "id" desc limit $3')
+    expect(sql).toContain(
+      'where "parent_id" is null and "subject_type" = "parents"."k0" and "subject_id" = "parents"."k1" order by "created_at" desc, "id" desc limit $3',
+    )
     expect(parameters).toEqual([['PRODUCT', 'REVIEW'], [P1, P2], 11])
   })
 
   it('runs no query for no parents', async () => {
     const { db, queries } = recordingDb(() => [])
-    await expect(tablePagesByParent<Db, Row>(db, { parent_id: 'uuid' }, [], { limit: 3, after: null }, 'oldest-first', () => db.selectFrom('comments'))).resolves.toEqual([])
+    await expect(
+      tablePagesByParent<Db, Row>(db, { parent_id: 'uuid' }, [], { limit: 3, after: null }, 'oldest-first', () =>
+        db.selectFrom('comments'),
+      ),
+    ).resolves.toEqual([])
     await expect(tableCountsByParent(db, { parent_id: 'uuid' }, [], () => db.selectFrom('comments'))).resolves.toEqual([])
     expect(queries).toHaveLength(0)
   })
@@ -316,9 +347,13 @@ describe('tablePagesByParent / tableCountsByParent', () => {
       { parent_index: 2, count: '0' },
       { parent_index: 1, count: '12' },
     ])
-    const counts = await tableCountsByParent(db, { parent_id: 'uuid' }, [{ parent_id: P1 }, { parent_id: P2 }], () => db.selectFrom('comments'))
+    const counts = await tableCountsByParent(db, { parent_id: 'uuid' }, [{ parent_id: P1 }, { parent_id: P2 }], () =>
+      db.selectFrom('comments'),
+    )
     expect(counts).toEqual([12, 0])
     expect(queries).toHaveLength(1)
-    expect(queries[0]!.sql).toMatch(/cross join lateral \(select count\(\*\) as "count" from "comments" where "parent_id" = "parents"\."k0"\) as counted/)
+    expect(queries[0]!.sql).toMatch(
+      /cross join lateral \(select count\(\*\) as "count" from "comments" where "parent_id" = "parents"\."k0"\) as counted/,
+    )
   })
 })

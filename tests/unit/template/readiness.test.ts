@@ -10,7 +10,10 @@ describe('checkReadiness', () => {
   it('is ready when every dependency answers', async () => {
     const readiness = await checkReadiness({ database: async () => 1, redis: async () => 'PONG' }, 200)
     expect(readiness.ready).toBe(true)
-    expect(readiness.dependencies).toEqual({ database: { state: 'up', ms: expect.any(Number) }, redis: { state: 'up', ms: expect.any(Number) } })
+    expect(readiness.dependencies).toEqual({
+      database: { state: 'up', ms: expect.any(Number) },
+      redis: { state: 'up', ms: expect.any(Number) },
+    })
   })
 
   it('a dependency that does not answer is down for "timeout" once the timeout passes, while the others are still asked', async () => {
@@ -64,7 +67,11 @@ describe('GET /ready over HTTP', () => {
     databaseUp = true
     const up = await fetch(`${base}/ready`)
     expect(up.status).toBe(200)
-    expect(await up.json()).toEqual({ status: 'ready', service: 'probe', dependencies: { database: { state: 'up', ms: expect.any(Number) } } })
+    expect(await up.json()).toEqual({
+      status: 'ready',
+      service: 'probe',
+      dependencies: { database: { state: 'up', ms: expect.any(Number) } },
+    })
     databaseUp = false
     const down = await fetch(`${base}/ready`)
     expect(down.status).toBe(503)
@@ -75,7 +82,10 @@ describe('GET /ready over HTTP', () => {
     healthStatus = 200
     expect((await checkReadiness({ users: httpCheck(`${base}/health`) })).ready).toBe(true)
     healthStatus = 500
-    expect((await checkReadiness({ users: httpCheck(`${base}/health`) })).dependencies.users).toMatchObject({ state: 'down', reason: 'http_500' })
+    expect((await checkReadiness({ users: httpCheck(`${base}/health`) })).dependencies.users).toMatchObject({
+      state: 'down',
+      reason: 'http_500',
+    })
     // nothing listens on port 9 (discard): refused at once
     expect((await checkReadiness({ users: httpCheck('http://127.0.0.1:9/health', 200) }, 500)).dependencies.users?.state).toBe('down')
   })

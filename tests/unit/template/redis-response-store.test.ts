@@ -27,9 +27,21 @@ interface RedisServer {
 async function startRedis(port?: number): Promise<RedisServer> {
   port ??= await freePort()
   const binary = findRedisServer()
-  if (!binary) throw new Error('redis-server not found: set REDIS_SERVER_PATH or put it on PATH (`npx tsx scripts/test-prerequisites.ts` installs it)')
+  if (!binary)
+    throw new Error('redis-server not found: set REDIS_SERVER_PATH or put it on PATH (`npx tsx scripts/test-prerequisites.ts` installs it)')
   // leashed: the server dies with this process even when jest's worker is killed, never orphaned
-  const [command, args] = leashed(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', tmpdir()])
+  const [command, args] = leashed(binary, [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--dir',
+    tmpdir(),
+  ])
   const child = spawn(command, args, { stdio: 'ignore' })
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   const failed = new Promise<never>((_, reject) => child.once('error', reject))
@@ -112,7 +124,8 @@ describe('RedisCache: gateway responses', () => {
   })
 
   it('bounds a tag set: at the cap a new response is not stored, until members whose response is gone are pruned', async () => {
-    for (const key of ['a', 'b', 'c']) await expect(cache.putResponse(key, gzippedJson({ key }), ['User:hot', `Comment:${key}`], '0', 60, 3)).resolves.toBe(true)
+    for (const key of ['a', 'b', 'c'])
+      await expect(cache.putResponse(key, gzippedJson({ key }), ['User:hot', `Comment:${key}`], '0', 60, 3)).resolves.toBe(true)
     // full: the fourth is refused, and nothing of it is written
     await expect(cache.putResponse('d', gzippedJson({}), ['User:hot'], '0', 60, 3)).resolves.toBe(false)
     expect(await bodyOf(cache, 'd')).toBeNull()
@@ -325,7 +338,7 @@ describe('RedisCache responses without Redis', () => {
   })
 })
 
-describe('RedisCache: the entity caches\' invalidation channel', () => {
+describe("RedisCache: the entity caches' invalidation channel", () => {
   it('invalidate with an epoch key deletes, bumps the version and moves the epoch together, answering the new epoch', async () => {
     await server.raw.set('user:a', 'cached')
     await expect(cache.invalidate([{ key: 'user:a', guardKey: 'user:v:a' }], 'user:epoch')).resolves.toBe(1)
@@ -341,7 +354,10 @@ describe('RedisCache: the entity caches\' invalidation channel', () => {
       const heard = jest.fn()
       listener.subscribe('invalidate:test', heard, () => undefined)
       await mute.subscribe('invalidate:test')
-      await waitFor('both subscribers', async () => (await server.raw.pubsub('NUMSUB', 'invalidate:test'))[1] === 2, { timeoutMs: 5_000, intervalMs: 10 })
+      await waitFor('both subscribers', async () => (await server.raw.pubsub('NUMSUB', 'invalidate:test'))[1] === 2, {
+        timeoutMs: 5_000,
+        intervalMs: 10,
+      })
       await expect(cache.broadcast('invalidate:test', { ids: ['a'] })).resolves.toBeUndefined()
       expect(heard).toHaveBeenCalledWith({ ids: ['a'] })
     } finally {

@@ -1,7 +1,13 @@
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common'
 import { DomainError, ErrorCode } from '@marketplace/service-template'
 
-const CLIENT_CODES = new Set<string>([ErrorCode.BadUserInput, ErrorCode.Unauthenticated, ErrorCode.Forbidden, ErrorCode.NotFound, ErrorCode.Conflict])
+const CLIENT_CODES = new Set<string>([
+  ErrorCode.BadUserInput,
+  ErrorCode.Unauthenticated,
+  ErrorCode.Forbidden,
+  ErrorCode.NotFound,
+  ErrorCode.Conflict,
+])
 
 /** The ApplicationFailure behind a workflow, update or activity failure, if any. */
 export function applicationFailure(err: unknown): ApplicationFailure | null {

@@ -6,7 +6,6 @@ import type { Caller } from '@marketplace/service-template'
 /** The memo field holding the digest of the request a keyed run was started for. */
 export const REQUEST_MEMO = 'request'
 
-
 /**
  * Who a key belongs to: the signed-in user, or for an anonymous caller (registerUser) the client
  * address the gateway signed. Both come from the gateway's signature, never from the client.
@@ -24,7 +23,10 @@ export const workflowIdPrefix = (mutation: string): string => mutation.replace(/
  * Hex only, so it stays a valid operation id (lowercase, no other characters).
  */
 export function keyedWorkflowId(owner: string, mutation: string, key: string): string {
-  const digest = createHash('sha256').update(JSON.stringify([owner, mutation, key])).digest('hex').slice(0, 40)
+  const digest = createHash('sha256')
+    .update(JSON.stringify([owner, mutation, key]))
+    .digest('hex')
+    .slice(0, 40)
   return `${workflowIdPrefix(mutation)}-key-${digest}`
 }
 
@@ -34,7 +36,9 @@ export function keyedWorkflowId(owner: string, mutation: string, key: string): s
  * plain hash of it in Temporal's memo could be guessed offline.
  */
 export function requestDigest(secret: string, mutation: string, input: unknown): string {
-  return createHmac('sha256', secret).update(JSON.stringify([mutation, input])).digest('hex')
+  return createHmac('sha256', secret)
+    .update(JSON.stringify([mutation, input]))
+    .digest('hex')
 }
 
 /**
@@ -44,5 +48,8 @@ export function requestDigest(secret: string, mutation: string, input: unknown):
  * with another decision is another update, which the run refuses (CONFLICT).
  */
 export function keyedUpdateId(owner: string, key: string, decision: unknown): string {
-  return `moderate-key-${createHash('sha256').update(JSON.stringify([owner, key, decision])).digest('hex').slice(0, 40)}`
+  return `moderate-key-${createHash('sha256')
+    .update(JSON.stringify([owner, key, decision]))
+    .digest('hex')
+    .slice(0, 40)}`
 }

@@ -33,7 +33,14 @@ export async function updateWithStartWithin<Ret, W extends Workflow = Workflow>(
     return Promise.race([call, timedOut])
   }
   try {
-    const accepted = await bounded(() => client.workflow.startUpdateWithStart(update, { args, waitForStage: 'ACCEPTED', startWorkflowOperation: start, ...(updateId ? { updateId } : {}) }))
+    const accepted = await bounded(() =>
+      client.workflow.startUpdateWithStart(update, {
+        args,
+        waitForStage: 'ACCEPTED',
+        startWorkflowOperation: start,
+        ...(updateId ? { updateId } : {}),
+      }),
+    )
     if (accepted === TIMED_OUT) return await runningOrNotTaken(start)
     const result = await bounded(() => accepted.result() as Promise<Ret>)
     return result === TIMED_OUT ? null : result
@@ -48,7 +55,13 @@ export async function updateWithStartWithin<Ret, W extends Workflow = Workflow>(
 
 /** Null when the run was started (or found), else DecisionNotTakenError. */
 async function runningOrNotTaken<W extends Workflow>(start: WithStartWorkflowOperation<W>): Promise<null> {
-  const started = await Promise.race([start.workflowHandle().then(() => true, () => false), new Promise<false>((resolve) => setImmediate(() => resolve(false)))])
+  const started = await Promise.race([
+    start.workflowHandle().then(
+      () => true,
+      () => false,
+    ),
+    new Promise<false>((resolve) => setImmediate(() => resolve(false))),
+  ])
   if (started) return null
   throw new DecisionNotTakenError('Temporal did not take the moderation decision within MUTATION_WAIT_MS; the moderator may try again')
 }
@@ -59,5 +72,7 @@ async function runningOrNotTaken<W extends Workflow>(start: WithStartWorkflowOpe
  */
 export async function acceptedUpdate(client: Client, workflowId: string, updateId: string, waitMs: number): Promise<boolean> {
   const history = await client.withDeadline(Date.now() + waitMs, () => client.workflow.getHandle(workflowId).fetchHistory())
-  return (history.events ?? []).some((event) => event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.meta?.updateId === updateId)
+  return (history.events ?? []).some(
+    (event) => event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.meta?.updateId === updateId,
+  )
 }

@@ -35,7 +35,14 @@ const CLOSED_AS: Readonly<Record<string, OperationStatus>> = {
 }
 
 // failure types whose message is written for a person (see the template's activity worker)
-const PUBLIC_FAILURE_TYPES = new Set<string>(['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', INTERNAL_FAILURE_TYPE])
+const PUBLIC_FAILURE_TYPES = new Set<string>([
+  'BAD_USER_INPUT',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  INTERNAL_FAILURE_TYPE,
+])
 
 /**
  * A running step's last failure as a client may read it: a service's refusal or an activity's
@@ -48,7 +55,10 @@ export function publicFailureMessage(failure: temporal.api.failure.v1.IFailure |
   if (type && PUBLIC_FAILURE_TYPES.has(type)) return failure.message ?? null
   if (failure.timeoutFailureInfo) return failure.cause ? publicFailureMessage(failure.cause, log) : 'The step timed out.'
   // the same failure read twice has the same reference
-  const ref = createHash('sha256').update(failure.message ?? '').digest('hex').slice(0, 8)
+  const ref = createHash('sha256')
+    .update(failure.message ?? '')
+    .digest('hex')
+    .slice(0, 8)
   log?.error('a step failed with an internal error', { ref, error: failure.message, type: type ?? null })
   return internalErrorMessage(ref)
 }
@@ -80,7 +90,8 @@ export async function loadOperation(client: Client, workflowId: string, log?: Lo
   }
   const pending = new Map<string, { attempt: number; error: string | null }>()
   for (const activity of description.raw.pendingActivities ?? []) {
-    if (activity.activityId) pending.set(activity.activityId, { attempt: activity.attempt ?? 1, error: publicFailureMessage(activity.lastFailure, log) })
+    if (activity.activityId)
+      pending.set(activity.activityId, { attempt: activity.attempt ?? 1, error: publicFailureMessage(activity.lastFailure, log) })
   }
   const steps = (progress?.steps ?? []).map((step) => {
     const live = pending.get(step.name)

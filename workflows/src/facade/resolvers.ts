@@ -38,8 +38,14 @@ export function createLoaders({ config, log }: ContextDependencies<unknown>) {
     operation: new DataLoader<string, Operation | null>(async (ids) => {
       const client = await temporalClient(config.temporal)
       // bounded: with Temporal frozen a lookup fails after OPERATION_LOOKUP_MS instead of hanging the request
-      const settled = await Promise.allSettled(ids.map((id) => (isOperationId(id) ? client.withDeadline(Date.now() + OPERATION_LOOKUP_MS, () => loadOperation(client, id, log)) : null)))
-      return settled.map((result) => (result.status === 'fulfilled' ? result.value : result.reason instanceof Error ? result.reason : new Error(String(result.reason))))
+      const settled = await Promise.allSettled(
+        ids.map((id) =>
+          isOperationId(id) ? client.withDeadline(Date.now() + OPERATION_LOOKUP_MS, () => loadOperation(client, id, log)) : null,
+        ),
+      )
+      return settled.map((result) =>
+        result.status === 'fulfilled' ? result.value : result.reason instanceof Error ? result.reason : new Error(String(result.reason)),
+      )
     }),
   }
 }
@@ -100,7 +106,13 @@ function idempotencyKeyOfRequest(ctx: Context): string | null {
   return key
 }
 
-async function startScenario<Name extends ScenarioName>(ctx: Context, name: Name, preferredId: string, input: Parameters<Scenarios[Name]>[0], request: unknown) {
+async function startScenario<Name extends ScenarioName>(
+  ctx: Context,
+  name: Name,
+  preferredId: string,
+  input: Parameters<Scenarios[Name]>[0],
+  request: unknown,
+) {
   const client = await temporalClient(ctx.config.temporal)
   const key = idempotencyKeyOfRequest(ctx)
   if (key != null) {
@@ -175,18 +187,32 @@ export const resolvers: GraphQLResolverMap<Context> = {
     ]),
   ),
   Mutation: {
-    async registerUser(_: unknown, { input }: { input: { username: string; password: string; displayName?: string | null; avatarUrl?: string | null } }, ctx: Context) {
+    async registerUser(
+      _: unknown,
+      { input }: { input: { username: string; password: string; displayName?: string | null; avatarUrl?: string | null } },
+      ctx: Context,
+    ) {
       const username = rules.username(input.username, 'username')
       rules.password(input.password, 'password')
       const displayName = optional(input.displayName, (v) => rules.displayName(v))
       const avatarUrl = optional(input.avatarUrl, (v) => rules.avatarUrl(v))
       const passwordHash = await hashPassword(input.password)
       // one registration of a username at a time: a double submit is a CONFLICT, not two users
-      const run = await runScenario(ctx, 'registerUser', `register-user-${username}`, { username, passwordHash, displayName, avatarUrl }, { username, password: input.password, displayName, avatarUrl })
+      const run = await runScenario(
+        ctx,
+        'registerUser',
+        `register-user-${username}`,
+        { username, passwordHash, displayName, avatarUrl },
+        { username, password: input.password, displayName, avatarUrl },
+      )
       return { user: ref('User', run.result?.userId), operation: run.operation }
     },
 
-    async updateProfile(_: unknown, { input }: { input: { username?: string | null; displayName?: string | null; avatarUrl?: string | null } }, ctx: Context) {
+    async updateProfile(
+      _: unknown,
+      { input }: { input: { username?: string | null; displayName?: string | null; avatarUrl?: string | null } },
+      ctx: Context,
+    ) {
       const actor = signedIn(ctx.caller)
       const change = {
         userId: actor.userId,
@@ -202,7 +228,11 @@ export const resolvers: GraphQLResolverMap<Context> = {
       const actor = signedIn(ctx.caller)
       const name = rules.merchantName(input.name)
       const description = optional(input.description, (v) => rules.description(v))
-      const run = await runScenario(ctx, 'registerMerchant', `register-merchant-${randomUUID()}`, { ownerId: actor.userId, name, description })
+      const run = await runScenario(ctx, 'registerMerchant', `register-merchant-${randomUUID()}`, {
+        ownerId: actor.userId,
+        name,
+        description,
+      })
       return { merchant: ref('Merchant', run.result?.merchantId), operation: run.operation }
     },
 
@@ -234,7 +264,11 @@ export const resolvers: GraphQLResolverMap<Context> = {
       return { review: ref('Review', run.result?.reviewId), operation: run.operation }
     },
 
-    async moderateReview(_: unknown, { input }: { input: { reviewId: string; decision: 'APPROVE' | 'REJECT'; reason?: string | null } }, ctx: Context) {
+    async moderateReview(
+      _: unknown,
+      { input }: { input: { reviewId: string; decision: 'APPROVE' | 'REJECT'; reason?: string | null } },
+      ctx: Context,
+    ) {
       const actor = signedIn(ctx.caller)
       if (!isModerator(ctx.caller)) throw forbidden('Only moderators and admins can moderate reviews.')
       const reviewId = rules.id(input.reviewId, 'The review')
@@ -252,7 +286,10 @@ export const resolvers: GraphQLResolverMap<Context> = {
       })
       // with an Idempotency-Key the decision has its own update id: a retry is the same update
       const key = idempotencyKeyOfRequest(ctx)
-      const updateId = key != null ? keyedUpdateId(keyOwner(ctx.caller, ctx.clientAddress), key, { reviewId, decision: input.decision, reason }) : undefined
+      const updateId =
+        key != null
+          ? keyedUpdateId(keyOwner(ctx.caller, ctx.clientAddress), key, { reviewId, decision: input.decision, reason })
+          : undefined
       try {
         // bounded: past MUTATION_WAIT_MS the run's operation answers RUNNING (or the call fails, to retry)
         const review = await updateWithStartWithin<{ id: string }, Scenarios['moderateReview']>(
@@ -291,7 +328,11 @@ export const resolvers: GraphQLResolverMap<Context> = {
     async editComment(_: unknown, { input }: { input: { id: string; body: string } }, ctx: Context) {
       const actor = signedIn(ctx.caller)
       const commentId = rules.id(input.id, 'The comment')
-      const run = await runScenario(ctx, 'editComment', `edit-comment-${commentId}-${randomUUID()}`, { actor, commentId, body: rules.commentBody(input.body) })
+      const run = await runScenario(ctx, 'editComment', `edit-comment-${commentId}-${randomUUID()}`, {
+        actor,
+        commentId,
+        body: rules.commentBody(input.body),
+      })
       return { comment: ref('Comment', run.result?.commentId), operation: run.operation }
     },
 

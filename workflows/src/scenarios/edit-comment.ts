@@ -9,7 +9,9 @@ export async function editComment(input: { actor: Actor; commentId: string; body
   // the edit's version is the run's start: a late attempt of an older edit never overwrites a newer one
   const version = patched(CONDITIONAL_WRITES_PATCH) ? workflowInfo().startTime.getTime() : undefined
   return scenario(actor.userId, ['editComment', 'invalidateCommentPages'], async (run) => {
-    await run.step('editComment', comments, (a) => a.editComment({ commentId, authorId: actor.userId, body, ...(version === undefined ? {} : { version }) }))
+    await run.step('editComment', comments, (a) =>
+      a.editComment({ commentId, authorId: actor.userId, body, ...(version === undefined ? {} : { version }) }),
+    )
     await run.step('invalidateCommentPages', comments, (a) => a.invalidateCommentPages({ commentId }))
     return { commentId }
   })

@@ -1,12 +1,4 @@
-import {
-  ApplicationFailure,
-  allHandlersFinished,
-  condition,
-  defineUpdate,
-  patched,
-  setHandler,
-  workflowInfo,
-} from '@temporalio/workflow'
+import { ApplicationFailure, allHandlersFinished, condition, defineUpdate, patched, setHandler, workflowInfo } from '@temporalio/workflow'
 import type { Duration } from '@temporalio/common'
 import type { CatalogActivities } from '../../../subgraphs/catalog/src/activities'
 import type { MerchantsActivities } from '../../../subgraphs/merchants/src/activities'
@@ -55,9 +47,7 @@ export async function moderateReview(input: ModerateReviewInput): Promise<{ revi
       run = new ScenarioRun(workflowInfo().workflowType, decision.moderatorId, [])
       const stepName = decision.decision === 'APPROVE' ? 'publishReview' : 'rejectReview'
       try {
-        review = await run.step(stepName, reviews, (a) =>
-          a.moderateReview({ reviewId: input.reviewId, runId, ...decision }),
-        )
+        review = await run.step(stepName, reviews, (a) => a.moderateReview({ reviewId: input.reviewId, runId, ...decision }))
         return review
       } catch (err) {
         failure = err
@@ -67,7 +57,8 @@ export async function moderateReview(input: ModerateReviewInput): Promise<{ revi
     {
       // a second decision for the same run: the first one wins, the second is a CONFLICT
       validator: (_decision: ModerationRequest) => {
-        if (request) throw ApplicationFailure.create({ type: 'CONFLICT', message: 'This review has already been moderated.', nonRetryable: true })
+        if (request)
+          throw ApplicationFailure.create({ type: 'CONFLICT', message: 'This review has already been moderated.', nonRetryable: true })
       },
     },
   )
@@ -78,7 +69,9 @@ export async function moderateReview(input: ModerateReviewInput): Promise<{ revi
     const decided = await condition(() => request !== undefined, input.decisionTimeout ?? DECISION_TIMEOUT)
     if (!decided) {
       const reason = `No moderation decision arrived within ${String(input.decisionTimeout ?? DECISION_TIMEOUT)}: nothing was changed.`
-      return new ScenarioRun(workflowInfo().workflowType, null, []).fail(ApplicationFailure.create({ type: 'NO_DECISION', message: reason, nonRetryable: true }))
+      return new ScenarioRun(workflowInfo().workflowType, null, []).fail(
+        ApplicationFailure.create({ type: 'NO_DECISION', message: reason, nonRetryable: true }),
+      )
     }
   }
   // a decision arrived: its step retries until the reviews service answers (a service down only delays it)
@@ -100,9 +93,13 @@ export async function moderateReview(input: ModerateReviewInput): Promise<{ revi
     const stats = await run.step('subjectStats', reviews, (a) => a.subjectStats(subject))
     const write = { id: subject.id, ...stats }
     if (subject.type === 'PRODUCT') {
-      await run.step(ratingStep, service<CatalogActivities>('catalog', ratingWrites(input.ratingDeadline)), (a) => a.setProductRating(write))
+      await run.step(ratingStep, service<CatalogActivities>('catalog', ratingWrites(input.ratingDeadline)), (a) =>
+        a.setProductRating(write),
+      )
     } else {
-      await run.step(ratingStep, service<MerchantsActivities>('merchants', ratingWrites(input.ratingDeadline)), (a) => a.setMerchantRating(write))
+      await run.step(ratingStep, service<MerchantsActivities>('merchants', ratingWrites(input.ratingDeadline)), (a) =>
+        a.setMerchantRating(write),
+      )
     }
   } catch (err) {
     const reason = `The rating could not be updated: ${failureMessage(err)}`
@@ -117,7 +114,8 @@ export async function moderateReview(input: ModerateReviewInput): Promise<{ revi
     run.markCompensated(reason)
     // ends failed for Temporal, so that a later moderation of the (again PENDING) review may start
     // a new run under the same id (patched: earlier runs ended completed)
-    if (patched('compensated-moderation-fails')) throw ApplicationFailure.create({ type: 'COMPENSATED', message: reason, nonRetryable: true })
+    if (patched('compensated-moderation-fails'))
+      throw ApplicationFailure.create({ type: 'COMPENSATED', message: reason, nonRetryable: true })
   }
   return { reviewId: input.reviewId }
 }

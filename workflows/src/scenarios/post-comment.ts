@@ -18,7 +18,9 @@ export async function postComment(input: PostCommentInput): Promise<{ commentId:
     await checkSubject(run, input.subject)
     await run.step('createComment', comments, (a) => a.createComment({ id: commentId, ...input }))
     // the answer means "the next read shows it": cached pages of the subject (or parent) go first
-    await run.step('invalidateCommentPages', comments, (a) => a.invalidateCommentPages({ subject: input.subject, parentId: input.parentId }))
+    await run.step('invalidateCommentPages', comments, (a) =>
+      a.invalidateCommentPages({ subject: input.subject, parentId: input.parentId }),
+    )
     return { commentId }
   })
 }

@@ -36,7 +36,16 @@ export const PROGRESS_MEMO = 'progress'
  * activity's internal error (already generic, with its reference: see the template's activity
  * worker) and a compensated run's reason.
  */
-const PUBLIC_FAILURE_TYPES = new Set(['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'INTERNAL', 'COMPENSATED', 'NO_DECISION'])
+const PUBLIC_FAILURE_TYPES = new Set([
+  'BAD_USER_INPUT',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'INTERNAL',
+  'COMPENSATED',
+  'NO_DECISION',
+])
 
 /** A short, stable reference for a failure of this run (workflow code has no randomness of its own to spare). */
 function referenceOf(text: string): string {
@@ -102,7 +111,12 @@ export class ScenarioRun {
   }
 
   /** Runs an undo step and marks the step it undoes as COMPENSATED. */
-  async compensate<A>(undone: string, name: string, service: Service<A>, call: (activities: ActivityInterfaceFor<A>) => Promise<unknown>): Promise<void> {
+  async compensate<A>(
+    undone: string,
+    name: string,
+    service: Service<A>,
+    call: (activities: ActivityInterfaceFor<A>) => Promise<unknown>,
+  ): Promise<void> {
     await this.step(name, service, call)
     const step = this.steps.find((s) => s.name === undone)
     this.set(undone, 'COMPENSATED', step?.error ?? null)

@@ -24,7 +24,11 @@ export async function registerMerchant(input: RegisterMerchantInput): Promise<{ 
     if (compensations.length === 0) run.fail(err)
     for (const compensation of compensations) await compensation()
     run.markCompensated(`The store was not opened: ${failureMessage(err)}`)
-    throw ApplicationFailure.create({ type: 'COMPENSATED', message: 'The store could not be opened; nothing was kept.', nonRetryable: true })
+    throw ApplicationFailure.create({
+      type: 'COMPENSATED',
+      message: 'The store could not be opened; nothing was kept.',
+      nonRetryable: true,
+    })
   }
   // the new role must show on the next read: cached copies of the owner go (retried until done);
   // patched: runs started before this step existed replay without it

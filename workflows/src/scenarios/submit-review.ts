@@ -20,7 +20,9 @@ export async function submitReview(input: SubmitReviewInput): Promise<{ reviewId
     await run.step('createReview', reviews, (a) => a.createReview({ id: reviewId, ...input }))
     // its discussion stays with its author and moderators until it is published
     if (visibility) {
-      await run.step('hideReviewComments', comments, (a) => a.hideReviewComments({ reviewId, authorId: input.authorId, version: Date.now() }))
+      await run.step('hideReviewComments', comments, (a) =>
+        a.hideReviewComments({ reviewId, authorId: input.authorId, version: Date.now() }),
+      )
     }
     return { reviewId }
   })

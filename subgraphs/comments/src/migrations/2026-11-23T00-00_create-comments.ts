@@ -5,9 +5,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('comments')
     .addColumn('id', 'uuid', (c) => c.primaryKey())
-    .addColumn('subject_type', 'text', (c) =>
-      c.notNull().check(sql`subject_type in ('PRODUCT', 'MERCHANT', 'REVIEW')`),
-    )
+    .addColumn('subject_type', 'text', (c) => c.notNull().check(sql`subject_type in ('PRODUCT', 'MERCHANT', 'REVIEW')`))
     .addColumn('subject_id', 'uuid', (c) => c.notNull())
     .addColumn('parent_id', 'uuid', (c) => c.references('comments.id'))
     .addColumn('author_id', 'uuid', (c) => c.notNull())
@@ -31,11 +29,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .columns(['parent_id', 'created_at', 'id'])
     .where(sql.ref('parent_id'), 'is not', null)
     .execute()
-  await db.schema
-    .createIndex('comments_author_idx')
-    .on('comments')
-    .columns(['author_id', 'created_at desc', 'id desc'])
-    .execute()
+  await db.schema.createIndex('comments_author_idx').on('comments').columns(['author_id', 'created_at desc', 'id desc']).execute()
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -10,7 +10,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('rating', 'smallint', (c) => c.notNull().check(sql`rating between 1 and 5`))
     .addColumn('body', 'text', (c) => c.notNull())
     .addColumn('status', 'text', (c) =>
-      c.notNull().defaultTo('PENDING').check(sql`status in ('PENDING', 'PUBLISHED', 'REJECTED')`),
+      c
+        .notNull()
+        .defaultTo('PENDING')
+        .check(sql`status in ('PENDING', 'PUBLISHED', 'REJECTED')`),
     )
     .addColumn('created_at', sql`timestamptz(3)`, (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('moderated_at', sql`timestamptz(3)`)
@@ -23,11 +26,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('reviews')
     .columns(['subject_type', 'subject_id', 'status', 'created_at desc', 'id desc'])
     .execute()
-  await db.schema
-    .createIndex('reviews_author_created_idx')
-    .on('reviews')
-    .columns(['author_id', 'created_at desc', 'id desc'])
-    .execute()
+  await db.schema.createIndex('reviews_author_created_idx').on('reviews').columns(['author_id', 'created_at desc', 'id desc']).execute()
   await db.schema
     .createIndex('reviews_pending_created_idx')
     .on('reviews')

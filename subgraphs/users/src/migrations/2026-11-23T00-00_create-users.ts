@@ -7,9 +7,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('username', 'text', (c) => c.notNull())
     .addColumn('display_name', 'text')
     .addColumn('avatar_url', 'text')
-    .addColumn('role', 'text', (c) =>
-      c.notNull().check(sql`role in ('CUSTOMER', 'MERCHANT', 'MODERATOR', 'ADMIN')`),
-    )
+    .addColumn('role', 'text', (c) => c.notNull().check(sql`role in ('CUSTOMER', 'MERCHANT', 'MODERATOR', 'ADMIN')`))
     .addColumn('password_hash', 'text', (c) => c.notNull())
     .addColumn('created_at', sql`timestamptz(3)`, (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('updated_at', sql`timestamptz(3)`, (c) => c.notNull().defaultTo(sql`now()`))
