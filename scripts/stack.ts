@@ -16,13 +16,14 @@ import {
   type SubgraphName,
 } from '@marketplace/service-template'
 import Redis from 'ioredis'
+import { secretsOf, SUBGRAPH_NAMES } from '@marketplace/services'
 import { freePort, httpOk, waitFor } from './lib/ports'
 import { postgresAnswers, prepareEmbeddedPostgres } from './lib/postgres'
 import { findRedisServer } from './lib/prerequisites'
 import { openLog } from './lib/processes'
 import { parseReplicas, type Replicas } from './lib/replicas'
 import { supervise, type ProcessSpec, type SupervisedProcess } from './lib/supervisor'
-import { MIGRATIONS, ROOT, nodeArgsOf } from './lib/services'
+import { migrationsOf, ROOT, nodeArgsOf } from './lib/services'
 import { devServerArgs, ensureTemporalCli, temporalAnswers } from './lib/temporal'
 import { isSeeded, seedDatabases } from './seed/write'
 
@@ -210,7 +211,7 @@ async function main(): Promise<void> {
       await ensureDatabaseExists(databaseUrls[service])
       const db = createDatabase<unknown>(databaseUrls[service], 1)
       try {
-        await migrateToLatest(db, MIGRATIONS[service])
+        await migrateToLatest(db, migrationsOf(service))
       } finally {
         await db.destroy()
       }
@@ -260,7 +261,8 @@ async function main(): Promise<void> {
     cleanups.push(async () => {
       await Promise.all(services.map((p) => p.stop()))
     })
-    // each process gets only the secrets it uses: JWT_SECRET goes to users and the gateway alone
+    // each process gets only the secrets it uses: JWT_SECRET goes to the gateway and the service whose
+    // registry entry lists it (users) alone
     const { JWT_SECRET: jwtSecret, ...withoutJwtSecret } = env
     const jwt = jwtSecret ? { JWT_SECRET: jwtSecret } : {}
     const common = {
@@ -278,7 +280,7 @@ async function main(): Promise<void> {
       run('workflow-worker', { command: process.execPath, args: nodeArgsOf('workflow-worker'), env: common }, logTo('workflow-worker')),
     )
     await Promise.all(
-      [...SERVICE_NAMES, 'facade' as const].map(async (service) => {
+      SUBGRAPH_NAMES.map(async (service) => {
         const servicePort = await port(DEFAULT_PORTS[service])
         subgraphUrls[service] = `http://127.0.0.1:${servicePort}/graphql`
         gatewayEnv[`SUBGRAPH_${service.toUpperCase()}_URL`] = subgraphUrls[service]
@@ -287,7 +289,7 @@ async function main(): Promise<void> {
           PORT: String(servicePort),
           WORKERS: String(options.replicas[service] ?? 1),
           ...(service === 'facade' ? {} : { DATABASE_URL: databaseUrls[service] }),
-          ...(service === 'users' ? jwt : {}),
+          ...(secretsOf(service).includes('JWT_SECRET') ? jwt : {}),
         }
         services.push(run(service, { command: process.execPath, args: nodeArgsOf(service), env: serviceEnv }, logTo(service)))
         await waitFor(service, httpOk(`http://127.0.0.1:${servicePort}/health`))
@@ -332,7 +334,7 @@ async function main(): Promise<void> {
       [
         '',
         `gateway    ${gatewayUrl}   (open it in a browser for GraphiQL; counters at http://127.0.0.1:${metricsPort}/metrics)`,
-        ...[...SERVICE_NAMES, 'facade' as const].map((s) => `${s.padEnd(10)} ${subgraphUrls[s]}`),
+        ...SUBGRAPH_NAMES.map((s) => `${s.padEnd(10)} ${subgraphUrls[s]}`),
         temporalUi ? `temporal   ${temporalUi}   (Web UI: follow the scenarios' runs)` : `temporal   ${temporalAddress}`,
         ...(replicated.length > 0
           ? [`replicas   ${replicated.map(([s, n]) => `${s}×${n}`).join(', ')} (worker processes sharing each port)`]

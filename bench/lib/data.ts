@@ -8,7 +8,7 @@ import { createDatabase, migrateToLatest } from '../../packages/service-template
 import { encodeCursor } from '../../packages/service-template/src/pagination'
 import { freePort } from '../../scripts/lib/ports'
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../scripts/lib/postgres'
-import { MIGRATIONS } from '../../scripts/lib/services'
+import { migrationsOf } from '../../scripts/lib/services'
 import { resolveSeedOptions, type SeedOptions } from '../../scripts/seed/options'
 import { isSeeded, seedDatabases } from '../../scripts/seed/write'
 
@@ -67,7 +67,7 @@ export async function openBenchDatabase(
       for (const service of SERVICE_NAMES) {
         const db = createDatabase<unknown>(urls[service], 1)
         try {
-          await migrateToLatest(db, MIGRATIONS[service])
+          await migrateToLatest(db, migrationsOf(service))
         } finally {
           await db.destroy()
         }

@@ -1,6 +1,7 @@
 // The report: medians across runs, ratios, targets, machine; as a table, Markdown and JSON.
 import { cpus, loadavg, totalmem, type as osType, release } from 'node:os'
 import { readFileSync } from 'node:fs'
+import { SUBGRAPH_NAMES } from '@marketplace/services'
 import type { Mode } from './args'
 import { mergeAttackResults } from './attack'
 import type { ProfileSummary } from './cpuprofile'
@@ -340,20 +341,8 @@ function rows(mode: Mode, processNames: readonly string[]): Row[] {
   ]
 }
 
-const PROCESS_ORDER = [
-  'gateway',
-  'users',
-  'comments',
-  'reviews',
-  'catalog',
-  'merchants',
-  'facade',
-  'workflow-worker',
-  'redis',
-  'postgres',
-  'temporal',
-  'loadgen',
-]
+// every process the registry knows, so a new service's figures are reported, not dropped
+const PROCESS_ORDER = ['gateway', ...SUBGRAPH_NAMES, 'workflow-worker', 'redis', 'postgres', 'temporal', 'loadgen']
 
 function tableOf(mode: Mode, variants: Readonly<Record<string, VariantReport>>): string[][] {
   const names = Object.keys(variants)

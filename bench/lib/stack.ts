@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import Redis from 'ioredis'
 import { composeSupergraph } from '../../gateway/src/compose'
 import { readSupergraphConfig } from '../../gateway/src/supergraph-config'
-import { SERVICE_NAMES, type ServiceName, type SubgraphName } from '../../packages/service-template/src/config'
+import { secretsOf, SUBGRAPH_NAMES, type ServiceName, type SubgraphName } from '@marketplace/services'
 import { freePort, httpOk, waitFor } from '../../scripts/lib/ports'
 import { findRedisServer } from '../../scripts/lib/prerequisites'
 import { openLog, startProcess, type ManagedProcess } from '../../scripts/lib/processes'
@@ -14,7 +14,7 @@ import { devServerArgs, ensureTemporalCli, temporalAnswers } from '../../scripts
 import { onCleanup, trackChild } from './cleanup'
 import type { VariantSpec } from './variants'
 
-export const SUBGRAPHS: readonly SubgraphName[] = [...SERVICE_NAMES, 'facade']
+export const SUBGRAPHS: readonly SubgraphName[] = SUBGRAPH_NAMES
 
 /** Variables a caller's shell might set that would change what a variant measures. */
 const KNOBS =
@@ -200,8 +200,8 @@ export async function startSubgraphs(
         ...extraEnv,
         PORT: String(port),
         ...(name === 'facade' ? {} : { DATABASE_URL: ctx.databaseUrls[name] }),
-        // JWT_SECRET only where tokens are issued (users) or checked (the gateway)
-        ...(name === 'users' ? { JWT_SECRET: ctx.secrets.jwt } : {}),
+        // JWT_SECRET only where tokens are issued (users, as the registry says) or checked (the gateway)
+        ...(secretsOf(name).includes('JWT_SECRET') ? { JWT_SECRET: ctx.secrets.jwt } : {}),
       }
       const started = set.start(name, [...nodeArgs, ...nodeArgsOf(name)], processEnv)
       pids[name] = started.child.pid ?? 0

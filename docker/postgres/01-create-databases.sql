@@ -1,4 +1,5 @@
--- One Postgres server, one database per service (see ARCHITECTURE.md).
+-- One Postgres server, one database per service (README.md: The parts).
+-- GENERATED from the service registry (packages/services) by `npm run generate`.
 --
 -- The official postgres image runs this file once, with psql as POSTGRES_USER, when it
 -- initialises an EMPTY data directory (docker-compose.yml mounts docker/postgres/ on

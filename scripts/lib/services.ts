@@ -1,30 +1,20 @@
 import { join } from 'node:path'
 import type { Migration } from 'kysely'
-import type { ServiceName } from '@marketplace/service-template'
-import { migrations as catalog } from '../../subgraphs/catalog/src/migrations'
-import { migrations as comments } from '../../subgraphs/comments/src/migrations'
-import { migrations as merchants } from '../../subgraphs/merchants/src/migrations'
-import { migrations as reviews } from '../../subgraphs/reviews/src/migrations'
-import { migrations as users } from '../../subgraphs/users/src/migrations'
+import { entryFileOf, serviceDir, type PartName, type ServiceName } from '@marketplace/services'
 
 export const ROOT = join(__dirname, '..', '..')
 
-export const MIGRATIONS: Readonly<Record<ServiceName, Readonly<Record<string, Migration>>>> = {
-  users,
-  comments,
-  reviews,
-  catalog,
-  merchants,
+export type Migrations = Readonly<Record<string, Migration>>
+
+/** A service's migrations, from its folder (the registry says which services there are). */
+export function migrationsOf(service: ServiceName): Migrations {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const loaded = require(join(ROOT, serviceDir(service), 'src', 'migrations')) as { migrations?: Migrations }
+  if (!loaded.migrations) throw new Error(`${serviceDir(service)}/src/migrations exports no \`migrations\``)
+  return loaded.migrations
 }
 
-const ENTRIES: Readonly<Record<string, string>> = {
-  gateway: join(ROOT, 'gateway', 'src', 'index.ts'),
-  facade: join(ROOT, 'workflows', 'src', 'facade', 'index.ts'),
-  'workflow-worker': join(ROOT, 'workflows', 'src', 'worker.ts'),
-}
-
-export const entryOf = (part: ServiceName | 'gateway' | 'facade' | 'workflow-worker'): string =>
-  ENTRIES[part] ?? join(ROOT, 'subgraphs', part, 'src', 'index.ts')
+export const entryOf = (part: PartName): string => join(ROOT, entryFileOf(part))
 
 /**
  * Node flags per process. The gateway's old generation is capped: V8 otherwise lets garbage from
@@ -37,9 +27,4 @@ const NODE_ARGS: Readonly<Record<string, readonly string[]>> = {
 }
 
 /** The node arguments that run a part: its flags, tsx, its entry file. */
-export const nodeArgsOf = (part: ServiceName | 'gateway' | 'facade' | 'workflow-worker'): string[] => [
-  ...(NODE_ARGS[part] ?? []),
-  '--import',
-  'tsx',
-  entryOf(part),
-]
+export const nodeArgsOf = (part: PartName): string[] => [...(NODE_ARGS[part] ?? []), '--import', 'tsx', entryOf(part)]

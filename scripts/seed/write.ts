@@ -1,13 +1,13 @@
-// Writes generated rows into the five service databases: migrate, truncate, bulk insert, analyze.
-import type { Migration } from 'kysely'
+// Writes generated rows into every service's database: migrate, truncate, bulk insert, analyze;
+// then each service's own seed hook (`subgraphs/<name>/src/seed.ts`), if it has one.
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import pg from 'pg'
-import { databaseUrlFor, SERVICE_NAMES, type Env, type ServiceName } from '../../packages/service-template/src/config'
+import { SERVICE_NAMES, serviceDir, type ServiceName } from '@marketplace/services'
+import { databaseUrlFor, type Env } from '../../packages/service-template/src/config'
 import { createDatabase, ensureDatabaseExists, migrateToLatest } from '../../packages/service-template/src/database'
-import { migrations as catalogMigrations } from '../../subgraphs/catalog/src/migrations'
-import { migrations as commentsMigrations } from '../../subgraphs/comments/src/migrations'
-import { migrations as merchantsMigrations } from '../../subgraphs/merchants/src/migrations'
-import { migrations as reviewsMigrations } from '../../subgraphs/reviews/src/migrations'
-import { migrations as usersMigrations } from '../../subgraphs/users/src/migrations'
+import type { SeedContext, SeedHook } from '../../packages/service-template/src/seed-hook'
+import { migrationsOf, ROOT } from '../lib/services'
 import { hashPassword } from '../../packages/service-template/src/passwords'
 import {
   GENERATED_USER_PASSWORD,
@@ -65,7 +65,8 @@ function tableInsert<Row>(table: TableInsert['table'], source: SeedTable<Row>, c
 const iso = (date: Date): string => date.toISOString()
 const isoOrNull = (date: Date | null): string | null => (date ? date.toISOString() : null)
 
-function serviceInserts(data: SeedData): Record<ServiceName, readonly TableInsert[]> {
+// the core data set, written in bulk; a service not named here fills its tables with its own hook
+function serviceInserts(data: SeedData): Partial<Record<ServiceName, readonly TableInsert[]>> {
   return {
     users: [
       tableInsert('users', data.users, [
@@ -146,14 +147,6 @@ function serviceInserts(data: SeedData): Record<ServiceName, readonly TableInser
   }
 }
 
-const SERVICE_MIGRATIONS: Readonly<Record<ServiceName, Readonly<Record<string, Migration>>>> = {
-  users: usersMigrations,
-  comments: commentsMigrations,
-  reviews: reviewsMigrations,
-  catalog: catalogMigrations,
-  merchants: merchantsMigrations,
-}
-
 /**
  * The seed accounts' password is their username (the contract). Generated users all share ONE
  * hash of `marketplace-dev`, computed once per run: scrypt takes ~100 ms, 100,000 would take hours.
@@ -190,14 +183,48 @@ const DERIVED: Partial<Record<ServiceName, readonly string[]>> = {
   ],
 }
 
-async function seedService(service: ServiceName, url: string, inserts: readonly TableInsert[], log: SeedLog): Promise<void> {
+/** A service's own seed hook: `subgraphs/<name>/src/seed.ts` exporting `seed`. */
+function seedHookOf(service: ServiceName): SeedHook<unknown> | null {
+  const path = join(ROOT, serviceDir(service), 'src', 'seed.ts')
+  if (!existsSync(path)) return null
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { seed } = require(path) as { seed?: SeedHook<unknown> }
+  if (typeof seed !== 'function') throw new Error(`${serviceDir(service)}/src/seed.ts must export a function \`seed\``)
+  return seed
+}
+
+const references = (table: SeedData['users'] | SeedData['merchants'] | SeedData['products']) => ({
+  count: table.count,
+  id: (index: number) => table.row(index).id,
+})
+
+async function seedService(
+  service: ServiceName,
+  url: string,
+  inserts: readonly TableInsert[],
+  data: SeedData,
+  log: SeedLog,
+): Promise<void> {
   await ensureDatabaseExists(url)
   const db = createDatabase<unknown>(url, 1)
   try {
-    await migrateToLatest(db, SERVICE_MIGRATIONS[service])
+    await migrateToLatest(db, migrationsOf(service))
+    const hook = seedHookOf(service)
+    if (hook) {
+      const context: SeedContext<unknown> = {
+        db,
+        seed: data.options.seed,
+        users: references(data.users),
+        merchants: references(data.merchants),
+        products: references(data.products),
+        log: (line) => log(`${service}: ${line}`),
+      }
+      await hook(context)
+    }
   } finally {
     await db.destroy()
   }
+  if (inserts.length === 0) return
   const client = new pg.Client({ connectionString: url })
   await client.connect()
   try {
@@ -224,7 +251,7 @@ async function seedService(service: ServiceName, url: string, inserts: readonly 
   }
 }
 
-/** Generates the data set and replaces the contents of all five databases with it. */
+/** Generates the data set and replaces the contents of every service's database with it. */
 export async function seedDatabases(
   options: Partial<SeedOptions> = {},
   env: Env = process.env,
@@ -234,7 +261,7 @@ export async function seedDatabases(
   const data = generateSeedData(options, await hashSeedPasswords())
   const inserts = serviceInserts(data)
   // separate databases: load them side by side
-  await Promise.all(SERVICE_NAMES.map((service) => seedService(service, databaseUrlFor(service, env), inserts[service], log)))
+  await Promise.all(SERVICE_NAMES.map((service) => seedService(service, databaseUrlFor(service, env), inserts[service] ?? [], data, log)))
   return {
     options: data.options,
     counts: {

@@ -5,10 +5,11 @@ import { parseMetrics } from '../../packages/service-template/src/metrics'
 import { signCaller, type Caller, type Role } from '../../packages/service-template/src/auth'
 import { DEV_GATEWAY_SECRET, type SubgraphName } from '../../packages/service-template/src/config'
 import pg from 'pg'
+import type { ServiceName } from '@marketplace/services'
 import { COMMENTS_PAGE_QUERY } from '../../bench/lib/verify'
 
-export type ServiceName = 'users' | 'comments' | 'reviews' | 'catalog' | 'merchants'
-export const SERVICES: readonly ServiceName[] = ['users', 'comments', 'reviews', 'catalog', 'merchants']
+// the services as the registry lists them (packages/services)
+export { SERVICE_NAMES as SERVICES, type ServiceName } from '@marketplace/services'
 
 /** A UUID that no seeded row has (the seed derives its ids from hashes). */
 export const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000'

@@ -2,13 +2,14 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { ServiceName, SubgraphName } from '@marketplace/services'
 
 export interface StackUrls {
   gateway: string
   /** the gateway's GET /metrics (its own listener: the public port answers 404) */
   gatewayMetrics: string
-  subgraphs: Record<'users' | 'comments' | 'reviews' | 'catalog' | 'merchants' | 'facade', string>
-  postgres: Record<'users' | 'comments' | 'reviews' | 'catalog' | 'merchants', string>
+  subgraphs: Record<SubgraphName, string>
+  postgres: Record<ServiceName, string>
   redis: string | null
   temporal: { address: string; ui: string | null }
   /**

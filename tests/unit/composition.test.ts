@@ -1,3 +1,4 @@
+import { SUBGRAPH_NAMES } from '@marketplace/services'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import compositionPackage from '@apollo/composition/package.json'
@@ -9,7 +10,7 @@ const ROOT = join(__dirname, '..', '..')
 describe('supergraph composition', () => {
   it('lists the five services and the façade in rover format', () => {
     const config = readSupergraphConfig()
-    expect(config.subgraphs.map((s) => s.name).sort()).toEqual(['catalog', 'comments', 'facade', 'merchants', 'reviews', 'users'])
+    expect(config.subgraphs.map((s) => s.name)).toEqual([...SUBGRAPH_NAMES])
     for (const subgraph of config.subgraphs) expect(subgraph.routingUrl).toMatch(/^http:\/\/.+\/graphql$/)
   })
 

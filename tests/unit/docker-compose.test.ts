@@ -14,21 +14,18 @@ import {
   readTemporalConfig,
 } from '../../packages/service-template/src/config'
 import { readFacadeConfig } from '../../workflows/src/facade/config'
+import { SERVICE_NAMES, SERVICES, secretsOf, type ServiceName } from '@marketplace/services'
+import { productionCommand } from '../../scripts/lib/production'
 
 const ROOT = join(__dirname, '..', '..')
 const COMPOSE_FILE = join(ROOT, 'docker-compose.yml')
 const INIT_DIR = join(ROOT, 'docker', 'postgres')
 const INIT_MOUNT = '/docker-entrypoint-initdb.d'
 
-const SUBGRAPH_PORTS = {
-  users: 4001,
-  comments: 4002,
-  reviews: 4003,
-  catalog: 4004,
-  merchants: 4005,
-} as const
-type Subgraph = keyof typeof SUBGRAPH_PORTS
-const SUBGRAPHS = Object.keys(SUBGRAPH_PORTS) as Subgraph[]
+// the services as the registry lists them (the compose file is generated from it: `npm run generate`)
+const SUBGRAPH_PORTS = Object.fromEntries(SERVICES.map((s) => [s.name, s.port])) as Record<ServiceName, number>
+type Subgraph = ServiceName
+const SUBGRAPHS = SERVICE_NAMES
 // The façade subgraph (workflows/): no database, no Redis, starts Temporal workflows.
 const FACADE = 'facade'
 const FACADE_PORT = 4006
@@ -303,7 +300,7 @@ describe('docker-compose.yml', () => {
     // each process receives only the secrets it uses: one compromised subgraph cannot mint tokens
     const HOLDERS: Record<(typeof SECRETS)[number], readonly string[]> = {
       GATEWAY_SECRET: [...ROUTED, 'gateway'],
-      JWT_SECRET: ['users', 'gateway'],
+      JWT_SECRET: [...SERVICE_NAMES.filter((name) => secretsOf(name).includes('JWT_SECRET')), 'gateway'],
     }
 
     it.each(SECRETS)('%s is given to exactly the processes that use it, as a required ${...} interpolation', (secret) => {
@@ -415,7 +412,7 @@ describe('docker-compose.yml', () => {
     const env = svc.environment
 
     it('runs its entry point from the shared image', () => {
-      expect(svc.command).toBe(`npx tsx subgraphs/${name}/src/index.ts`)
+      expect(svc.command).toBe(productionCommand(name).join(' '))
       expect(svc.hasBuild).toBe(true)
       expect(existsSync(join(ROOT, 'subgraphs', name))).toBe(true)
     })
@@ -443,7 +440,7 @@ describe('docker-compose.yml', () => {
       expect(env.MIGRATE_ON_START).toBe('true')
       expect(env.GATEWAY_SECRET).toBeDefined()
       // only users issues tokens
-      expect(env.JWT_SECRET !== undefined).toBe(name === 'users')
+      expect(env.JWT_SECRET !== undefined).toBe(secretsOf(name).includes('JWT_SECRET'))
     })
 
     it(`listens on PORT=${port}, exposes it, health-checks it and is not published`, () => {
@@ -467,7 +464,7 @@ describe('docker-compose.yml', () => {
     const gateway = service('gateway')
 
     it('runs the gateway entry point from the shared image', () => {
-      expect(gateway.command).toBe('npx tsx gateway/src/index.ts')
+      expect(gateway.command).toBe(productionCommand('gateway').join(' '))
       // the same heap cap as npm start (scripts/lib/services.ts)
       expect(gateway.environment.NODE_OPTIONS).toBe(`--max-old-space-size=${GATEWAY_MAX_OLD_SPACE_MB}`)
       expect(gateway.hasBuild).toBe(true)
@@ -531,7 +528,7 @@ describe('docker-compose.yml', () => {
     const env = facade.environment
 
     it('runs the façade entry point from the shared image', () => {
-      expect(facade.command).toBe('npx tsx workflows/src/facade/index.ts')
+      expect(facade.command).toBe(productionCommand('facade').join(' '))
       expect(facade.hasBuild).toBe(true)
       expect(existsSync(join(ROOT, 'workflows', 'src', 'facade', 'index.ts'))).toBe(true)
     })
@@ -583,7 +580,7 @@ describe('docker-compose.yml', () => {
     const worker = service(WORKFLOW_WORKER)
 
     it('runs the workflow worker entry point from the shared image', () => {
-      expect(worker.command).toBe('npx tsx workflows/src/worker.ts')
+      expect(worker.command).toBe(productionCommand('workflow-worker').join(' '))
       expect(worker.hasBuild).toBe(true)
       expect(existsSync(join(ROOT, 'workflows', 'src', 'worker.ts'))).toBe(true)
     })

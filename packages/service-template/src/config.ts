@@ -1,19 +1,8 @@
 // Every process reads its configuration here, once, at start. Defaults run the embedded stack.
+import { DEFAULT_PORTS, isServiceName, secretsOf, serviceEntry, type SubgraphName } from '@marketplace/services'
 
-export const SERVICE_NAMES = ['users', 'comments', 'reviews', 'catalog', 'merchants'] as const
-export type ServiceName = (typeof SERVICE_NAMES)[number]
-/** The subgraphs: the five services that own data, and the façade that starts scenarios. */
-export type SubgraphName = ServiceName | 'facade'
-
-export const DEFAULT_PORTS: Readonly<Record<SubgraphName | 'gateway', number>> = {
-  gateway: 4000,
-  users: 4001,
-  comments: 4002,
-  reviews: 4003,
-  catalog: 4004,
-  merchants: 4005,
-  facade: 4006,
-}
+// the services, their ports and secrets come from the registry (packages/services): one list
+export { DEFAULT_PORTS, SERVICE_NAMES, SUBGRAPH_NAMES, type ServiceName, type SubgraphName } from '@marketplace/services'
 
 // DEVELOPMENT DEFAULTS ONLY: the embedded stack's Postgres credentials and the secrets below
 // are public. Production sets its own through the environment.
@@ -43,9 +32,10 @@ function envKey(service: string, key: string): string {
 }
 
 export function databaseUrlFor(service: SubgraphName, env: Env = process.env): string {
+  const database = isServiceName(service) ? serviceEntry(service).database : service
   return (
     env[envKey(service, 'DATABASE_URL')] ??
-    `postgres://${DEV_POSTGRES.user}:${DEV_POSTGRES.password}@${DEV_POSTGRES.host}:${env.EMBEDDED_PG_PORT ?? DEV_POSTGRES.port}/${service}`
+    `postgres://${DEV_POSTGRES.user}:${DEV_POSTGRES.password}@${DEV_POSTGRES.host}:${env.EMBEDDED_PG_PORT ?? DEV_POSTGRES.port}/${database}`
   )
 }
 
@@ -91,7 +81,7 @@ export interface ServiceConfig {
   readonly statementTimeoutMs: number
   readonly redisUrl: string | undefined
   readonly gatewaySecret: string
-  /** the users service only (it issues tokens at login); null everywhere else, never read there */
+  /** the service whose registry entry lists JWT_SECRET (users: it issues tokens at login); null everywhere else */
   readonly jwtSecret: string | null
   readonly migrateOnStart: boolean
   readonly logLevel: LogLevel
@@ -161,7 +151,7 @@ export function readServiceConfig(service: SubgraphName, env: Env = process.env)
     statementTimeoutMs: readInt(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 5_000, 100, 600_000),
     redisUrl: env.REDIS_URL || undefined,
     gatewaySecret: readSecret(env, 'GATEWAY_SECRET', DEV_GATEWAY_SECRET),
-    jwtSecret: service === 'users' ? readSecret(env, 'JWT_SECRET', DEV_JWT_SECRET) : null,
+    jwtSecret: secretsOf(service).includes('JWT_SECRET') ? readSecret(env, 'JWT_SECRET', DEV_JWT_SECRET) : null,
     migrateOnStart: readBool(env, 'MIGRATE_ON_START', true),
     logLevel: readLogLevel(env),
     temporal: readTemporalConfig(env),
