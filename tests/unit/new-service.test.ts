@@ -1,0 +1,104 @@
+// `npm run new-service` in a temporary copy of the repository: the scaffolded service composes
+// into the supergraph, typechecks, lints, is formatted, and its own tests and the checks of every
+// generated file pass there. (Its integration test runs in `npm test` of a repository that has it.)
+import { execFileSync } from 'node:child_process'
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { parse as parseYaml } from 'yaml'
+import { ROOT } from '../../scripts/lib/services'
+
+jest.setTimeout(600_000)
+
+const sh = (cwd: string, command: string, args: readonly string[]): string => {
+  try {
+    return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: 'true' } })
+  } catch (err) {
+    const e = err as { stdout?: string; stderr?: string; message: string }
+    throw new Error(`${command} ${args.join(' ')} failed in the copy:\n${e.stdout ?? ''}\n${e.stderr ?? ''}\n${e.message}`)
+  }
+}
+
+/** The repository's files (tracked, or new and not ignored) in a new folder, sharing node_modules by links. */
+function copyRepository(): string {
+  const copy = mkdtempSync(join(tmpdir(), 'new-service-'))
+  const files = sh(ROOT, 'git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z']).split('\0').filter(Boolean)
+  for (const file of files) {
+    mkdirSync(dirname(join(copy, file)), { recursive: true })
+    try {
+      copyFileSync(join(ROOT, file), join(copy, file))
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'ENOENT') throw err // deleted in the work tree, not yet committed
+    }
+  }
+  const modules = join(ROOT, 'node_modules')
+  mkdirSync(join(copy, 'node_modules', '@marketplace'), { recursive: true })
+  for (const entry of readdirSync(modules)) {
+    if (entry === '@marketplace') continue
+    symlinkSync(join(modules, entry), join(copy, 'node_modules', entry))
+  }
+  // the workspace links are relative (../../subgraphs/users): the same links point into the copy
+  for (const entry of readdirSync(join(modules, '@marketplace'))) {
+    symlinkSync(readlinkSync(join(modules, '@marketplace', entry)), join(copy, 'node_modules', '@marketplace', entry))
+  }
+  return copy
+}
+
+describe('npm run new-service -- shipping --entity Shipment', () => {
+  let copy: string
+  beforeAll(() => {
+    copy = copyRepository()
+    sh(copy, process.execPath, ['--import', 'tsx', 'scripts/new-service.ts', 'shipping', '--entity', 'Shipment', '--no-install'])
+  })
+  afterAll(() => {
+    if (copy) rmSync(copy, { recursive: true, force: true })
+  })
+
+  it('registers the service and derives the generated files from the registry', () => {
+    const registry = readFileSync(join(copy, 'packages/services/src/registry.ts'), 'utf8')
+    expect(registry).toContain(
+      "{ name: 'shipping', port: 4007, database: 'shipping', taskQueue: 'shipping', entities: ['Shipment'], secrets: [] }",
+    )
+    const supergraphYaml = parseYaml(readFileSync(join(copy, 'supergraph.yaml'), 'utf8')) as { subgraphs: Record<string, unknown> }
+    expect(supergraphYaml.subgraphs.shipping).toEqual({
+      routing_url: 'http://localhost:4007/graphql',
+      schema: { file: './subgraphs/shipping/schema.graphql' },
+    })
+    const compose = parseYaml(readFileSync(join(copy, 'docker-compose.yml'), 'utf8')) as { services: Record<string, { command: string[] }> }
+    expect(compose.services.shipping?.command).toEqual(['node', 'dist/subgraphs/shipping/src/index.js'])
+    expect(readFileSync(join(copy, 'docker/postgres/01-create-databases.sql'), 'utf8')).toContain('CREATE DATABASE shipping;')
+    const supergraph = readFileSync(join(copy, 'gateway/supergraph.graphql'), 'utf8')
+    expect(supergraph).toContain('createShipment(input: CreateShipmentInput!): ShipmentPayload!')
+    expect(supergraph).toContain('shipments(first: Int = 10, after: String): ShipmentConnection!')
+  })
+
+  it('typechecks, lints and is formatted with the rest of the repository', () => {
+    sh(copy, process.execPath, [require.resolve('typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.json'])
+    sh(copy, process.execPath, [require.resolve('eslint/bin/eslint.js'), 'subgraphs/shipping', 'workflows', 'packages/services'])
+    sh(copy, process.execPath, [require.resolve('prettier/bin/prettier.cjs'), '--check', '.'])
+  })
+
+  it('passes its own unit tests and every check of the generated files', () => {
+    const out = sh(copy, process.execPath, [
+      require.resolve('jest/bin/jest'),
+      '--selectProjects',
+      'unit',
+      '--ci',
+      'subgraphs/shipping',
+      'tests/unit/generated-files.test.ts',
+      'tests/unit/composition.test.ts',
+      'tests/unit/contract.test.ts',
+      'tests/unit/docker-compose.test.ts',
+      'tests/unit/workflow-lint.test.ts',
+      'tests/unit/template/config.test.ts',
+      ...(readdirSync(join(copy, 'tests/unit')).includes('codegen.test.ts') ? ['tests/unit/codegen.test.ts'] : []),
+    ])
+    expect(out).toBeDefined()
+  })
+
+  it('refuses a name that is taken, writing nothing', () => {
+    expect(() =>
+      sh(copy, process.execPath, ['--import', 'tsx', 'scripts/new-service.ts', 'users', '--entity', 'Parcel', '--no-install']),
+    ).toThrow(/a service named "users" exists already/)
+  })
+})
