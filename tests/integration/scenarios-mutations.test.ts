@@ -531,3 +531,58 @@ describe('operation(id): the initiator sees their own runs, moderators and admin
     expect(res.data).toEqual({ empty: null, mine: { id: operationId } })
   })
 })
+
+// Issue #11: a step's name is its activity's id in Temporal's Web UI, next to the activity's type;
+// operation(id) shows that type too, so the two views can be matched step by step.
+describe('operation(id): each step names the Temporal activity it runs', () => {
+  const STEP_ACTIVITIES = 'query ($id: ID!) { operation(id: $id) { id status steps { name status activity } } }'
+
+  /** step name → activity, as `token` reads the run; every step of a finished run ran one. */
+  async function stepActivities(id: string, token: string): Promise<Record<string, string | null>> {
+    const { operation } = await query<{
+      operation: { status: string; steps: { name: string; status: string; activity: string | null }[] }
+    }>(STEP_ACTIVITIES, { id }, token)
+    expect(operation.status).toBe('COMPLETED')
+    for (const step of operation.steps)
+      expect({ step: step.name, activity: step.activity }).toEqual({ step: step.name, activity: expect.any(String) })
+    return Object.fromEntries(operation.steps.map((s) => [s.name, s.activity]))
+  }
+
+  it('postComment, updateProfile (updateUser → updateProfile) and moderateReview (publishReview → moderateReview, updateProductRating → setProductRating)', async () => {
+    const user = await registerFreshUser('act')
+    const productId = await createFreshProduct('Activity names product')
+
+    const posted = await postComment(user, { type: 'PRODUCT', id: productId }, 'Which activity ran?')
+    expect(await stepActivities(posted.operation.id, user.token)).toEqual({
+      checkSubject: 'checkProductExists',
+      createComment: 'createComment',
+      invalidateCommentPages: 'invalidateCommentPages',
+    })
+
+    const updated = await query(UPDATE_PROFILE, { input: { displayName: 'Activity' } }, user.token)
+    expect(updated.updateProfile.operation.id).toMatch(/^update-profile-/)
+    expect(await stepActivities(updated.updateProfile.operation.id, user.token)).toEqual({
+      updateUser: 'updateProfile',
+      invalidateUserCache: 'invalidateUserCache',
+    })
+
+    const { review } = await submitReview(user, { type: 'PRODUCT', id: productId }, 4)
+    const moderator = await login('moderator')
+    const moderated = await query(
+      `mutation ($input: ModerateReviewInput!) { moderateReview(input: $input) { review { id status } operation { id steps { name status activity } } } }`,
+      { input: { reviewId: review.id, decision: 'APPROVE' } },
+      moderator,
+    )
+    expect(moderated.moderateReview.review.status).toBe('PUBLISHED')
+    // the answer comes as soon as the decision's step has run: it already names its activity
+    expect(moderated.moderateReview.operation.steps[0]).toEqual({ name: 'publishReview', status: 'COMPLETED', activity: 'moderateReview' })
+    const operationId = `moderate-review-${review.id}`
+    await waitForOperation(operationId, moderator)
+    expect(await stepActivities(operationId, moderator)).toEqual({
+      publishReview: 'moderateReview',
+      showReviewComments: 'showReviewComments',
+      subjectStats: 'subjectStats',
+      updateProductRating: 'setProductRating',
+    })
+  })
+})

@@ -8,6 +8,8 @@ export type OperationStatus = 'RUNNING' | 'COMPLETED' | 'FAILED' | 'COMPENSATED'
 
 export interface OperationStep {
   readonly name: string
+  /** the Temporal activity the step runs (its activity id in Temporal is `name`); null while it has run none */
+  readonly activity: string | null
   readonly status: StepStatus
   readonly attempts: number
   readonly error: string | null
@@ -66,6 +68,8 @@ export function publicFailureMessage(failure: temporal.api.failure.v1.IFailure |
 /**
  * A run as analysts see it: the scenario's own progress (its memo), the attempts Temporal counted
  * (history for finished steps, pending activities for the running one) and the run's status.
+ * Each step's activity is the one its memo notes; runs started before memos noted it get it from
+ * the history (the activity type scheduled under the step's name as activity id).
  */
 export async function loadOperation(client: Client, workflowId: string, log?: Logger): Promise<Operation | null> {
   const handle = client.workflow.getHandle(workflowId)
@@ -79,9 +83,12 @@ export async function loadOperation(client: Client, workflowId: string, log?: Lo
   const progress = description.memo?.[PROGRESS_MEMO] as Progress | undefined
   const attempts = new Map<string, number>()
   const scheduled = new Map<string, string>()
+  const activityTypes = new Map<string, string>()
   for (const event of (await handle.fetchHistory()).events ?? []) {
     const activityId = event.activityTaskScheduledEventAttributes?.activityId
     if (activityId && event.eventId != null) scheduled.set(String(event.eventId), activityId)
+    const activityType = event.activityTaskScheduledEventAttributes?.activityType?.name
+    if (activityId && activityType) activityTypes.set(activityId, activityType)
     const started = event.activityTaskStartedEventAttributes
     if (started?.scheduledEventId != null) {
       const id = scheduled.get(String(started.scheduledEventId))
@@ -97,6 +104,7 @@ export async function loadOperation(client: Client, workflowId: string, log?: Lo
     const live = pending.get(step.name)
     return {
       name: step.name,
+      activity: step.activity ?? activityTypes.get(step.name) ?? null,
       status: step.status,
       attempts: live?.attempt ?? attempts.get(step.name) ?? 0,
       error: live?.error ?? step.error,

@@ -14,7 +14,13 @@ import {
 export type StepStatus = 'PENDING' | 'RUNNING' | 'COMPLETED' | 'FAILED' | 'COMPENSATED' | 'SKIPPED'
 
 export interface StepProgress {
+  /** the step's name: also its activity's id in Temporal (see `service()`) */
   readonly name: string
+  /**
+   * the Temporal activity (type) the step runs, noted when the step names it; null while it has not
+   * run one (PENDING, SKIPPED). Absent from the memos of runs started before it was kept.
+   */
+  readonly activity?: string | null
   readonly status: StepStatus
   readonly error: string | null
 }
@@ -87,24 +93,45 @@ export class ScenarioRun {
     private readonly initiator: string | null,
     plannedSteps: readonly string[],
   ) {
-    this.steps = plannedSteps.map((name) => ({ name, status: 'PENDING', error: null }))
+    this.steps = plannedSteps.map((name) => ({ name, activity: null, status: 'PENDING', error: null }))
     this.publish()
   }
 
   /** Adds steps still to come (e.g. once a decision says which ones). */
   plan(...names: string[]): void {
-    for (const name of names) if (!this.steps.some((s) => s.name === name)) this.steps.push({ name, status: 'PENDING', error: null })
+    for (const name of names)
+      if (!this.steps.some((s) => s.name === name)) this.steps.push({ name, activity: null, status: 'PENDING', error: null })
     this.publish()
   }
 
+  /**
+   * Runs one step: `call` calls one activity of `service` (its activity id is the step's name). The
+   * step turns RUNNING when `call` names that activity — right before Temporal schedules it — so the
+   * memo says which activity the step runs: the same memo writes, at the same points of the run, as
+   * before the activity was noted (recorded histories replay unchanged).
+   */
   async step<A, T>(name: string, service: Service<A>, call: (activities: ActivityInterfaceFor<A>) => Promise<T>): Promise<T> {
     this.plan(name)
-    this.set(name, 'RUNNING', null)
+    let running = false
+    const start = (activity: string | null): void => {
+      if (running) return
+      running = true
+      this.set(name, 'RUNNING', null, activity)
+    }
+    const activities = new Proxy(service(name), {
+      get: (target, property, receiver): unknown => {
+        if (typeof property === 'string') start(property)
+        return Reflect.get(target, property, receiver)
+      },
+    })
     try {
-      const result = await call(service(name))
+      const pending = call(activities)
+      start(null) // a call that did not name its activity at once
+      const result = await pending
       this.set(name, 'COMPLETED', null)
       return result
     } catch (err) {
+      start(null)
       this.set(name, 'FAILED', failureMessage(err))
       throw err
     }
@@ -140,8 +167,9 @@ export class ScenarioRun {
     this.skipRemaining()
   }
 
-  private set(name: string, status: StepStatus, error: string | null): void {
-    this.steps = this.steps.map((s) => (s.name === name ? { ...s, status, error } : s))
+  /** `activity` undefined: the step's activity stays as noted. */
+  private set(name: string, status: StepStatus, error: string | null, activity?: string | null): void {
+    this.steps = this.steps.map((s) => (s.name === name ? { ...s, status, error, ...(activity === undefined ? {} : { activity }) } : s))
     this.publish()
   }
 
