@@ -1,5 +1,6 @@
 // The faults: which process to kill (or freeze), when, and how to find its pid. The plan and the
 // /proc parsing are pure; `findTarget` reads /proc and the stack's ready file.
+import { SERVICE_NAMES, type ServiceName } from '@marketplace/services'
 import { readdirSync, readFileSync } from 'node:fs'
 import type { Rng } from './rng'
 
@@ -17,13 +18,14 @@ export const FAULT_KINDS = [
 ] as const
 export type FaultKind = (typeof FAULT_KINDS)[number]
 
-export const SUBGRAPHS = ['users', 'comments', 'reviews', 'catalog', 'merchants'] as const
+// the services as the registry lists them: a fault may hit any of them
+export const SUBGRAPHS = SERVICE_NAMES
 export const STOP_SECONDS = 10
 
 export interface PlannedFault {
   readonly kind: FaultKind
   /** for subgraph-primary: which subgraph */
-  readonly subgraph?: (typeof SUBGRAPHS)[number]
+  readonly subgraph?: ServiceName
   /** pause after the previous fault recovered (ms) */
   readonly gapMs: number
 }
