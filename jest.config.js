@@ -2,6 +2,8 @@
 const transform = { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] }
 
 module.exports = {
+  // the production build (npm run build) holds copies of the workspace packages: never a test or a module here
+  modulePathIgnorePatterns: ['<rootDir>/dist/'],
   // one file at a time: the integration suites share one stack, and some pause a service on purpose
   maxWorkers: 1,
   // the integration suites share one stack (Postgres, Redis, five subgraphs, gateway) started once

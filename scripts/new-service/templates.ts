@@ -154,16 +154,9 @@ export async function down(db: Kysely<unknown>): Promise<void> {
       path: `${dir}/src/rules.ts`,
       content: `// The ${n.service} service's input rules: the façade checks them before it starts a scenario, and
 // the activity checks them again before anything is stored.
-import { badUserInput } from '@marketplace/service-template'
+import { rules } from '@marketplace/service-template'
 
-/** 1..200 characters, trimmed. */
-export function ${n.entity}Name(value: string, field = 'name'): string {
-  const name = value.trim()
-  const length = [...name].length
-  // Postgres text cannot hold NUL: refuse it here rather than fail (and retry) at the database
-  if (length < 1 || length > 200 || name.includes('\\u0000')) throw badUserInput(field, \`\${field} must be 1 to 200 characters.\`)
-  return name
-}
+export const ${n.entity}Name = (value: string, field = 'name'): string => rules.textLength(field, value.trim(), 1, 200)
 `,
     },
     {
@@ -226,7 +219,7 @@ export const resolvers: Resolvers = {
     },
     {
       path: `${dir}/src/activities.ts`,
-      content: `import { isId, notFound, type ContextDependencies } from '@marketplace/service-template'
+      content: `import { rules, type ContextDependencies } from '@marketplace/service-template'
 import type { ${n.Service}Database } from './database'
 import { ${n.entity}Name } from './rules'
 
@@ -236,17 +229,12 @@ export interface New${n.Entity}Input {
   readonly name: string
 }
 
-const idOf = (value: string, what: string): string => {
-  if (!isId(value)) throw notFound(what)
-  return value.toLowerCase()
-}
-
 /** The ${n.service} service's writes, run by scenarios on the \`${n.service}\` task queue. */
 export function createActivities({ db }: ContextDependencies<${n.Service}Database>) {
   return {
     /** Idempotent: a retried attempt finds its row already there. */
     async ${n.create}(input: New${n.Entity}Input): Promise<{ id: string }> {
-      const row = { id: idOf(input.id, 'The ${n.entity}'), owner_id: idOf(input.ownerId, 'The owner'), name: ${n.entity}Name(input.name) }
+      const row = { id: rules.id(input.id, 'The ${n.entity}'), owner_id: rules.id(input.ownerId, 'The owner'), name: ${n.entity}Name(input.name) }
       await db
         .insertInto('${table}')
         .values(row)
@@ -328,7 +316,7 @@ import { gql } from '../../../../tests/support/client'
 const CREATE = \`mutation ($input: Create${n.Entity}Input!) { ${n.create}(input: $input) { ${n.entity} { id name createdAt owner { id username } } \${OPERATION_FIELDS} } }\`
 
 interface Created {
-  ${n.create}: { ${n.entity}: { id: string; name: string; owner: { id: string; username: string } } | null; operation: OperationView }
+  ${n.create}: { ${n.entity}: { id: string; name: string; createdAt: string; owner: { id: string; username: string } } | null; operation: OperationView }
 }
 
 describe('${n.service}: ${n.create}', () => {
@@ -338,7 +326,12 @@ describe('${n.service}: ${n.create}', () => {
     expect(res.errors).toBeUndefined()
     const created = res.data?.${n.create}
     expectCompletedOperation(created?.operation as OperationView, '${n.create}', ['${n.create}'])
-    expect(created?.${n.entity}).toEqual({ id: expect.any(String), name: 'First ${n.entity}', owner: { id: user.id, username: user.username } })
+    expect(created?.${n.entity}).toEqual({
+      id: expect.any(String),
+      name: 'First ${n.entity}',
+      createdAt: expect.stringMatching(/^\\d{4}-\\d{2}-\\d{2}T/),
+      owner: { id: user.id, username: user.username },
+    })
 
     const id = created?.${n.entity}?.id as string
     const read = await query<{ ${n.entity}: { id: string; name: string } }>('query ($id: ID!) { ${n.entity}(id: $id) { id name } }', { id })

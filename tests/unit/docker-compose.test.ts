@@ -24,7 +24,6 @@ const INIT_MOUNT = '/docker-entrypoint-initdb.d'
 
 // the services as the registry lists them (the compose file is generated from it: `npm run generate`)
 const SUBGRAPH_PORTS = Object.fromEntries(SERVICES.map((s) => [s.name, s.port])) as Record<ServiceName, number>
-type Subgraph = ServiceName
 const SUBGRAPHS = SERVICE_NAMES
 // The façade subgraph (workflows/): no database, no Redis, starts Temporal workflows.
 const FACADE = 'facade'

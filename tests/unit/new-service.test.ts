@@ -1,18 +1,25 @@
 // `npm run new-service` in a temporary copy of the repository: the scaffolded service composes
-// into the supergraph, typechecks, lints, is formatted, and its own tests and the checks of every
-// generated file pass there. (Its integration test runs in `npm test` of a repository that has it.)
+// into the supergraph, typechecks, lints, is formatted, its own tests and the checks of every
+// generated file pass there, and its integration test passes against the copy's own stack (its
+// mutation runs as a scenario through the gateway).
 import { execFileSync } from 'node:child_process'
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { ROOT } from '../../scripts/lib/services'
+import { findTemporalCli } from '../../scripts/lib/temporal'
 
 jest.setTimeout(600_000)
 
-const sh = (cwd: string, command: string, args: readonly string[]): string => {
+const sh = (cwd: string, command: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): string => {
   try {
-    return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: 'true' } })
+    return execFileSync(command, args, {
+      cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, CI: 'true', ...env },
+    })
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; message: string }
     throw new Error(`${command} ${args.join(' ')} failed in the copy:\n${e.stdout ?? ''}\n${e.stderr ?? ''}\n${e.message}`)
@@ -74,7 +81,12 @@ describe('npm run new-service -- shipping --entity Shipment', () => {
 
   it('typechecks, lints and is formatted with the rest of the repository', () => {
     sh(copy, process.execPath, [require.resolve('typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.json'])
-    sh(copy, process.execPath, [require.resolve('eslint/bin/eslint.js'), 'subgraphs/shipping', 'workflows', 'packages/services'])
+    sh(copy, process.execPath, [
+      join(ROOT, 'node_modules', 'eslint', 'bin', 'eslint.js'),
+      'subgraphs/shipping',
+      'workflows',
+      'packages/services',
+    ])
     sh(copy, process.execPath, [require.resolve('prettier/bin/prettier.cjs'), '--check', '.'])
   })
 
@@ -94,6 +106,16 @@ describe('npm run new-service -- shipping --entity Shipment', () => {
       ...(readdirSync(join(copy, 'tests/unit')).includes('codegen.test.ts') ? ['tests/unit/codegen.test.ts'] : []),
     ])
     expect(out).toBeDefined()
+  })
+
+  it("passes its integration test against the copy's stack: createShipment runs as a scenario", () => {
+    // the copy's stack is started by its own Jest global setup, on free ports, with this Temporal CLI
+    const temporal = findTemporalCli()
+    if (!temporal) throw new Error('no Temporal CLI (npm test builds one first: npm run temporal:install)')
+    const jest = require.resolve('jest/bin/jest')
+    sh(copy, process.execPath, [jest, '--selectProjects', 'integration', '--ci', 'subgraphs/shipping/tests/integration'], {
+      TEMPORAL_CLI_PATH: temporal,
+    })
   })
 
   it('refuses a name that is taken, writing nothing', () => {

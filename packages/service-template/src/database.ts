@@ -110,6 +110,30 @@ export async function ensureDatabaseExists(url: string): Promise<void> {
   }
 }
 
+/**
+ * Writes `values` to row `id` of `table` unless its `versionColumn` already holds `version` or a
+ * newer one: a late, stale write changes nothing. `applied` says whether this write won.
+ */
+export async function writeIfNewer<DB>(
+  db: Kysely<DB>,
+  table: keyof DB & string,
+  id: string,
+  versionColumn: string,
+  version: number,
+  values: Readonly<Record<string, unknown>>,
+): Promise<{ applied: boolean }> {
+  // the table and columns are the caller's, checked by its own types: Kysely cannot check them here
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const untyped = db as unknown as Kysely<Record<string, any>>
+  const result = await untyped
+    .updateTable(table as string)
+    .set({ ...values })
+    .where('id', '=', id)
+    .where(versionColumn, '<', String(version))
+    .executeTakeFirst()
+  return { applied: result.numUpdatedRows > 0n }
+}
+
 class StaticMigrationProvider implements MigrationProvider {
   constructor(private readonly migrations: Readonly<Record<string, Migration>>) {}
   async getMigrations(): Promise<Record<string, Migration>> {

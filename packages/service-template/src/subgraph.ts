@@ -7,7 +7,6 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled'
 import { buildSubgraphSchema } from '@apollo/subgraph'
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper'
 import { GraphQLError, parse, visit, type DocumentNode } from 'graphql'
 import type { Kysely, Migration } from 'kysely'
 import { startActivityWorker, type Activities, type ActivityWorker } from './activity-worker'
@@ -23,11 +22,17 @@ import { cacheCheck, databaseCheck, READY_TIMEOUT_MS, serveReadiness, surviveUnh
 import { DateTime } from './scalars'
 import { forkWorkers } from './workers'
 
+/**
+ * A service's resolvers, typed by the `Resolvers` generated from its schema (`npm run codegen`):
+ * resolvers by type name, then field name (buildSubgraphSchema checks them against the schema).
+ */
+export type SubgraphResolvers = Readonly<Record<string, object>>
+
 /** A service is a description of its entities; everything else comes from here. */
 export interface SubgraphDefinition<DB, Loaders> {
   readonly name: SubgraphName
   readonly typeDefs: DocumentNode
-  readonly resolvers: GraphQLResolverMap<RequestContext<DB, Loaders>>
+  readonly resolvers: SubgraphResolvers
   /** null for a service that owns no tables (the façade): no database is opened or checked */
   readonly migrations: Readonly<Record<string, Migration>> | null
   /** Fresh per request: DataLoaders must never share results between callers. */

@@ -1,5 +1,7 @@
-import { notFound, rules, writeVersionedRating, type ContextDependencies, type RatingWrite } from '@marketplace/service-template'
+import { notFound, rules, type ContextDependencies } from '@marketplace/service-template'
+import { writeRating, type RatingWrite } from '@marketplace/reviews/src/rating'
 import type { CatalogDatabase } from './database'
+import { currency, description, priceAmount, productName } from './rules'
 
 export interface NewProductInput {
   readonly id: string
@@ -21,10 +23,10 @@ export function createActivities({ db }: ContextDependencies<CatalogDatabase>) {
       const row = {
         id: rules.id(input.id, 'The product'),
         merchant_id: rules.id(input.merchantId, 'The store'),
-        name: rules.productName(input.name),
-        description: input.description == null ? null : rules.description(input.description),
-        price_amount: rules.priceAmount(input.price.amount),
-        price_currency: rules.currency(input.price.currency),
+        name: productName(input.name),
+        description: input.description == null ? null : description(input.description),
+        price_amount: priceAmount(input.price.amount),
+        price_currency: currency(input.price.currency),
       }
       await db
         .insertInto('products')
@@ -41,7 +43,7 @@ export function createActivities({ db }: ContextDependencies<CatalogDatabase>) {
     /** Ignored when a newer version is already stored: a late, stale computation changes nothing. */
     async setProductRating(write: RatingWrite): Promise<{ applied: boolean }> {
       const { id } = await existing(write.id)
-      return writeVersionedRating(db, 'products', { ...write, id })
+      return writeRating(db, 'products', { ...write, id })
     },
   }
 }

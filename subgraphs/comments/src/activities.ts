@@ -12,6 +12,7 @@ import {
 } from '@marketplace/service-template'
 import type { CommentSubjectType, CommentsDatabase } from './database'
 import { recordReviewVisibility, reviewDiscussionTags } from './review-visibility'
+import { commentBody } from './rules'
 
 /** A review's visibility as a scenario decided it; `version` orders decisions (later wins). */
 export interface ReviewVisibilityInput {
@@ -55,7 +56,7 @@ export function createActivities({ db, cache }: ContextDependencies<CommentsData
         subject_type: input.subject.type,
         subject_id: rules.id(input.subject.id, 'The subject'),
         parent_id: input.parentId == null ? null : rules.id(input.parentId, 'The parent comment'),
-        body: rules.commentBody(input.body),
+        body: commentBody(input.body),
       }
       await db.transaction().execute(async (trx) => {
         if (row.parent_id) {
@@ -113,7 +114,7 @@ export function createActivities({ db, cache }: ContextDependencies<CommentsData
       body: string
       version?: number
     }): Promise<{ id: string; changed: boolean }> {
-      const text = rules.commentBody(body)
+      const text = commentBody(body)
       const id = rules.id(commentId, 'The comment')
       let update = db
         .updateTable('comments')

@@ -1,5 +1,7 @@
-import { forbidden, notFound, rules, writeVersionedRating, type ContextDependencies, type RatingWrite } from '@marketplace/service-template'
+import { forbidden, notFound, rules, type ContextDependencies } from '@marketplace/service-template'
+import { writeRating, type RatingWrite } from '@marketplace/reviews/src/rating'
 import type { MerchantsDatabase } from './database'
+import { description, merchantName } from './rules'
 
 export interface NewMerchantInput {
   readonly id: string
@@ -24,8 +26,8 @@ export function createActivities({ db }: ContextDependencies<MerchantsDatabase>)
       const row = {
         id: rules.id(input.id, 'The store'),
         owner_id: rules.id(input.ownerId, 'The owner'),
-        name: rules.merchantName(input.name),
-        description: input.description == null ? null : rules.description(input.description),
+        name: merchantName(input.name),
+        description: input.description == null ? null : description(input.description),
       }
       await db
         .insertInto('merchants')
@@ -53,7 +55,7 @@ export function createActivities({ db }: ContextDependencies<MerchantsDatabase>)
     /** Ignored when a newer version is already stored: a late, stale computation changes nothing. */
     async setMerchantRating(write: RatingWrite): Promise<{ applied: boolean }> {
       const { id } = await existing(write.id)
-      return writeVersionedRating(db, 'merchants', { ...write, id })
+      return writeRating(db, 'merchants', { ...write, id })
     },
   }
 }

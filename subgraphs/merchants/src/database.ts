@@ -1,5 +1,5 @@
 import type { ColumnType, Insertable, Selectable, Updateable } from 'kysely'
-import type { RatingColumns } from '@marketplace/service-template'
+import type { RatingColumns } from '@marketplace/reviews/src/rating'
 
 // rating_*: a versioned copy of the reviews service's statistics, written by the moderation scenario
 export interface MerchantTable extends RatingColumns {

@@ -1,15 +1,14 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper'
 import {
   createByIdLoader,
   createGroupLoader,
   isId,
-  ratingSummary,
   readPageArgs,
   type ContextDependencies,
-  type PageArgs,
   type RequestContext,
 } from '@marketplace/service-template'
 import type { MerchantsDatabase } from './database'
+import { ratingSummary } from '@marketplace/reviews/src/rating'
+import type { Resolvers } from './generated/resolvers'
 import { merchantsByIds, merchantsByOwners, merchantsPage, type Merchant } from './merchants'
 
 export function createLoaders({ db }: ContextDependencies<MerchantsDatabase>) {
@@ -22,20 +21,19 @@ export function createLoaders({ db }: ContextDependencies<MerchantsDatabase>) {
   }
 }
 
-type Context = RequestContext<MerchantsDatabase, ReturnType<typeof createLoaders>>
+export type Context = RequestContext<MerchantsDatabase, ReturnType<typeof createLoaders>>
 
-export const resolvers: GraphQLResolverMap<Context> = {
+export const resolvers: Resolvers = {
   Query: {
-    merchant: (_: unknown, args: { id: string }, ctx: Context) => ctx.loaders.merchantById.load(args.id),
-    merchants: (_: unknown, args: PageArgs, ctx: Context) => merchantsPage(ctx.db, readPageArgs(args)),
+    merchant: (_, args, ctx) => ctx.loaders.merchantById.load(args.id),
+    merchants: (_, args, ctx) => merchantsPage(ctx.db, readPageArgs(args)),
   },
   Merchant: {
-    __resolveReference: (reference: { id: string }, ctx: Context) => ctx.loaders.merchantById.load(reference.id),
-    owner: (merchant: Merchant) => ({ __typename: 'User', id: merchant.ownerId }),
-    rating: (merchant: Merchant) => ratingSummary(merchant.ratingCount, merchant.ratingSum),
+    __resolveReference: (reference, ctx) => ctx.loaders.merchantById.load(reference.id),
+    owner: (merchant) => ({ __typename: 'User', id: merchant.ownerId }),
+    rating: (merchant) => ratingSummary(merchant.ratingCount, merchant.ratingSum),
   },
   User: {
-    merchants: (user: { id: string }, _: unknown, ctx: Context) =>
-      isId(user.id) ? ctx.loaders.merchantsByOwner.load(user.id.toLowerCase()) : [],
+    merchants: (user, _, ctx) => (isId(user.id) ? ctx.loaders.merchantsByOwner.load(user.id.toLowerCase()) : []),
   },
 }

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely'
 import { conflict, notFound, rules, uniqueViolation, type ContextDependencies } from '@marketplace/service-template'
 import type { ReviewStatus, ReviewSubjectType, ReviewsDatabase } from './database'
+import { rejectionReason, reviewBody, reviewRating } from './rules'
 
 export interface NewReviewInput {
   readonly id: string
@@ -74,8 +75,8 @@ export function createActivities({ db }: ContextDependencies<ReviewsDatabase>) {
         author_id: rules.id(input.authorId, 'The author'),
         subject_type: input.subject.type,
         subject_id: rules.id(input.subject.id, 'The subject'),
-        rating: rules.reviewRating(input.rating),
-        body: rules.reviewBody(input.body),
+        rating: reviewRating(input.rating),
+        body: reviewBody(input.body),
       }
       try {
         await db
@@ -94,7 +95,7 @@ export function createActivities({ db }: ContextDependencies<ReviewsDatabase>) {
 
     async moderateReview(input: ModerationInput): Promise<ModeratedReview> {
       const status: ReviewStatus = input.decision === 'APPROVE' ? 'PUBLISHED' : 'REJECTED'
-      const reason = input.decision === 'REJECT' ? rules.rejectionReason(input.reason ?? '') : null
+      const reason = input.decision === 'REJECT' ? rejectionReason(input.reason ?? '') : null
       return db.transaction().execute(async (trx) => {
         const review = await lockedReview(trx, input.reviewId)
         if (review.status !== 'PENDING') {

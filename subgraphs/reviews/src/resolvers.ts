@@ -1,4 +1,3 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper'
 import {
   createByIdLoader,
   emptyConnection,
@@ -7,51 +6,52 @@ import {
   isModerator,
   readPageArgs,
   unauthenticated,
+  type Connection,
   type ContextDependencies,
-  type PageArgs,
+  type PageRequest,
   type RequestContext,
 } from '@marketplace/service-template'
 import type { ReviewSubjectType, ReviewsDatabase } from './database'
+import type { Resolvers } from './generated/resolvers'
 import { canSee, reviewListLoaders, reviewsByIds, reviewsPage, type Review } from './reviews'
 
 export function createLoaders({ db, config }: ContextDependencies<ReviewsDatabase>) {
   return { reviewById: createByIdLoader((ids) => reviewsByIds(db, ids)), ...reviewListLoaders(db, config.batchLoads) }
 }
 
-type Context = RequestContext<ReviewsDatabase, ReturnType<typeof createLoaders>>
+export type Context = RequestContext<ReviewsDatabase, ReturnType<typeof createLoaders>>
 
 async function visibleReview(id: string, ctx: Context): Promise<Review | null> {
   const review = await ctx.loaders.reviewById.load(id)
   return review && canSee(ctx.caller, review) ? review : null
 }
 
-const publishedReviewsOf = (type: ReviewSubjectType) => (subject: { id: string }, args: PageArgs, ctx: Context) => {
-  const request = readPageArgs(args)
-  if (!isId(subject.id)) return emptyConnection()
-  return ctx.loaders.publishedBySubject.load({ subject_type: type, subject_id: subject.id.toLowerCase() }, request)
+function publishedReviewsOf(ctx: Context, type: ReviewSubjectType, id: string, request: PageRequest): Promise<Connection<Review>> {
+  if (!isId(id)) return Promise.resolve(emptyConnection())
+  return ctx.loaders.publishedBySubject.load({ subject_type: type, subject_id: id.toLowerCase() }, request)
 }
 
-const SUBJECT_TYPENAMES: Readonly<Record<ReviewSubjectType, string>> = { PRODUCT: 'Product', MERCHANT: 'Merchant' }
+const SUBJECT_TYPENAMES = { PRODUCT: 'Product', MERCHANT: 'Merchant' } as const satisfies Record<ReviewSubjectType, string>
 
-export const resolvers: GraphQLResolverMap<Context> = {
+export const resolvers: Resolvers = {
   Query: {
-    review: (_: unknown, args: { id: string }, ctx: Context) => visibleReview(args.id, ctx),
-    moderationQueue: (_: unknown, args: PageArgs, ctx: Context) => {
+    review: (_, args, ctx) => visibleReview(args.id, ctx),
+    moderationQueue: (_, args, ctx) => {
       if (!ctx.caller.userId) throw unauthenticated()
       if (!isModerator(ctx.caller)) throw forbidden('Only moderators and admins can see the moderation queue.')
       return reviewsPage(ctx.db, 'PENDING', 'oldest-first', readPageArgs(args, 20))
     },
   },
   Review: {
-    __resolveReference: (reference: { id: string }, ctx: Context) => visibleReview(reference.id, ctx),
-    author: (review: Review) => ({ __typename: 'User', id: review.authorId }),
-    moderator: (review: Review) => (review.moderatorId ? { __typename: 'User', id: review.moderatorId } : null),
-    subject: (review: Review) => ({ __typename: SUBJECT_TYPENAMES[review.subjectType], id: review.subjectId }),
+    __resolveReference: (reference, ctx) => visibleReview(reference.id, ctx),
+    author: (review) => ({ __typename: 'User', id: review.authorId }),
+    moderator: (review) => (review.moderatorId ? { __typename: 'User', id: review.moderatorId } : null),
+    subject: (review) => ({ __typename: SUBJECT_TYPENAMES[review.subjectType], id: review.subjectId }),
   },
-  Product: { reviews: publishedReviewsOf('PRODUCT') },
-  Merchant: { reviews: publishedReviewsOf('MERCHANT') },
+  Product: { reviews: (product, args, ctx) => publishedReviewsOf(ctx, 'PRODUCT', product.id, readPageArgs(args)) },
+  Merchant: { reviews: (merchant, args, ctx) => publishedReviewsOf(ctx, 'MERCHANT', merchant.id, readPageArgs(args)) },
   User: {
-    reviews: (user: { id: string }, args: PageArgs, ctx: Context) => {
+    reviews: (user, args, ctx) => {
       const request = readPageArgs(args)
       if (!isId(user.id)) return emptyConnection()
       const authorId = user.id.toLowerCase()

@@ -1,5 +1,6 @@
 import { conflict, invalidateResponses, notFound, rules, uniqueViolation, type ContextDependencies } from '@marketplace/service-template'
 import type { UserUpdate, UsersDatabase } from './database'
+import { avatarUrl, displayName, username as usernameRule } from './rules'
 import { userCache } from './user-cache'
 
 export interface NewUserInput {
@@ -27,13 +28,13 @@ export function createActivities(deps: ContextDependencies<UsersDatabase>) {
   const { db } = deps
   return {
     async createUser(input: NewUserInput): Promise<{ id: string }> {
-      const username = rules.username(input.username)
+      const username = usernameRule(input.username)
       const row = {
         id: rules.id(input.id, 'The user'),
         username,
         password_hash: input.passwordHash,
-        display_name: input.displayName == null ? null : rules.displayName(input.displayName),
-        avatar_url: input.avatarUrl == null ? null : rules.avatarUrl(input.avatarUrl),
+        display_name: input.displayName == null ? null : displayName(input.displayName),
+        avatar_url: input.avatarUrl == null ? null : avatarUrl(input.avatarUrl),
         role: 'CUSTOMER' as const,
       }
       try {
@@ -60,9 +61,9 @@ export function createActivities(deps: ContextDependencies<UsersDatabase>) {
     async updateProfile(change: ProfileChange): Promise<{ id: string; changed: boolean }> {
       const id = rules.id(change.userId, 'The user')
       const values: UserUpdate = { updated_at: new Date() }
-      if (change.username != null) values.username = rules.username(change.username)
-      if (change.displayName !== undefined) values.display_name = change.displayName === null ? null : rules.displayName(change.displayName)
-      if (change.avatarUrl !== undefined) values.avatar_url = change.avatarUrl === null ? null : rules.avatarUrl(change.avatarUrl)
+      if (change.username != null) values.username = usernameRule(change.username)
+      if (change.displayName !== undefined) values.display_name = change.displayName === null ? null : displayName(change.displayName)
+      if (change.avatarUrl !== undefined) values.avatar_url = change.avatarUrl === null ? null : avatarUrl(change.avatarUrl)
       if (change.version !== undefined) values.profile_version = change.version
       try {
         let update = db.updateTable('users').set(values).where('id', '=', id)

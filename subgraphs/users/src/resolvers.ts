@@ -7,11 +7,11 @@ import {
   type ContextDependencies,
   type RequestContext,
 } from '@marketplace/service-template'
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper'
 import type { UsersDatabase } from './database'
+import type { Resolvers } from './generated/resolvers'
 import { LoginFailures, readLoginFailureLimit } from './login-limits'
 import { userCache } from './user-cache'
-import { credentialsByUsername, userByUsername, usersByIds, type User } from './users'
+import { credentialsByUsername, userByUsername, usersByIds } from './users'
 
 export function createLoaders(deps: ContextDependencies<UsersDatabase>) {
   const cache = userCache(deps)
@@ -23,7 +23,7 @@ export function createLoaders(deps: ContextDependencies<UsersDatabase>) {
   }
 }
 
-type Context = RequestContext<UsersDatabase, ReturnType<typeof createLoaders>>
+export type Context = RequestContext<UsersDatabase, ReturnType<typeof createLoaders>>
 
 // read once, at start (the module is loaded by the subgraph's entry)
 const loginFailureLimit = readLoginFailureLimit()
@@ -31,14 +31,14 @@ const loginFailureLimit = readLoginFailureLimit()
 // compared against when the username does not exist, so a wrong username costs the same time
 const unknownUserHash = hashPassword('no-such-user-password')
 
-export const resolvers: GraphQLResolverMap<Context> = {
+export const resolvers: Resolvers = {
   Query: {
-    me: (_: unknown, __: unknown, ctx: Context) => (ctx.caller.userId ? ctx.loaders.userById.load(ctx.caller.userId) : null),
-    user: (_: unknown, args: { id: string }, ctx: Context) => ctx.loaders.userById.load(args.id),
-    userByUsername: (_: unknown, args: { username: string }, ctx: Context) => userByUsername(ctx.db, args.username),
+    me: (_, __, ctx) => (ctx.caller.userId ? ctx.loaders.userById.load(ctx.caller.userId) : null),
+    user: (_, args, ctx) => ctx.loaders.userById.load(args.id),
+    userByUsername: (_, args, ctx) => userByUsername(ctx.db, args.username),
   },
   Mutation: {
-    async login(_: unknown, args: { username: string; password: string }, ctx: Context) {
+    async login(_, args, ctx) {
       const jwtSecret = ctx.config.jwtSecret
       if (!jwtSecret) throw new Error('the users service has no JWT_SECRET')
       // counted before scrypt: a guesser past the limit costs a Redis call, not ~66 ms of CPU
@@ -54,6 +54,6 @@ export const resolvers: GraphQLResolverMap<Context> = {
     },
   },
   User: {
-    __resolveReference: (reference: { id: string }, ctx: Context): Promise<User | null> => ctx.loaders.userById.load(reference.id),
+    __resolveReference: (reference, ctx) => ctx.loaders.userById.load(reference.id),
   },
 }

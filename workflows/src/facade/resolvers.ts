@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto'
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper'
 import { WorkflowExecutionAlreadyStartedError, WithStartWorkflowOperation } from '@temporalio/client'
 import DataLoader from 'dataloader'
+import * as catalogRules from '@marketplace/catalog/src/rules'
+import * as commentRules from '@marketplace/comments/src/rules'
+import * as merchantRules from '@marketplace/merchants/src/rules'
+import * as reviewRules from '@marketplace/reviews/src/rules'
+import * as userRules from '@marketplace/users/src/rules'
 import {
   badUserInput,
   INVALID_IDEMPOTENCY_KEY,
@@ -22,9 +26,11 @@ import { SCENARIOS_TASK_QUEUE } from '../task-queues'
 import { readFacadeConfig } from './config'
 import { isCompensated, toDomainError } from './failures'
 import { keyedUpdateId, keyedWorkflowId, keyOwner, REQUEST_MEMO, requestDigest } from './idempotency'
+import type { Resolvers } from './generated/resolvers'
 import { acceptedUpdate, updateWithStartWithin } from './moderation'
-import { canSeeOperation, loadOperation, type Operation } from './operations'
+import { canSeeOperation, loadOperation, type Operation as DescribedOperation } from './operations'
 import { temporalClient } from './temporal'
+// new-service: imports above this line (npm run new-service adds its rules' import here)
 
 const facadeConfig = readFacadeConfig()
 const OPERATION_LOOKUP_MS = 5_000
@@ -35,7 +41,7 @@ const isOperationId = (id: string): boolean => /^[a-z][a-z0-9_-]*$/.test(id) && 
 export function createLoaders({ config, log }: ContextDependencies<unknown>) {
   return {
     // each id on its own: one failing lookup must not fail the others in the same request
-    operation: new DataLoader<string, Operation | null>(async (ids) => {
+    operation: new DataLoader<string, DescribedOperation | null>(async (ids) => {
       const client = await temporalClient(config.temporal)
       // bounded: with Temporal frozen a lookup fails after OPERATION_LOOKUP_MS instead of hanging the request
       const settled = await Promise.allSettled(
@@ -50,7 +56,10 @@ export function createLoaders({ config, log }: ContextDependencies<unknown>) {
   }
 }
 
-type Context = RequestContext<unknown, ReturnType<typeof createLoaders>>
+export type Context = RequestContext<unknown, ReturnType<typeof createLoaders>>
+
+/** A payload's operation: the run's id, described when (and if) the client asks for more. */
+export type Operation = Pick<DescribedOperation, 'id'> & Partial<DescribedOperation>
 type Scenarios = typeof scenarios
 type ScenarioName = Exclude<keyof Scenarios, 'moderate'>
 
@@ -164,16 +173,11 @@ async function startScenario<Name extends ScenarioName>(
   return { handle, workflowId }
 }
 
-const ref = (typename: string, id: string | undefined | null) => (id ? { __typename: typename, id } : null)
+const ref = <Typename extends string>(__typename: Typename, id: string | undefined | null) => (id ? { __typename, id } : null)
 
-interface SubjectInput {
-  readonly type: 'PRODUCT' | 'MERCHANT' | 'REVIEW'
-  readonly id: string
-}
-
-export const resolvers: GraphQLResolverMap<Context> = {
+export const resolvers: Resolvers = {
   Query: {
-    async operation(_: unknown, args: { id: string }, ctx: Context) {
+    async operation(_, args, ctx) {
       const operation = await ctx.loaders.operation.load(args.id)
       return operation && canSeeOperation(ctx.caller, operation) ? operation : null
     },
@@ -182,20 +186,16 @@ export const resolvers: GraphQLResolverMap<Context> = {
   Operation: Object.fromEntries(
     (['scenario', 'status', 'startedAt', 'closedAt', 'steps', 'error'] as const).map((field) => [
       field,
-      async (operation: Partial<Operation> & { id: string }, _: unknown, ctx: Context) =>
+      async (operation: Operation, _: unknown, ctx: Context) =>
         field in operation ? operation[field] : (await ctx.loaders.operation.load(operation.id))?.[field],
     ]),
   ),
   Mutation: {
-    async registerUser(
-      _: unknown,
-      { input }: { input: { username: string; password: string; displayName?: string | null; avatarUrl?: string | null } },
-      ctx: Context,
-    ) {
-      const username = rules.username(input.username, 'username')
-      rules.password(input.password, 'password')
-      const displayName = optional(input.displayName, (v) => rules.displayName(v))
-      const avatarUrl = optional(input.avatarUrl, (v) => rules.avatarUrl(v))
+    async registerUser(_, { input }, ctx) {
+      const username = userRules.username(input.username, 'username')
+      userRules.password(input.password, 'password')
+      const displayName = optional(input.displayName, (v) => userRules.displayName(v))
+      const avatarUrl = optional(input.avatarUrl, (v) => userRules.avatarUrl(v))
       const passwordHash = await hashPassword(input.password)
       // one registration of a username at a time: a double submit is a CONFLICT, not two users
       const run = await runScenario(
@@ -208,26 +208,22 @@ export const resolvers: GraphQLResolverMap<Context> = {
       return { user: ref('User', run.result?.userId), operation: run.operation }
     },
 
-    async updateProfile(
-      _: unknown,
-      { input }: { input: { username?: string | null; displayName?: string | null; avatarUrl?: string | null } },
-      ctx: Context,
-    ) {
+    async updateProfile(_, { input }, ctx) {
       const actor = signedIn(ctx.caller)
       const change = {
         userId: actor.userId,
-        ...(input.username != null ? { username: rules.username(input.username) } : {}),
-        ...(input.displayName !== undefined ? { displayName: optional(input.displayName, (v) => rules.displayName(v)) } : {}),
-        ...(input.avatarUrl !== undefined ? { avatarUrl: optional(input.avatarUrl, (v) => rules.avatarUrl(v)) } : {}),
+        ...(input.username != null ? { username: userRules.username(input.username) } : {}),
+        ...(input.displayName !== undefined ? { displayName: optional(input.displayName, (v) => userRules.displayName(v)) } : {}),
+        ...(input.avatarUrl !== undefined ? { avatarUrl: optional(input.avatarUrl, (v) => userRules.avatarUrl(v)) } : {}),
       }
       const run = await runScenario(ctx, 'updateProfile', `update-profile-${actor.userId}-${randomUUID()}`, change)
       return { user: ref('User', run.result?.userId), operation: run.operation }
     },
 
-    async registerMerchant(_: unknown, { input }: { input: { name: string; description?: string | null } }, ctx: Context) {
+    async registerMerchant(_, { input }, ctx) {
       const actor = signedIn(ctx.caller)
-      const name = rules.merchantName(input.name)
-      const description = optional(input.description, (v) => rules.description(v))
+      const name = merchantRules.merchantName(input.name)
+      const description = optional(input.description, (v) => merchantRules.description(v))
       const run = await runScenario(ctx, 'registerMerchant', `register-merchant-${randomUUID()}`, {
         ownerId: actor.userId,
         name,
@@ -236,43 +232,40 @@ export const resolvers: GraphQLResolverMap<Context> = {
       return { merchant: ref('Merchant', run.result?.merchantId), operation: run.operation }
     },
 
-    async createProduct(
-      _: unknown,
-      { input }: { input: { merchantId: string; name: string; description?: string | null; price: { amount: number; currency: string } } },
-      ctx: Context,
-    ) {
+    async createProduct(_, { input }, ctx) {
       const actor = signedIn(ctx.caller)
       const product = {
         ownerId: actor.userId,
         merchantId: rules.id(input.merchantId, 'The store'),
-        name: rules.productName(input.name),
-        description: optional(input.description, (v) => rules.description(v)),
-        price: { amount: rules.priceAmount(input.price.amount), currency: rules.currency(input.price.currency) },
+        name: catalogRules.productName(input.name),
+        description: optional(input.description, (v) => catalogRules.description(v)),
+        price: { amount: catalogRules.priceAmount(input.price.amount), currency: catalogRules.currency(input.price.currency) },
       }
       const run = await runScenario(ctx, 'createProduct', `create-product-${randomUUID()}`, product)
       return { product: ref('Product', run.result?.productId), operation: run.operation }
     },
 
-    async submitReview(_: unknown, { input }: { input: { subject: SubjectInput; rating: number; body: string } }, ctx: Context) {
+    async submitReview(_, { input }, ctx) {
       const actor = signedIn(ctx.caller)
       if (input.subject.type === 'REVIEW') throw badUserInput('subject.type', 'Only a product or a store can be reviewed.')
       const subject = { type: input.subject.type, id: rules.id(input.subject.id, 'The subject') }
-      const review = { authorId: actor.userId, subject, rating: rules.reviewRating(input.rating), body: rules.reviewBody(input.body) }
+      const review = {
+        authorId: actor.userId,
+        subject,
+        rating: reviewRules.reviewRating(input.rating),
+        body: reviewRules.reviewBody(input.body),
+      }
       // one review per author and subject: a concurrent second submit meets the first run's id
       const workflowId = `submit-review-${actor.userId}-${subject.type.toLowerCase()}-${subject.id}`
       const run = await runScenario(ctx, 'submitReview', workflowId, review)
       return { review: ref('Review', run.result?.reviewId), operation: run.operation }
     },
 
-    async moderateReview(
-      _: unknown,
-      { input }: { input: { reviewId: string; decision: 'APPROVE' | 'REJECT'; reason?: string | null } },
-      ctx: Context,
-    ) {
+    async moderateReview(_, { input }, ctx) {
       const actor = signedIn(ctx.caller)
       if (!isModerator(ctx.caller)) throw forbidden('Only moderators and admins can moderate reviews.')
       const reviewId = rules.id(input.reviewId, 'The review')
-      const reason = input.decision === 'REJECT' ? rules.rejectionReason(input.reason ?? '', 'reason') : null
+      const reason = input.decision === 'REJECT' ? reviewRules.rejectionReason(input.reason ?? '', 'reason') : null
       const client = await temporalClient(ctx.config.temporal)
       const workflowId = `moderate-review-${reviewId}`
       // Update-with-Start: one run per review; the answer comes back once the decision is stored
@@ -313,34 +306,35 @@ export const resolvers: GraphQLResolverMap<Context> = {
       }
     },
 
-    async postComment(_: unknown, { input }: { input: { subject: SubjectInput; body: string; parentId?: string | null } }, ctx: Context) {
+    async postComment(_, { input }, ctx) {
       const actor = signedIn(ctx.caller)
       const comment = {
         authorId: actor.userId,
         subject: { type: input.subject.type, id: rules.id(input.subject.id, 'The subject') },
         parentId: optional(input.parentId, (v) => rules.id(v, 'The parent comment')),
-        body: rules.commentBody(input.body),
+        body: commentRules.commentBody(input.body),
       }
       const run = await runScenario(ctx, 'postComment', `post-comment-${randomUUID()}`, comment)
       return { comment: ref('Comment', run.result?.commentId), operation: run.operation }
     },
 
-    async editComment(_: unknown, { input }: { input: { id: string; body: string } }, ctx: Context) {
+    async editComment(_, { input }, ctx) {
       const actor = signedIn(ctx.caller)
       const commentId = rules.id(input.id, 'The comment')
       const run = await runScenario(ctx, 'editComment', `edit-comment-${commentId}-${randomUUID()}`, {
         actor,
         commentId,
-        body: rules.commentBody(input.body),
+        body: commentRules.commentBody(input.body),
       })
       return { comment: ref('Comment', run.result?.commentId), operation: run.operation }
     },
 
-    async deleteComment(_: unknown, args: { id: string }, ctx: Context) {
+    async deleteComment(_, args, ctx) {
       const actor = signedIn(ctx.caller)
       const commentId = rules.id(args.id, 'The comment')
       const run = await runScenario(ctx, 'deleteComment', `delete-comment-${commentId}-${randomUUID()}`, { actor, commentId })
       return { comment: ref('Comment', run.result?.commentId), operation: run.operation }
     },
+    // new-service: mutations above this line (npm run new-service adds its mutation here)
   },
 }

@@ -1,4 +1,7 @@
+// A subject's rating: the reviews service's statistics of its PUBLISHED reviews. The services
+// that show a rating (catalog, merchants) keep a versioned copy of them, in these columns.
 import type { ColumnType, Generated, Kysely } from 'kysely'
+import { writeIfNewer } from '@marketplace/service-template'
 
 /** The contract's RatingSummary: the exact mean (not rounded), null when there is no rating. */
 export const ratingSummary = (count: number, sum: number): { average: number | null; count: number } => ({
@@ -26,17 +29,14 @@ export interface RatingWrite {
  * Stores a subject's rating unless a newer version is already there: a late, stale computation
  * changes nothing. `applied` says whether this write won.
  */
-export async function writeVersionedRating(
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  db: Kysely<any>,
-  table: string,
+export function writeRating<DB>(
+  db: Kysely<DB>,
+  table: { [T in keyof DB & string]: DB[T] extends RatingColumns ? T : never }[keyof DB & string],
   write: RatingWrite,
 ): Promise<{ applied: boolean }> {
-  const result = await db
-    .updateTable(table)
-    .set({ rating_count: write.count, rating_sum: write.sum, rating_version: write.version })
-    .where('id', '=', write.id)
-    .where('rating_version', '<', String(write.version))
-    .executeTakeFirst()
-  return { applied: result.numUpdatedRows > 0n }
+  return writeIfNewer(db, table, write.id, 'rating_version', write.version, {
+    rating_count: write.count,
+    rating_sum: write.sum,
+    rating_version: write.version,
+  })
 }

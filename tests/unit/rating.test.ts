@@ -1,4 +1,4 @@
-import { ratingSummary } from '../../../packages/service-template/src/rating'
+import { ratingSummary } from '@marketplace/reviews/src/rating'
 
 describe('ratingSummary', () => {
   it('is the exact mean', () => {
