@@ -154,6 +154,8 @@ export async function startGateway(config: GatewayConfig = readGatewayConfig()):
     gateway,
     formatError: createErrorFormatter(log),
     includeStacktraceInErrorResponses: false,
+    // index.ts stops the gateway cleanly on SIGTERM; Apollo's own handler would re-raise the signal first
+    stopOnTerminationSignals: false,
     ...schemaDisclosure(config.development),
     validationRules: [depthLimit(config.maxDepth), aliasLimit(config.maxAliases), oneCredentialField],
     parseOptions: { maxTokens: config.maxTokens },

@@ -643,15 +643,13 @@ describe('Dockerfile', () => {
     }
   })
 
-  it('installs with npm ci and runs TypeScript with tsx', () => {
+  it('installs with npm ci and runs the compiled build with node (no tsx)', () => {
     const text = readFileSync(path, 'utf8')
-    expect(text).toMatch(/^\s*RUN\s+npm ci\b/m)
-    expect(text).toMatch(/\btsx\b/)
-    const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as {
-      packages?: Record<string, { dev?: boolean }>
-    }
-    // With `npm ci --omit=dev`, tsx must be a production dependency.
-    expect(lock.packages?.['node_modules/tsx']?.dev).not.toBe(true)
+    expect(text).toMatch(/^\s*RUN\s+npm ci --omit=dev\b/m)
+    expect(text).toMatch(/^\s*RUN\s+npm run build$/m)
+    expect(text).toMatch(/^CMD \["node", "dist\/gateway\/src\/index\.js"\]$/m)
+    const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages?: Record<string, { dev?: boolean }> }
+    expect(lock.packages?.['node_modules/tsx']?.dev).toBe(true) // production runs compiled JavaScript
   })
 })
 

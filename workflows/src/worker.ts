@@ -1,16 +1,32 @@
 // The workflow worker: runs scenario code only (no activities, no I/O of its own).
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker'
 import { createLogger, readTemporalConfig, readLogLevel, surviveUnhandledFailures } from '@marketplace/service-template'
 import { SCENARIOS_TASK_QUEUE } from './task-queues'
 
 export const WORKFLOWS_PATH = require.resolve('./scenarios')
 
+/**
+ * The scenarios pre-bundled by `npm run build` (scripts/build.ts): dist/workflows/workflow-bundle.js,
+ * next to this file's compiled copy. The sources have none: there the worker bundles WORKFLOWS_PATH
+ * itself at start (webpack, a few seconds).
+ */
+export const WORKFLOW_BUNDLE_PATH = join(__dirname, '..', 'workflow-bundle.js')
+
+/** How the worker gets its workflow code: the build's bundle when there is one, else the sources. */
+export function workflowCodeOptions(bundlePath = WORKFLOW_BUNDLE_PATH): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+  return existsSync(bundlePath) ? { workflowBundle: { codePath: bundlePath } } : { workflowsPath: WORKFLOWS_PATH }
+}
+
 export async function createScenarioWorker(
   connection: NativeConnection,
   namespace: string,
   options: Partial<WorkerOptions> = {},
 ): Promise<Worker> {
-  return Worker.create({ connection, namespace, taskQueue: SCENARIOS_TASK_QUEUE, workflowsPath: WORKFLOWS_PATH, ...options })
+  // code given by the caller (a test's workflowsPath or bundle) replaces the default
+  const code = options.workflowsPath || options.workflowBundle ? {} : workflowCodeOptions()
+  return Worker.create({ connection, namespace, taskQueue: SCENARIOS_TASK_QUEUE, ...code, ...options })
 }
 
 /** Waits before the next attempt: 1 s, doubling, at most 30 s. */
@@ -36,7 +52,11 @@ async function main(): Promise<void> {
     try {
       connection = await NativeConnection.connect({ address: config.address })
       worker = await createScenarioWorker(connection, config.namespace)
-      log.info('workflow worker polling', { taskQueue: SCENARIOS_TASK_QUEUE, temporal: config.address })
+      log.info('workflow worker polling', {
+        taskQueue: SCENARIOS_TASK_QUEUE,
+        temporal: config.address,
+        workflows: existsSync(WORKFLOW_BUNDLE_PATH) ? 'bundle' : 'sources',
+      })
       failures = 0
       if (stopping) break
       await worker.run()

@@ -133,6 +133,9 @@ export async function startSubgraph<DB, Loaders>(
     schema: buildSubgraphSchema([{ typeDefs: definition.typeDefs, resolvers: { DateTime, ...definition.resolvers } as never }]),
     formatError: createErrorFormatter(log),
     includeStacktraceInErrorResponses: false,
+    // our own SIGTERM handler stops the server, the activity worker and the pools in order; Apollo's
+    // (on unless NODE_ENV=test) would stop Apollo alone and re-raise the signal, killing the rest mid-way
+    stopOnTerminationSignals: false,
     ...schemaDisclosure(config.development),
     // no cache-control hints (nothing reads them: the gateway's response cache has its own rules)
     // and no federated tracing (no usage reporting): per-field work on every request otherwise
