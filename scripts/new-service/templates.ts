@@ -82,21 +82,12 @@ runSubgraph(${n.service})
     },
     {
       path: `${dir}/src/subgraph.ts`,
-      content: `import { join } from 'node:path'
-import { loadTypeDefs, type SubgraphDefinition } from '@marketplace/service-template'
-import type { ${n.Service}Database } from './database'
+      content: `import { defineService } from '@marketplace/service-template'
 import { createActivities } from './activities'
 import { migrations } from './migrations'
 import { createLoaders, resolvers } from './resolvers'
 
-export const ${n.service}: SubgraphDefinition<${n.Service}Database, ReturnType<typeof createLoaders>> = {
-  name: '${n.service}',
-  typeDefs: loadTypeDefs(join(__dirname, '..', 'schema.graphql')),
-  resolvers,
-  migrations,
-  createLoaders,
-  activities: createActivities,
-}
+export const ${n.service} = defineService(__dirname, { name: '${n.service}', resolvers, migrations, createLoaders, activities: createActivities })
 `,
     },
     {

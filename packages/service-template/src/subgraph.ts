@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { createServer, type Server } from 'node:http'
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server'
 import {
@@ -45,6 +46,17 @@ export interface SubgraphDefinition<DB, Loaders> {
 
 export function loadTypeDefs(path: string): DocumentNode {
   return parse(readFileSync(path, 'utf8'))
+}
+
+/**
+ * A service's definition from its folder: `dir` is its `src/` (pass `__dirname`), and its schema is
+ * the `schema.graphql` beside it (also in the production build, which copies it there).
+ */
+export function defineService<DB, Loaders>(
+  dir: string,
+  parts: Omit<SubgraphDefinition<DB, Loaders>, 'typeDefs'>,
+): SubgraphDefinition<DB, Loaders> {
+  return { ...parts, typeDefs: loadTypeDefs(join(dir, '..', 'schema.graphql')) }
 }
 
 export interface RunningSubgraph<DB> {

@@ -1,15 +1,6 @@
-import { join } from 'node:path'
-import { loadTypeDefs, type SubgraphDefinition } from '@marketplace/service-template'
-import type { CatalogDatabase } from './database'
+import { defineService } from '@marketplace/service-template'
 import { createActivities } from './activities'
 import { migrations } from './migrations'
 import { createLoaders, resolvers } from './resolvers'
 
-export const catalog: SubgraphDefinition<CatalogDatabase, ReturnType<typeof createLoaders>> = {
-  name: 'catalog',
-  typeDefs: loadTypeDefs(join(__dirname, '..', 'schema.graphql')),
-  resolvers,
-  migrations,
-  createLoaders,
-  activities: createActivities,
-}
+export const catalog = defineService(__dirname, { name: 'catalog', resolvers, migrations, createLoaders, activities: createActivities })

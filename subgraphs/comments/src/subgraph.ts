@@ -1,15 +1,6 @@
-import { join } from 'node:path'
-import { loadTypeDefs, type SubgraphDefinition } from '@marketplace/service-template'
-import type { CommentsDatabase } from './database'
+import { defineService } from '@marketplace/service-template'
 import { createActivities } from './activities'
 import { migrations } from './migrations'
 import { createLoaders, resolvers } from './resolvers'
 
-export const comments: SubgraphDefinition<CommentsDatabase, ReturnType<typeof createLoaders>> = {
-  name: 'comments',
-  typeDefs: loadTypeDefs(join(__dirname, '..', 'schema.graphql')),
-  resolvers,
-  migrations,
-  createLoaders,
-  activities: createActivities,
-}
+export const comments = defineService(__dirname, { name: 'comments', resolvers, migrations, createLoaders, activities: createActivities })

@@ -1,15 +1,6 @@
-import { join } from 'node:path'
-import { loadTypeDefs, type SubgraphDefinition } from '@marketplace/service-template'
-import type { MerchantsDatabase } from './database'
+import { defineService } from '@marketplace/service-template'
 import { createActivities } from './activities'
 import { migrations } from './migrations'
 import { createLoaders, resolvers } from './resolvers'
 
-export const merchants: SubgraphDefinition<MerchantsDatabase, ReturnType<typeof createLoaders>> = {
-  name: 'merchants',
-  typeDefs: loadTypeDefs(join(__dirname, '..', 'schema.graphql')),
-  resolvers,
-  migrations,
-  createLoaders,
-  activities: createActivities,
-}
+export const merchants = defineService(__dirname, { name: 'merchants', resolvers, migrations, createLoaders, activities: createActivities })

@@ -1,15 +1,6 @@
-import { join } from 'node:path'
-import { loadTypeDefs, type SubgraphDefinition } from '@marketplace/service-template'
-import type { UsersDatabase } from './database'
+import { defineService } from '@marketplace/service-template'
 import { createActivities } from './activities'
 import { migrations } from './migrations'
 import { createLoaders, resolvers } from './resolvers'
 
-export const users: SubgraphDefinition<UsersDatabase, ReturnType<typeof createLoaders>> = {
-  name: 'users',
-  typeDefs: loadTypeDefs(join(__dirname, '..', 'schema.graphql')),
-  resolvers,
-  migrations,
-  createLoaders,
-  activities: createActivities,
-}
+export const users = defineService(__dirname, { name: 'users', resolvers, migrations, createLoaders, activities: createActivities })
