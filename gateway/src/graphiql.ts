@@ -49,12 +49,12 @@ const MODERATION_TAB = {
 mutation Moderate($input: ModerateReviewInput!) {
   moderateReview(input: $input) {
     review { id status }
-    operation { id status steps { name status attempts error } }
+    operation { id status steps { name activity status attempts error } }
   }
 }
 
 query Progress($id: ID!) {
-  operation(id: $id) { id scenario status steps { name status attempts error } }
+  operation(id: $id) { id scenario status steps { name activity status attempts error } }
 }
 `,
   variables: JSON.stringify(
