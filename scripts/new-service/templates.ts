@@ -11,6 +11,7 @@ export interface ServiceFile {
 
 export function serviceFiles(n: ServiceNames, port: number, migrationStamp: string): ServiceFile[] {
   const dir = `subgraphs/${n.service}`
+  // the database's name (the migration, raw SQL); queries say n.entities and CamelCasePlugin maps it
   const table = snake(n.entities)
   const migration = `${migrationStamp}_create-${table.replace(/_/g, '-')}`
   return [
@@ -96,13 +97,13 @@ export const ${n.service} = defineService(__dirname, { name: '${n.service}', res
 
 export interface ${n.Entity}Table {
   readonly id: string
-  owner_id: string
+  ownerId: string
   name: string
-  readonly created_at: ColumnType<Date, Date | undefined, never>
+  readonly createdAt: ColumnType<Date, Date | undefined, never>
 }
 
 export interface ${n.Service}Database {
-  ${table}: ${n.Entity}Table
+  ${n.entities}: ${n.Entity}Table
 }
 
 export type ${n.Entity}Row = Selectable<${n.Entity}Table>
@@ -156,28 +157,18 @@ export const ${n.entity}Name = (value: string, field = 'name'): string => rules.
 import { tablePage, type Connection, type PageRequest } from '@marketplace/service-template'
 import type { ${n.Entity}Row, ${n.Service}Database } from './database'
 
-export interface ${n.Entity} {
-  readonly id: string
-  readonly ownerId: string
-  readonly name: string
-  readonly createdAt: Date
-}
-
-export function to${n.Entity}(row: ${n.Entity}Row): ${n.Entity} {
-  return { id: row.id, ownerId: row.owner_id, name: row.name, createdAt: row.created_at }
-}
+export type ${n.Entity} = ${n.Entity}Row
 
 export async function ${n.entities}ByIds(db: Kysely<${n.Service}Database>, ids: readonly string[]): Promise<${n.Entity}[]> {
-  const rows = await db
-    .selectFrom('${table}')
+  return db
+    .selectFrom('${n.entities}')
     .selectAll()
     .where('id', '=', (eb) => eb.fn.any(eb.val([...ids])))
     .execute()
-  return rows.map(to${n.Entity})
 }
 
 export function ${n.entities}Page(db: Kysely<${n.Service}Database>, request: PageRequest): Promise<Connection<${n.Entity}>> {
-  return tablePage(request, 'newest-first', () => db.selectFrom('${table}'), to${n.Entity})
+  return tablePage(request, 'newest-first', () => db.selectFrom('${n.entities}'))
 }
 `,
     },
@@ -225,9 +216,9 @@ export function createActivities({ db }: ContextDependencies<${n.Service}Databas
   return {
     /** Idempotent: a retried attempt finds its row already there. */
     async ${n.create}(input: New${n.Entity}Input): Promise<{ id: string }> {
-      const row = { id: rules.id(input.id, 'The ${n.entity}'), owner_id: rules.id(input.ownerId, 'The owner'), name: ${n.entity}Name(input.name) }
+      const row = { id: rules.id(input.id, 'The ${n.entity}'), ownerId: rules.id(input.ownerId, 'The owner'), name: ${n.entity}Name(input.name) }
       await db
-        .insertInto('${table}')
+        .insertInto('${n.entities}')
         .values(row)
         .onConflict((oc) => oc.column('id').doNothing())
         .execute()
@@ -248,15 +239,15 @@ import type { ${n.Service}Database } from './database'
 const PER_USER = 0.2
 
 export const seed: SeedHook<${n.Service}Database> = async ({ db, users, log }) => {
-  await db.deleteFrom('${table}').execute()
+  await db.deleteFrom('${n.entities}').execute()
   const count = Math.floor(users.count * PER_USER)
   const rows = Array.from({ length: count }, (_, i) => ({
     // deterministic ids: the same seed gives the same rows
     id: \`00000000-0000-4000-8000-\${String(i + 1).padStart(12, '0')}\`,
-    owner_id: users.id(i % users.count),
+    ownerId: users.id(i % users.count),
     name: \`${n.Entity} \${i + 1}\`,
   }))
-  for (let i = 0; i < rows.length; i += 1000) await db.insertInto('${table}').values(rows.slice(i, i + 1000)).execute()
+  for (let i = 0; i < rows.length; i += 1000) await db.insertInto('${n.entities}').values(rows.slice(i, i + 1000)).execute()
   log(\`\${rows.length} ${table}\`)
 }
 `,

@@ -62,19 +62,19 @@ export interface PasswordHashes {
 export const GENERATED_USER_PASSWORD = 'marketplace-dev'
 
 // versions of later writes (profile changes, edits): seeded rows start at the column's default, 0
-export type SeedUser = Omit<UserRow, 'profile_version'>
+export type SeedUser = Omit<UserRow, 'profileVersion'>
 // bigint columns: numbers here, the database returns them as strings
-export type SeedMerchant = Omit<MerchantRow, 'rating_sum' | 'rating_version'> & {
-  rating_sum: number
-  rating_version: number
+export type SeedMerchant = Omit<MerchantRow, 'ratingSum' | 'ratingVersion'> & {
+  ratingSum: number
+  ratingVersion: number
 }
-export type SeedProduct = Omit<ProductRow, 'rating_sum' | 'rating_version'> & {
-  rating_sum: number
-  rating_version: number
+export type SeedProduct = Omit<ProductRow, 'ratingSum' | 'ratingVersion'> & {
+  ratingSum: number
+  ratingVersion: number
 }
-// moderation_run_id belongs to scenario runs: seeded reviews were moderated by no run
-export type SeedReview = Omit<ReviewRow, 'moderation_run_id'>
-export type SeedComment = Omit<CommentRow, 'edit_version'>
+// moderationRunId belongs to scenario runs: seeded reviews were moderated by no run
+export type SeedReview = Omit<ReviewRow, 'moderationRunId'>
+export type SeedComment = Omit<CommentRow, 'editVersion'>
 
 /** One table's rows, built on demand by index (0 ≤ index < count). */
 export interface SeedTable<Row> {
@@ -374,23 +374,23 @@ export function generateSeedData(options: Partial<SeedOptions>, passwordHashes: 
         return {
           id: userIds[i] as string,
           username,
-          display_name: account.displayName,
-          avatar_url: avatarUrl(username),
+          displayName: account.displayName,
+          avatarUrl: avatarUrl(username),
           role: account.role,
-          password_hash: passwordHashes.seedAccounts[account.username],
-          created_at: createdAt,
-          updated_at: createdAt,
+          passwordHash: passwordHashes.seedAccounts[account.username],
+          createdAt,
+          updatedAt: createdAt,
         }
       }
       return {
         id: userIds[i] as string,
         username,
-        display_name: random.chance(0.85) ? personName(random) : null,
-        avatar_url: random.chance(0.8) ? avatarUrl(username) : null,
+        displayName: random.chance(0.85) ? personName(random) : null,
+        avatarUrl: random.chance(0.8) ? avatarUrl(username) : null,
         role: ownsMerchant[i] ? 'MERCHANT' : 'CUSTOMER',
-        password_hash: passwordHashes.generatedUsers,
-        created_at: createdAt,
-        updated_at: createdAt,
+        passwordHash: passwordHashes.generatedUsers,
+        createdAt,
+        updatedAt: createdAt,
       }
     },
   }
@@ -404,13 +404,13 @@ export function generateSeedData(options: Partial<SeedOptions>, passwordHashes: 
       const stats = productCount + m
       return {
         id: merchantIds[m] as string,
-        owner_id: userIds[merchantOwner[m] as number] as string,
+        ownerId: userIds[merchantOwner[m] as number] as string,
         name: m === 0 ? "Mallory's Curiosities" : merchantName(random),
         description: m === 0 || random.chance(0.8) ? merchantDescription(random) : null,
-        rating_count: ratingCount[stats] as number,
-        rating_sum: ratingSum[stats] as number,
-        rating_version: 0, // the reviews service has versioned nothing yet: its first change (version 1) wins
-        created_at: createdAt,
+        ratingCount: ratingCount[stats] as number,
+        ratingSum: ratingSum[stats] as number,
+        ratingVersion: 0, // the reviews service has versioned nothing yet: its first change (version 1) wins
+        createdAt,
       }
     },
   }
@@ -427,15 +427,15 @@ export function generateSeedData(options: Partial<SeedOptions>, passwordHashes: 
       const currencyRoll = random.next()
       return {
         id: productIds[p] as string,
-        merchant_id: merchantIds[productMerchant[p] as number] as string,
+        merchantId: merchantIds[productMerchant[p] as number] as string,
         name,
         description: random.chance(0.85) ? productDescription(random, name) : null,
-        price_amount: random.chance(0.01) ? 0 : Math.floor(raw / 100) * 100 + 99,
-        price_currency: currencyRoll < 0.5 ? 'EUR' : currencyRoll < 0.85 ? 'USD' : 'GBP',
-        rating_count: ratingCount[p] as number,
-        rating_sum: ratingSum[p] as number,
-        rating_version: 0, // see merchants
-        created_at: createdAt,
+        priceAmount: random.chance(0.01) ? 0 : Math.floor(raw / 100) * 100 + 99,
+        priceCurrency: currencyRoll < 0.5 ? 'EUR' : currencyRoll < 0.85 ? 'USD' : 'GBP',
+        ratingCount: ratingCount[p] as number,
+        ratingSum: ratingSum[p] as number,
+        ratingVersion: 0, // see merchants
+        createdAt,
       }
     },
   }
@@ -451,16 +451,16 @@ export function generateSeedData(options: Partial<SeedOptions>, passwordHashes: 
       const moderated = status !== 'PENDING'
       return {
         id: reviewIds[k] as string,
-        author_id: userIds[reviewAuthor[k] as number] as string,
-        subject_type: subject < productCount ? 'PRODUCT' : 'MERCHANT',
-        subject_id: (subject < productCount ? productIds[subject] : merchantIds[subject - productCount]) as string,
+        authorId: userIds[reviewAuthor[k] as number] as string,
+        subjectType: subject < productCount ? 'PRODUCT' : 'MERCHANT',
+        subjectId: (subject < productCount ? productIds[subject] : merchantIds[subject - productCount]) as string,
         rating: reviewRating[k] as number,
         body: reviewBody(random),
         status,
-        created_at: new Date(createdAt),
-        moderated_at: moderated ? new Date(createdAt + random.int(10 * MINUTE, 3 * DAY)) : null,
-        moderator_id: moderated ? (userIds[random.chance(0.8) ? MODERATOR : ADMIN] as string) : null,
-        rejection_reason: status === 'REJECTED' ? rejectionReason(random) : null,
+        createdAt: new Date(createdAt),
+        moderatedAt: moderated ? new Date(createdAt + random.int(10 * MINUTE, 3 * DAY)) : null,
+        moderatorId: moderated ? (userIds[random.chance(0.8) ? MODERATOR : ADMIN] as string) : null,
+        rejectionReason: status === 'REJECTED' ? rejectionReason(random) : null,
       }
     },
   }
@@ -483,15 +483,15 @@ export function generateSeedData(options: Partial<SeedOptions>, passwordHashes: 
       const deleted = i >= 3 && random.chance(0.02)
       return {
         id: uuidFor(seed, TABLE_KEYS.comments, i),
-        subject_type: subjectType,
-        subject_id: subjectId,
-        parent_id: parent < 0 ? null : uuidFor(seed, TABLE_KEYS.comments, parent),
-        author_id: userIds[commentAuthor[i] as number] as string,
+        subjectType: subjectType,
+        subjectId: subjectId,
+        parentId: parent < 0 ? null : uuidFor(seed, TABLE_KEYS.comments, parent),
+        authorId: userIds[commentAuthor[i] as number] as string,
         body: deleted ? '' : commentBody(random),
         deleted,
-        reply_count: replyCount[i] as number,
-        created_at: new Date(createdAt),
-        edited_at: !deleted && random.chance(0.06) ? new Date(createdAt + random.int(MINUTE, 2 * DAY)) : null,
+        replyCount: replyCount[i] as number,
+        createdAt: new Date(createdAt),
+        editedAt: !deleted && random.chance(0.06) ? new Date(createdAt + random.int(MINUTE, 2 * DAY)) : null,
       }
     },
   }

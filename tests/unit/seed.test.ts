@@ -74,27 +74,27 @@ describe('seed generator', () => {
       for (const account of SEED_ACCOUNTS) {
         const user = userByName(rows, account.username)
         expect(user.role).toBe(account.role)
-        expect(user.password_hash).toBe(hashes.seedAccounts[account.username])
+        expect(user.passwordHash).toBe(hashes.seedAccounts[account.username])
       }
       const seedNames: readonly string[] = SEED_ACCOUNTS.map((a) => a.username)
       for (const user of rows.users.filter((u) => !seedNames.includes(u.username))) {
-        expect(user.password_hash).toBe(hashes.generatedUsers)
+        expect(user.passwordHash).toBe(hashes.generatedUsers)
       }
     })
 
     it('keeps profile fields within the contract', () => {
       for (const user of rows.users) {
-        if (user.display_name !== null) expect(user.display_name.length).toBeGreaterThanOrEqual(1)
-        if (user.display_name !== null) expect(user.display_name.length).toBeLessThanOrEqual(64)
-        if (user.avatar_url !== null) expect(user.avatar_url).toBe(`https://avatars.example.com/${user.username}.png`)
+        if (user.displayName !== null) expect(user.displayName.length).toBeGreaterThanOrEqual(1)
+        if (user.displayName !== null) expect(user.displayName.length).toBeLessThanOrEqual(64)
+        if (user.avatarUrl !== null) expect(user.avatarUrl).toBe(`https://avatars.example.com/${user.username}.png`)
       }
     })
   })
 
   it('gives most generated users a profile, and leaves some empty', () => {
     const generated = seeded.users.slice(SEED_ACCOUNTS.length)
-    const withName = generated.filter((u) => u.display_name !== null).length
-    const withAvatar = generated.filter((u) => u.avatar_url !== null).length
+    const withName = generated.filter((u) => u.displayName !== null).length
+    const withAvatar = generated.filter((u) => u.avatarUrl !== null).length
     expect(withName / generated.length).toBeGreaterThan(0.6)
     expect(withName).toBeLessThan(generated.length)
     expect(withAvatar / generated.length).toBeGreaterThan(0.6)
@@ -107,18 +107,18 @@ describe('seed generator', () => {
   ])('merchants and products (%s)', (_, rows) => {
     it('gives mallory a store with at least three products', () => {
       const mallory = userByName(rows, 'mallory')
-      const stores = rows.merchants.filter((m) => m.owner_id === mallory.id)
+      const stores = rows.merchants.filter((m) => m.ownerId === mallory.id)
       expect(stores.length).toBeGreaterThanOrEqual(1)
-      const counts = stores.map((store) => rows.products.filter((p) => p.merchant_id === store.id).length)
+      const counts = stores.map((store) => rows.products.filter((p) => p.merchantId === store.id).length)
       expect(Math.max(...counts)).toBeGreaterThanOrEqual(3)
     })
 
     it('has merchants owned by MERCHANT users, created after them', () => {
       const users = new Map(rows.users.map((u) => [u.id, u]))
       for (const merchant of rows.merchants) {
-        const owner = users.get(merchant.owner_id)
+        const owner = users.get(merchant.ownerId)
         expect(owner?.role).toBe('MERCHANT')
-        expect(merchant.created_at.getTime()).toBeGreaterThan(owner!.created_at.getTime())
+        expect(merchant.createdAt.getTime()).toBeGreaterThan(owner!.createdAt.getTime())
         expect(merchant.name.length).toBeGreaterThanOrEqual(1)
         expect(merchant.name.length).toBeLessThanOrEqual(120)
         expect((merchant.description ?? '').length).toBeLessThanOrEqual(4000)
@@ -128,21 +128,21 @@ describe('seed generator', () => {
     it('has products of existing merchants with valid prices', () => {
       const merchants = new Map(rows.merchants.map((m) => [m.id, m]))
       for (const product of rows.products) {
-        const merchant = merchants.get(product.merchant_id)
+        const merchant = merchants.get(product.merchantId)
         expect(merchant).toBeDefined()
-        expect(product.created_at.getTime()).toBeGreaterThan(merchant!.created_at.getTime())
+        expect(product.createdAt.getTime()).toBeGreaterThan(merchant!.createdAt.getTime())
         expect(product.name.length).toBeGreaterThanOrEqual(1)
         expect(product.name.length).toBeLessThanOrEqual(200)
         expect((product.description ?? '').length).toBeLessThanOrEqual(4000)
-        expect(Number.isInteger(product.price_amount)).toBe(true)
-        expect(product.price_amount).toBeGreaterThanOrEqual(0)
-        expect(['EUR', 'USD', 'GBP']).toContain(product.price_currency)
+        expect(Number.isInteger(product.priceAmount)).toBe(true)
+        expect(product.priceAmount).toBeGreaterThanOrEqual(0)
+        expect(['EUR', 'USD', 'GBP']).toContain(product.priceCurrency)
       }
     })
   })
 
   it('spreads other merchants over several generated owners', () => {
-    const owners = new Set(seeded.merchants.map((m) => m.owner_id))
+    const owners = new Set(seeded.merchants.map((m) => m.ownerId))
     expect(owners.size).toBeGreaterThan(seeded.merchants.length / 2)
   })
 
@@ -151,23 +151,23 @@ describe('seed generator', () => {
     ['tiny', tiny],
   ])('reviews (%s)', (_, rows) => {
     it('has at most one review per author and subject', () => {
-      const pairs = rows.reviews.map((r) => key(r.author_id, r.subject_type, r.subject_id))
+      const pairs = rows.reviews.map((r) => key(r.authorId, r.subjectType, r.subjectId))
       expect(new Set(pairs).size).toBe(pairs.length)
     })
 
     it('refers to existing authors and subjects, created earlier', () => {
       const users = new Map(rows.users.map((u) => [u.id, u]))
-      const subjects = new Map<string, { created_at: Date }>([
+      const subjects = new Map<string, { createdAt: Date }>([
         ...rows.products.map((p) => [key('PRODUCT', p.id), p] as const),
         ...rows.merchants.map((m) => [key('MERCHANT', m.id), m] as const),
       ])
       for (const review of rows.reviews) {
-        const author = users.get(review.author_id)
-        const subject = subjects.get(key(review.subject_type, review.subject_id))
+        const author = users.get(review.authorId)
+        const subject = subjects.get(key(review.subjectType, review.subjectId))
         expect(author).toBeDefined()
         expect(subject).toBeDefined()
-        expect(review.created_at.getTime()).toBeGreaterThan(author!.created_at.getTime())
-        expect(review.created_at.getTime()).toBeGreaterThan(subject!.created_at.getTime())
+        expect(review.createdAt.getTime()).toBeGreaterThan(author!.createdAt.getTime())
+        expect(review.createdAt.getTime()).toBeGreaterThan(subject!.createdAt.getTime())
       }
     })
 
@@ -179,14 +179,14 @@ describe('seed generator', () => {
         expect(review.body.length).toBeGreaterThanOrEqual(1)
         expect(review.body.length).toBeLessThanOrEqual(4000)
         if (review.status === 'PENDING') {
-          expect(review.moderated_at).toBeNull()
-          expect(review.moderator_id).toBeNull()
-          expect(review.rejection_reason).toBeNull()
+          expect(review.moderatedAt).toBeNull()
+          expect(review.moderatorId).toBeNull()
+          expect(review.rejectionReason).toBeNull()
         } else {
-          expect(moderators.has(review.moderator_id ?? '')).toBe(true)
-          expect(review.moderated_at!.getTime()).toBeGreaterThan(review.created_at.getTime())
-          if (review.status === 'REJECTED') expect(review.rejection_reason?.length).toBeGreaterThanOrEqual(1)
-          else expect(review.rejection_reason).toBeNull()
+          expect(moderators.has(review.moderatorId ?? '')).toBe(true)
+          expect(review.moderatedAt!.getTime()).toBeGreaterThan(review.createdAt.getTime())
+          if (review.status === 'REJECTED') expect(review.rejectionReason?.length).toBeGreaterThanOrEqual(1)
+          else expect(review.rejectionReason).toBeNull()
         }
       }
       expect(new Set(rows.reviews.map((r) => r.status))).toEqual(new Set(['PUBLISHED', 'PENDING', 'REJECTED']))
@@ -195,13 +195,13 @@ describe('seed generator', () => {
     it('stores each subject rating as the sum and count of its published reviews', () => {
       const expected = new Map<string, { count: number; sum: number }>()
       for (const review of rows.reviews.filter((r) => r.status === 'PUBLISHED')) {
-        const stats = expected.get(review.subject_id) ?? { count: 0, sum: 0 }
-        expected.set(review.subject_id, { count: stats.count + 1, sum: stats.sum + review.rating })
+        const stats = expected.get(review.subjectId) ?? { count: 0, sum: 0 }
+        expected.set(review.subjectId, { count: stats.count + 1, sum: stats.sum + review.rating })
       }
       for (const subject of [...rows.products, ...rows.merchants]) {
         const stats = expected.get(subject.id) ?? { count: 0, sum: 0 }
-        expect({ id: subject.id, count: subject.rating_count, sum: subject.rating_sum }).toEqual({ id: subject.id, ...stats })
-        expect(subject.rating_version).toBe(0) // below the reviews service's first version (1)
+        expect({ id: subject.id, count: subject.ratingCount, sum: subject.ratingSum }).toEqual({ id: subject.id, ...stats })
+        expect(subject.ratingVersion).toBe(0) // below the reviews service's first version (1)
       }
     })
   })
@@ -209,7 +209,7 @@ describe('seed generator', () => {
   it('has mostly published reviews on both kinds of subject', () => {
     const published = seeded.reviews.filter((r) => r.status === 'PUBLISHED').length
     expect(published / seeded.reviews.length).toBeGreaterThan(0.7)
-    expect(new Set(seeded.reviews.map((r) => r.subject_type))).toEqual(new Set(['PRODUCT', 'MERCHANT']))
+    expect(new Set(seeded.reviews.map((r) => r.subjectType))).toEqual(new Set(['PRODUCT', 'MERCHANT']))
   })
 
   describe.each([
@@ -218,34 +218,34 @@ describe('seed generator', () => {
   ])('comments (%s)', (_, rows) => {
     it('links every reply to an older comment on the same subject', () => {
       const byId = new Map(rows.comments.map((c) => [c.id, c]))
-      for (const reply of rows.comments.filter((c) => c.parent_id !== null)) {
-        const parent = byId.get(reply.parent_id!)
+      for (const reply of rows.comments.filter((c) => c.parentId !== null)) {
+        const parent = byId.get(reply.parentId!)
         expect(parent).toBeDefined()
-        expect(parent!.subject_type).toBe(reply.subject_type)
-        expect(parent!.subject_id).toBe(reply.subject_id)
-        expect(parent!.created_at.getTime()).toBeLessThan(reply.created_at.getTime())
+        expect(parent!.subjectType).toBe(reply.subjectType)
+        expect(parent!.subjectId).toBe(reply.subjectId)
+        expect(parent!.createdAt.getTime()).toBeLessThan(reply.createdAt.getTime())
       }
     })
 
     it('counts the direct replies of every comment', () => {
       const replies = new Map<string, number>()
-      for (const c of rows.comments) if (c.parent_id) replies.set(c.parent_id, (replies.get(c.parent_id) ?? 0) + 1)
-      for (const comment of rows.comments) expect(comment.reply_count).toBe(replies.get(comment.id) ?? 0)
+      for (const c of rows.comments) if (c.parentId) replies.set(c.parentId, (replies.get(c.parentId) ?? 0) + 1)
+      for (const comment of rows.comments) expect(comment.replyCount).toBe(replies.get(comment.id) ?? 0)
     })
 
     it('comments only on products, merchants and published reviews, after they exist', () => {
-      const subjects = new Map<string, { created_at: Date; moderated_at?: Date | null }>([
+      const subjects = new Map<string, { createdAt: Date; moderatedAt?: Date | null }>([
         ...rows.products.map((p) => [key('PRODUCT', p.id), p] as const),
         ...rows.merchants.map((m) => [key('MERCHANT', m.id), m] as const),
         ...rows.reviews.filter((r) => r.status === 'PUBLISHED').map((r) => [key('REVIEW', r.id), r] as const),
       ])
       const users = new Map(rows.users.map((u) => [u.id, u]))
       for (const comment of rows.comments) {
-        const subject = subjects.get(key(comment.subject_type, comment.subject_id))
+        const subject = subjects.get(key(comment.subjectType, comment.subjectId))
         expect(subject).toBeDefined()
-        const since = subject!.moderated_at ?? subject!.created_at
-        expect(comment.created_at.getTime()).toBeGreaterThan(since.getTime())
-        expect(comment.created_at.getTime()).toBeGreaterThan(users.get(comment.author_id)!.created_at.getTime())
+        const since = subject!.moderatedAt ?? subject!.createdAt
+        expect(comment.createdAt.getTime()).toBeGreaterThan(since.getTime())
+        expect(comment.createdAt.getTime()).toBeGreaterThan(users.get(comment.authorId)!.createdAt.getTime())
       }
     })
 
@@ -257,22 +257,22 @@ describe('seed generator', () => {
           expect(comment.body.length).toBeGreaterThanOrEqual(1)
           expect(comment.body.length).toBeLessThanOrEqual(2000)
         }
-        if (comment.edited_at) expect(comment.edited_at.getTime()).toBeGreaterThan(comment.created_at.getTime())
+        if (comment.editedAt) expect(comment.editedAt.getTime()).toBeGreaterThan(comment.createdAt.getTime())
       }
     })
 
     it('creates comments in non-decreasing time, all before the project went live', () => {
       for (let i = 1; i < rows.comments.length; i++) {
-        expect(rows.comments[i]!.created_at.getTime()).toBeGreaterThanOrEqual(rows.comments[i - 1]!.created_at.getTime())
+        expect(rows.comments[i]!.createdAt.getTime()).toBeGreaterThanOrEqual(rows.comments[i - 1]!.createdAt.getTime())
       }
-      const latest = Math.max(...rows.comments.map((c) => (c.edited_at ?? c.created_at).getTime()))
+      const latest = Math.max(...rows.comments.map((c) => (c.editedAt ?? c.createdAt).getTime()))
       expect(latest).toBeLessThan(Date.UTC(2026, 10, 1))
     })
 
     it('has a product with at least 25 top-level comments', () => {
       const topLevel = new Map<string, number>()
       for (const c of rows.comments) {
-        if (c.subject_type === 'PRODUCT' && c.parent_id === null) topLevel.set(c.subject_id, (topLevel.get(c.subject_id) ?? 0) + 1)
+        if (c.subjectType === 'PRODUCT' && c.parentId === null) topLevel.set(c.subjectId, (topLevel.get(c.subjectId) ?? 0) + 1)
       }
       expect(Math.max(...topLevel.values())).toBeGreaterThanOrEqual(25)
     })
@@ -280,25 +280,25 @@ describe('seed generator', () => {
     it('has comments and reviews written by alice, bob and mallory', () => {
       for (const username of ['alice', 'bob', 'mallory']) {
         const { id } = userByName(rows, username)
-        expect(rows.comments.some((c) => c.author_id === id)).toBe(true)
-        expect(rows.reviews.some((r) => r.author_id === id)).toBe(true)
+        expect(rows.comments.some((c) => c.authorId === id)).toBe(true)
+        expect(rows.reviews.some((r) => r.authorId === id)).toBe(true)
       }
     })
   })
 
   it('mixes threads, soft deletes and edits on all three kinds of subject', () => {
-    const topLevel = seeded.comments.filter((c) => c.parent_id === null).length
+    const topLevel = seeded.comments.filter((c) => c.parentId === null).length
     expect(topLevel / seeded.comments.length).toBeGreaterThan(0.6)
     expect(topLevel / seeded.comments.length).toBeLessThan(0.8)
     expect(seeded.comments.some((c) => c.deleted)).toBe(true)
-    expect(seeded.comments.some((c) => c.edited_at !== null)).toBe(true)
-    expect(seeded.comments.some((c) => c.parent_id !== null && c.reply_count > 0)).toBe(true)
-    expect(new Set(seeded.comments.map((c) => c.subject_type))).toEqual(new Set(['PRODUCT', 'MERCHANT', 'REVIEW']))
+    expect(seeded.comments.some((c) => c.editedAt !== null)).toBe(true)
+    expect(seeded.comments.some((c) => c.parentId !== null && c.replyCount > 0)).toBe(true)
+    expect(new Set(seeded.comments.map((c) => c.subjectType))).toEqual(new Set(['PRODUCT', 'MERCHANT', 'REVIEW']))
   })
 
   it('skews popularity: a few subjects get many of the comments', () => {
     const perSubject = new Map<string, number>()
-    for (const c of seeded.comments) perSubject.set(c.subject_id, (perSubject.get(c.subject_id) ?? 0) + 1)
+    for (const c of seeded.comments) perSubject.set(c.subjectId, (perSubject.get(c.subjectId) ?? 0) + 1)
     const counts = [...perSubject.values()].sort((a, b) => b - a)
     const topTen = counts.slice(0, 10).reduce((sum, n) => sum + n, 0)
     expect(topTen / seeded.comments.length).toBeGreaterThan(0.15)
@@ -317,7 +317,7 @@ describe('seed options', () => {
 
   it('fills a review space that is exactly full', () => {
     const rows = materialize(generateSeedData({ users: 5, products: 3, merchants: 1, reviews: 20, comments: 0 }, hashes))
-    expect(new Set(rows.reviews.map((r) => key(r.author_id, r.subject_id))).size).toBe(20)
+    expect(new Set(rows.reviews.map((r) => key(r.authorId, r.subjectId))).size).toBe(20)
   })
 
   it('parses the command line', () => {

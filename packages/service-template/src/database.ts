@@ -1,4 +1,4 @@
-import { Kysely, Migrator, PostgresDialect, type Migration, type MigrationProvider, type PostgresPool } from 'kysely'
+import { CamelCasePlugin, Kysely, Migrator, PostgresDialect, type Migration, type MigrationProvider, type PostgresPool } from 'kysely'
 import pg from 'pg'
 
 export interface DatabaseOptions {
@@ -22,7 +22,9 @@ export class ConnectionTimeoutError extends Error {
 // pg-pool's words for "waited for a free connection", pg's for "a new connection did not open"
 const ACQUIRE_TIMEOUT = /timeout exceeded when trying to connect|connection timeout/i
 
-// timestamptz as Date (default) and bigint counts as strings: callers convert where they need numbers
+// timestamptz as Date (default) and bigint counts as strings: callers convert where they need numbers.
+// Queries name tables and columns in camelCase, the database keeps snake_case: CamelCasePlugin maps
+// both ways (identifiers in, row keys out) but never the text of a raw sql`…` fragment.
 // statement_timeout bounds every query: an activity blocked on a lock gives up before Temporal's
 // startToCloseTimeout retries it, so a timed-out attempt can never land late with stale data
 export function createDatabase<DB>(url: string, options: DatabaseOptions | number = {}): Kysely<DB> {
@@ -57,6 +59,7 @@ export function createDatabase<DB>(url: string, options: DatabaseOptions | numbe
   }
   return new Kysely<DB>({
     dialect: new PostgresDialect({ pool: bounded }),
+    plugins: [new CamelCasePlugin()],
     log: onQuery ? (event) => (event.level === 'query' ? onQuery() : undefined) : undefined,
   })
 }
@@ -141,8 +144,9 @@ class StaticMigrationProvider implements MigrationProvider {
   }
 }
 
+/** Migrations name the database's own snake_case identifiers: they (and the migrator's bookkeeping) run without the naming plugin. */
 export async function migrateToLatest(db: Kysely<unknown>, migrations: Readonly<Record<string, Migration>>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new StaticMigrationProvider(migrations) })
+  const migrator = new Migrator({ db: db.withoutPlugins(), provider: new StaticMigrationProvider(migrations) })
   const { error, results } = await migrator.migrateToLatest()
   if (error) throw error instanceof Error ? error : new Error(String(error))
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)

@@ -55,12 +55,13 @@ export interface PageLoader<Key, Node> {
   load(key: Key, request: PageRequest): Promise<Connection<Node>>
 }
 
-export interface PageLoaderOptions<Key, Row extends KeysetRow, Node> {
+export interface PageLoaderOptions<Key, Row extends KeysetRow, Node = Row> {
   /** Each key's rows (at most request.limit + 1, in list order), in `keys`' order: ONE query for every key. */
   readonly pages: (keys: readonly Key[], request: PageRequest) => Promise<readonly (readonly Row[])[]>
   /** Each key's totalCount, in `keys`' order: ONE query, run only for parents whose totalCount is asked. */
   readonly counts: (keys: readonly Key[]) => Promise<readonly number[]>
-  readonly toNode: (row: Row) => Node
+  /** default: the row itself */
+  readonly toNode?: (row: Row) => Node
   /** equal keys share a result (e.g. `${type}:${id}` for an object key) */
   readonly cacheKey: (key: Key) => string
   /** false: each parent alone (BATCH_LOADS=false, the benchmark's naive variant) */
@@ -72,8 +73,10 @@ export interface PageLoaderOptions<Key, Row extends KeysetRow, Node> {
  * per page request (parents asking with other `first`/`after` are another batch), whatever the
  * number of parents.
  */
-export function createPageLoader<Key, Row extends KeysetRow, Node>(options: PageLoaderOptions<Key, Row, Node>): PageLoader<Key, Node> {
-  const { pages, counts, toNode, cacheKey, batch = true } = options
+export function createPageLoader<Key, Row extends KeysetRow, Node = Row>(
+  options: PageLoaderOptions<Key, Row, Node>,
+): PageLoader<Key, Node> {
+  const { pages, counts, toNode = (row: Row) => row as unknown as Node, cacheKey, batch = true } = options
   const byRequest = new Map<string, DataLoader<Key, readonly Row[], string>>()
   const countOf = new DataLoader<Key, number, string>(async (keys) => counts(keys), { cacheKeyFn: cacheKey, batch })
   const rowsFor = (request: PageRequest): DataLoader<Key, readonly Row[], string> => {
@@ -94,21 +97,22 @@ export function createPageLoader<Key, Row extends KeysetRow, Node>(options: Page
 }
 
 /** How a table's list belongs to its parents, for createTablePageLoader. */
-export interface TableListOptions<DB, Row extends KeysetRow, Node> {
+export interface TableListOptions<DB, Row extends KeysetRow, Node = Row> {
   readonly db: Kysely<DB>
-  /** the columns naming a row's parent, e.g. `{ parent_id: 'uuid' }` */
+  /** the columns naming a row's parent, e.g. `{ parentId: 'uuid' }` */
   readonly parent: ParentColumns
   readonly order: Order
   /** the table with the list's other filters (e.g. only published rows) */
   readonly from: () => TableQuery
-  readonly toNode: (row: Row) => Node
+  /** default: the row itself */
+  readonly toNode?: (row: Row) => Node
   /** totalCounts kept elsewhere (a count table); default: `count(*)` of each parent's rows */
   readonly counts?: (keys: readonly ParentKey[]) => Promise<readonly number[]>
   readonly batch?: boolean
 }
 
 /** A PageLoader over one table: each level's pages in one LATERAL query, counts in another. */
-export function createTablePageLoader<DB, Row extends KeysetRow, Node>(
+export function createTablePageLoader<DB, Row extends KeysetRow, Node = Row>(
   options: TableListOptions<DB, Row, Node>,
 ): PageLoader<ParentKey, Node> {
   const { db, parent, order, from, toNode, batch } = options

@@ -56,7 +56,7 @@ export function readPageArgs(args: PageArgs, defaultSize = 10): PageRequest {
   return { limit: first, after: args.after ? decodeCursor(args.after) : null }
 }
 
-/** The keyset condition "comes after this cursor" on (created_at, id), for a Kysely `where`. */
+/** The keyset condition "comes after this cursor" on (created_at, id), for a Kysely `where` (raw SQL: the database's names). */
 export function afterPosition(position: Position, order: Order): RawBuilder<boolean> {
   return order === 'newest-first'
     ? sql<boolean>`(created_at, id) < (${position.createdAt}, ${position.id})`
@@ -79,7 +79,7 @@ export async function keysetPage<Row extends KeysetRow, Node = Row>(
 /** A row a keyset list can page: its position is (created_at, id). */
 export interface KeysetRow {
   readonly id: string
-  readonly created_at: Date
+  readonly createdAt: Date
 }
 
 /** The connection shown for `rows`, fetched with `limit + 1` (the extra row says there is a next page). */
@@ -90,7 +90,7 @@ export function connectionOf<Row extends KeysetRow, Node>(
   toNode: (row: Row) => Node,
 ): Connection<Node> {
   const page = rows.slice(0, request.limit)
-  const edges = page.map((row) => ({ cursor: encodeCursor({ createdAt: row.created_at, id: row.id }), node: toNode(row) }))
+  const edges = page.map((row) => ({ cursor: encodeCursor({ createdAt: row.createdAt, id: row.id }), node: toNode(row) }))
   return {
     edges,
     pageInfo: { hasNextPage: rows.length > request.limit, endCursor: edges.at(-1)?.cursor ?? null },
@@ -118,11 +118,11 @@ export type TableQuery = SelectQueryBuilder<any, any, object>
  * A page of one table's rows in (created_at, id) order: `from()` is the table with its filters
  * (e.g. one subject's comments); rows are fetched by keyset, counted only if asked.
  */
-export function tablePage<Row extends KeysetRow, Node>(
+export function tablePage<Row extends KeysetRow, Node = Row>(
   request: PageRequest,
   order: Order,
   from: () => TableQuery,
-  toNode: (row: Row) => Node,
+  toNode?: (row: Row) => Node,
 ): Promise<Connection<Node>> {
   const direction = order === 'newest-first' ? 'desc' : 'asc'
   return keysetPage<Row, Node>(
@@ -130,7 +130,7 @@ export function tablePage<Row extends KeysetRow, Node>(
     (limit, after) => {
       let query = from().selectAll()
       if (after) query = query.where(afterPosition(after, order))
-      return query.orderBy('created_at', direction).orderBy('id', direction).limit(limit).execute() as Promise<Row[]>
+      return query.orderBy('createdAt', direction).orderBy('id', direction).limit(limit).execute() as Promise<Row[]>
     },
     async () =>
       toCount(
@@ -144,7 +144,7 @@ export function tablePage<Row extends KeysetRow, Node>(
 
 /**
  * The columns that name a row's parent in a list that belongs to a parent (a comment's replies:
- * `{ parent_id: 'uuid' }`; a subject's comments: `{ subject_type: 'text', subject_id: 'uuid' }`),
+ * `{ parentId: 'uuid' }`; a subject's comments: `{ subjectType: 'text', subjectId: 'uuid' }`),
  * with their SQL types.
  */
 export type ParentColumns = Readonly<Record<string, 'uuid' | 'text'>>
@@ -188,15 +188,16 @@ export async function tablePagesByParent<DB, Row extends KeysetRow>(
   let page = from().selectAll().where(ofParent(columns))
   if (request.after) page = page.where(afterPosition(request.after, order))
   page = page
-    .orderBy('created_at', direction)
+    .orderBy('createdAt', direction)
     .orderBy('id', direction)
     .limit(request.limit + 1)
-  const { rows } = await sql<Row & { readonly parent_index: number }>`
+  // the raw text keeps the database's names; the rows come back camelCased (parent_index: parentIndex)
+  const { rows } = await sql<Row & { readonly parentIndex: number }>`
     select parents.ord::int as parent_index, page.*
     from ${parentsTable(columns, keys)}
     cross join lateral ${page} as page
     order by parents.ord, page.created_at ${sql.raw(direction)}, page.id ${sql.raw(direction)}`.execute(db)
-  for (const { parent_index, ...row } of rows) pages[parent_index - 1]?.push(row as unknown as Row)
+  for (const { parentIndex, ...row } of rows) pages[parentIndex - 1]?.push(row as unknown as Row)
   return pages
 }
 
@@ -211,11 +212,11 @@ export async function tableCountsByParent<DB>(
   const count = from()
     .select((eb) => eb.fn.countAll().as('count'))
     .where(ofParent(columns))
-  const { rows } = await sql<{ readonly parent_index: number; readonly count: string }>`
+  const { rows } = await sql<{ readonly parentIndex: number; readonly count: string }>`
     select parents.ord::int as parent_index, counted.count
     from ${parentsTable(columns, keys)}
     cross join lateral ${count} as counted`.execute(db)
   const counts = keys.map(() => 0)
-  for (const row of rows) counts[row.parent_index - 1] = toCount(row)
+  for (const row of rows) counts[row.parentIndex - 1] = toCount(row)
   return counts
 }

@@ -22,11 +22,11 @@ export function createActivities({ db }: ContextDependencies<CatalogDatabase>) {
     async createProduct(input: NewProductInput): Promise<{ id: string }> {
       const row = {
         id: rules.id(input.id, 'The product'),
-        merchant_id: rules.id(input.merchantId, 'The store'),
+        merchantId: rules.id(input.merchantId, 'The store'),
         name: productName(input.name),
         description: input.description == null ? null : description(input.description),
-        price_amount: priceAmount(input.price.amount),
-        price_currency: currency(input.price.currency),
+        priceAmount: priceAmount(input.price.amount),
+        priceCurrency: currency(input.price.currency),
       }
       await db
         .insertInto('products')

@@ -32,14 +32,13 @@ export const resolvers: Resolvers = {
   Product: {
     __resolveReference: (reference, ctx) => ctx.loaders.productById.load(reference.id),
     merchant: (product) => ({ __typename: 'Merchant', id: product.merchantId }),
+    price: (product) => ({ amount: product.priceAmount, currency: product.priceCurrency }),
     rating: (product) => ratingSummary(product.ratingCount, product.ratingSum),
   },
   Merchant: {
     products: (merchant, args, ctx) => {
       const request = readPageArgs(args)
-      return isId(merchant.id)
-        ? ctx.loaders.productsByMerchant.load({ merchant_id: merchant.id.toLowerCase() }, request)
-        : emptyConnection()
+      return isId(merchant.id) ? ctx.loaders.productsByMerchant.load({ merchantId: merchant.id.toLowerCase() }, request) : emptyConnection()
     },
   },
 }

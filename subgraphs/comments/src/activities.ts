@@ -34,7 +34,7 @@ export function createActivities({ db, cache }: ContextDependencies<CommentsData
   const existing = async (commentId: string) => {
     const comment = await db
       .selectFrom('comments')
-      .select(['id', 'author_id', 'deleted'])
+      .select(['id', 'authorId', 'deleted'])
       .where('id', '=', rules.id(commentId, 'The comment'))
       .executeTakeFirst()
     if (!comment) throw notFound('The comment')
@@ -52,21 +52,21 @@ export function createActivities({ db, cache }: ContextDependencies<CommentsData
     async createComment(input: NewCommentInput): Promise<{ id: string }> {
       const row = {
         id: rules.id(input.id, 'The comment'),
-        author_id: rules.id(input.authorId, 'The author'),
-        subject_type: input.subject.type,
-        subject_id: rules.id(input.subject.id, 'The subject'),
-        parent_id: input.parentId == null ? null : rules.id(input.parentId, 'The parent comment'),
+        authorId: rules.id(input.authorId, 'The author'),
+        subjectType: input.subject.type,
+        subjectId: rules.id(input.subject.id, 'The subject'),
+        parentId: input.parentId == null ? null : rules.id(input.parentId, 'The parent comment'),
         body: commentBody(input.body),
       }
       await db.transaction().execute(async (trx) => {
-        if (row.parent_id) {
+        if (row.parentId) {
           const parent = await trx
             .selectFrom('comments')
-            .select(['subject_type', 'subject_id'])
-            .where('id', '=', row.parent_id)
+            .select(['subjectType', 'subjectId'])
+            .where('id', '=', row.parentId)
             .executeTakeFirst()
           if (!parent) throw notFound('The parent comment')
-          if (parent.subject_type !== row.subject_type || parent.subject_id !== row.subject_id) {
+          if (parent.subjectType !== row.subjectType || parent.subjectId !== row.subjectId) {
             throw badUserInput('parentId', 'A reply must have the same subject as the comment it answers.')
           }
         }
@@ -77,18 +77,18 @@ export function createActivities({ db, cache }: ContextDependencies<CommentsData
           .returning('id')
           .executeTakeFirst()
         // only the insert that happened counts: a retry adds nothing
-        if (inserted && row.parent_id) {
+        if (inserted && row.parentId) {
           await trx
             .updateTable('comments')
-            .set({ reply_count: sql`reply_count + 1` })
-            .where('id', '=', row.parent_id)
+            .set({ replyCount: sql`reply_count + 1` })
+            .where('id', '=', row.parentId)
             .execute()
         } else if (inserted) {
           await trx
-            .insertInto('subject_comment_counts')
-            .values({ subject_type: row.subject_type, subject_id: row.subject_id, top_level: 1 })
+            .insertInto('subjectCommentCounts')
+            .values({ subjectType: row.subjectType, subjectId: row.subjectId, topLevel: 1 })
             .onConflict((oc) =>
-              oc.columns(['subject_type', 'subject_id']).doUpdateSet({ top_level: sql`subject_comment_counts.top_level + 1` }),
+              oc.columns(['subjectType', 'subjectId']).doUpdateSet({ topLevel: sql`subject_comment_counts.top_level + 1` }),
             )
             .execute()
         }
@@ -118,22 +118,18 @@ export function createActivities({ db, cache }: ContextDependencies<CommentsData
       const id = rules.id(commentId, 'The comment')
       let update = db
         .updateTable('comments')
-        .set({ body: text, edited_at: new Date(), ...(version === undefined ? {} : { edit_version: version }) })
+        .set({ body: text, editedAt: new Date(), ...(version === undefined ? {} : { editVersion: version }) })
         .where('id', '=', id)
-        .where('author_id', '=', authorId)
+        .where('authorId', '=', authorId)
         .where('deleted', '=', false)
-      if (version !== undefined) update = update.where('edit_version', '<', String(version))
+      if (version !== undefined) update = update.where('editVersion', '<', String(version))
       const updated = await update.returning('id').executeTakeFirst()
       if (updated) return { id, changed: true }
       // nothing stored: say why (these checks only explain; the update above decided)
-      const comment = await db
-        .selectFrom('comments')
-        .select(['author_id', 'deleted', 'edit_version'])
-        .where('id', '=', id)
-        .executeTakeFirst()
+      const comment = await db.selectFrom('comments').select(['authorId', 'deleted', 'editVersion']).where('id', '=', id).executeTakeFirst()
       if (!comment) throw notFound('The comment')
-      if (comment.author_id !== authorId) throw forbidden('Only the author can edit this comment.')
-      const applied = version !== undefined && BigInt(comment.edit_version) >= BigInt(version)
+      if (comment.authorId !== authorId) throw forbidden('Only the author can edit this comment.')
+      const applied = version !== undefined && BigInt(comment.editVersion) >= BigInt(version)
       if (comment.deleted && !applied) throw conflict('This comment was deleted and can no longer be edited.')
       return { id, changed: false }
     },
@@ -171,7 +167,7 @@ export function createActivities({ db, cache }: ContextDependencies<CommentsData
     /** Soft delete: the body becomes "" and the thread keeps its shape. */
     async deleteComment({ commentId, actor }: { commentId: string; actor: Caller }): Promise<{ id: string }> {
       const comment = await existing(commentId)
-      if (comment.author_id !== actor.userId && !isModerator(actor)) {
+      if (comment.authorId !== actor.userId && !isModerator(actor)) {
         throw forbidden('Only the author, a moderator or an admin can delete this comment.')
       }
       if (!comment.deleted) await db.updateTable('comments').set({ body: '', deleted: true }).where('id', '=', comment.id).execute()

@@ -2,33 +2,8 @@ import type { Expression, Kysely, SqlBool } from 'kysely'
 import { createTablePageLoader, type PageLoader, type ParentKey } from '@marketplace/service-template'
 import type { CommentRow, CommentSubjectType, CommentsDatabase } from './database'
 
-export interface Comment {
-  readonly id: string
-  readonly subjectType: CommentSubjectType
-  readonly subjectId: string
-  readonly parentId: string | null
-  readonly authorId: string
-  readonly body: string
-  readonly deleted: boolean
-  readonly replyCount: number
-  readonly createdAt: Date
-  readonly editedAt: Date | null
-}
-
-export function toComment(row: CommentRow): Comment {
-  return {
-    id: row.id,
-    subjectType: row.subject_type,
-    subjectId: row.subject_id,
-    parentId: row.parent_id,
-    authorId: row.author_id,
-    body: row.deleted ? '' : row.body,
-    deleted: row.deleted,
-    replyCount: row.reply_count,
-    createdAt: row.created_at,
-    editedAt: row.edited_at,
-  }
-}
+/** A comment as stored; a deleted one's body is shown empty by the resolver. */
+export type Comment = CommentRow
 
 export interface Subject {
   readonly type: CommentSubjectType
@@ -36,12 +11,11 @@ export interface Subject {
 }
 
 export async function commentsByIds(db: Kysely<CommentsDatabase>, ids: readonly string[]): Promise<Comment[]> {
-  const rows = await db
+  return db
     .selectFrom('comments')
     .selectAll()
     .where('id', '=', (eb) => eb.fn.any(eb.val([...ids])))
     .execute()
-  return rows.map(toComment)
 }
 
 /**
@@ -53,22 +27,20 @@ export function commentListLoaders(db: Kysely<CommentsDatabase>, batch = true) {
   let byAuthor: PageLoader<ParentKey, Comment> | undefined
   return {
     /** a subject's top-level comments, newest first (the comments page) */
-    bySubject: createTablePageLoader<CommentsDatabase, CommentRow, Comment>({
+    bySubject: createTablePageLoader<CommentsDatabase, Comment>({
       db,
-      parent: { subject_type: 'text', subject_id: 'uuid' },
+      parent: { subjectType: 'text', subjectId: 'uuid' },
       order: 'newest-first',
-      from: () => db.selectFrom('comments').where('parent_id', 'is', null),
-      toNode: toComment,
+      from: () => db.selectFrom('comments').where('parentId', 'is', null),
       counts: (subjects) => topLevelCounts(db, subjects),
       batch,
     }),
     /** a comment's replies, oldest first */
-    replies: createTablePageLoader<CommentsDatabase, CommentRow, Comment>({
+    replies: createTablePageLoader<CommentsDatabase, Comment>({
       db,
-      parent: { parent_id: 'uuid' },
+      parent: { parentId: 'uuid' },
       order: 'oldest-first',
       from: () => db.selectFrom('comments'),
-      toNode: toComment,
       batch,
     }),
     /**
@@ -76,12 +48,11 @@ export function commentListLoaders(db: Kysely<CommentsDatabase>, batch = true) {
      * a condition on `comments`, null for everything). The caller is the request's: one loader.
      */
     byAuthor: (readable: Expression<SqlBool> | null) =>
-      (byAuthor ??= createTablePageLoader<CommentsDatabase, CommentRow, Comment>({
+      (byAuthor ??= createTablePageLoader<CommentsDatabase, Comment>({
         db,
-        parent: { author_id: 'uuid' },
+        parent: { authorId: 'uuid' },
         order: 'newest-first',
         from: () => (readable ? db.selectFrom('comments').where(readable) : db.selectFrom('comments')),
-        toNode: toComment,
         batch,
       })),
   }
@@ -91,11 +62,11 @@ export function commentListLoaders(db: Kysely<CommentsDatabase>, batch = true) {
 // lookup per subject, all subjects of a level in one query
 async function topLevelCounts(db: Kysely<CommentsDatabase>, subjects: readonly ParentKey[]): Promise<number[]> {
   const rows = await db
-    .selectFrom('subject_comment_counts')
-    .select(['subject_type', 'subject_id', 'top_level'])
-    .where('subject_type', '=', (eb) => eb.fn.any(eb.val([...new Set(subjects.map((s) => s.subject_type as CommentSubjectType))])))
-    .where('subject_id', '=', (eb) => eb.fn.any(eb.val(subjects.map((s) => s.subject_id as string))))
+    .selectFrom('subjectCommentCounts')
+    .select(['subjectType', 'subjectId', 'topLevel'])
+    .where('subjectType', '=', (eb) => eb.fn.any(eb.val([...new Set(subjects.map((s) => s.subjectType as CommentSubjectType))])))
+    .where('subjectId', '=', (eb) => eb.fn.any(eb.val(subjects.map((s) => s.subjectId as string))))
     .execute()
-  const counts = new Map(rows.map((row) => [`${row.subject_type}:${row.subject_id}`, row.top_level]))
-  return subjects.map((s) => counts.get(`${s.subject_type}:${s.subject_id}`) ?? 0)
+  const counts = new Map(rows.map((row) => [`${row.subjectType}:${row.subjectId}`, row.topLevel]))
+  return subjects.map((s) => counts.get(`${s.subjectType}:${s.subjectId}`) ?? 0)
 }

@@ -43,7 +43,7 @@ async function topLevelCommentsOf(
 ): Promise<Connection<Comment>> {
   // a review's discussion follows the review: a hidden one answers like an unknown subject
   const hidden = type === 'REVIEW' && !(await canReadReviewDiscussion(ctx.loaders.reviewVisibility, ctx.caller, subjectId))
-  return page(ctx.loaders.bySubject, hidden ? '' : subjectId, (id) => ({ subject_type: type, subject_id: id }), request)
+  return page(ctx.loaders.bySubject, hidden ? '' : subjectId, (id) => ({ subjectType: type, subjectId: id }), request)
 }
 
 /** A comment the caller may read, else null (one under a hidden review answers like an unknown one). */
@@ -64,13 +64,15 @@ export const resolvers: Resolvers = {
   Comment: {
     __resolveReference: (reference, ctx) => readable(reference.id, ctx),
     author: (comment) => ({ __typename: 'User', id: comment.authorId }),
+    // soft-deleted: the thread keeps its shape, the text is gone
+    body: (comment) => (comment.deleted ? '' : comment.body),
     subject: (comment) => ({ __typename: SUBJECT_TYPENAMES[comment.subjectType], id: comment.subjectId }),
     parent: (comment, _, ctx) => (comment.parentId ? readable(comment.parentId, ctx) : null),
-    replies: (comment, args, ctx) => page(ctx.loaders.replies, comment.id, (id) => ({ parent_id: id }), readPageArgs(args)),
+    replies: (comment, args, ctx) => page(ctx.loaders.replies, comment.id, (id) => ({ parentId: id }), readPageArgs(args)),
   },
   User: {
     comments: (user, args, ctx) =>
-      page(ctx.loaders.byAuthor(readableByCaller(ctx.caller)), user.id, (id) => ({ author_id: id }), readPageArgs(args)),
+      page(ctx.loaders.byAuthor(readableByCaller(ctx.caller)), user.id, (id) => ({ authorId: id }), readPageArgs(args)),
   },
   Product: { comments: (product, args, ctx) => topLevelCommentsOf(ctx, 'PRODUCT', product.id, readPageArgs(args)) },
   Merchant: { comments: (merchant, args, ctx) => topLevelCommentsOf(ctx, 'MERCHANT', merchant.id, readPageArgs(args)) },

@@ -17,28 +17,28 @@ export interface ReviewVisibilityChange {
 /** Records the change unless a newer one is stored; true when it was applied (idempotent). */
 export async function recordReviewVisibility(db: Kysely<CommentsDatabase>, change: ReviewVisibilityChange): Promise<boolean> {
   const applied = await db
-    .insertInto('review_visibility')
-    .values({ review_id: change.reviewId, author_id: change.authorId ?? null, visible: change.visible, version: change.version })
+    .insertInto('reviewVisibility')
+    .values({ reviewId: change.reviewId, authorId: change.authorId ?? null, visible: change.visible, version: change.version })
     .onConflict((oc) =>
       oc
-        .column('review_id')
+        .column('reviewId')
         .doUpdateSet({
           visible: (eb) => eb.ref('excluded.visible'),
           version: (eb) => eb.ref('excluded.version'),
-          author_id: sql`coalesce(excluded.author_id, review_visibility.author_id)`,
+          authorId: sql`coalesce(excluded.author_id, review_visibility.author_id)`,
         })
-        .where('review_visibility.version', '<', (eb) => eb.ref('excluded.version')),
+        .where('reviewVisibility.version', '<', (eb) => eb.ref('excluded.version')),
     )
-    .returning('review_id')
+    .returning('reviewId')
     .executeTakeFirst()
   return applied !== undefined
 }
 
 export async function reviewVisibilities(db: Kysely<CommentsDatabase>, ids: readonly string[]): Promise<ReviewVisibilityRow[]> {
   return db
-    .selectFrom('review_visibility')
+    .selectFrom('reviewVisibility')
     .selectAll()
-    .where('review_id', '=', (eb) => eb.fn.any(eb.val([...ids])))
+    .where('reviewId', '=', (eb) => eb.fn.any(eb.val([...ids])))
     .execute()
 }
 
@@ -47,16 +47,14 @@ export type ReviewVisibilityLoader = ReturnType<typeof createReviewVisibilityLoa
 
 /** Per request: one query for every review a response asks about. */
 export function createReviewVisibilityLoader(db: Kysely<CommentsDatabase>) {
-  return createByIdLoader<ReviewVisibility>(async (ids) =>
-    (await reviewVisibilities(db, ids)).map((row) => ({ ...row, id: row.review_id })),
-  )
+  return createByIdLoader<ReviewVisibility>(async (ids) => (await reviewVisibilities(db, ids)).map((row) => ({ ...row, id: row.reviewId })))
 }
 
 /** A review without a row (not yet recorded, or unknown) is hidden: the safe side. */
 export function mayReadReviewDiscussion(caller: Caller, review: ReviewVisibilityRow | null): boolean {
   if (review?.visible) return true
   if (isModerator(caller)) return true
-  return review !== null && caller.userId !== null && review.author_id === caller.userId
+  return review !== null && caller.userId !== null && review.authorId === caller.userId
 }
 
 /** Whether `caller` may read the comments under review `reviewId`. */
@@ -78,12 +76,7 @@ export function readableByCaller(caller: Caller): Expression<SqlBool> | null {
 
 /** The cached responses that show a review's discussion: its comments page and each of its comments. */
 export async function reviewDiscussionTags(db: Kysely<CommentsDatabase>, reviewId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('comments')
-    .select('id')
-    .where('subject_type', '=', 'REVIEW')
-    .where('subject_id', '=', reviewId)
-    .execute()
+  const rows = await db.selectFrom('comments').select('id').where('subjectType', '=', 'REVIEW').where('subjectId', '=', reviewId).execute()
   return [`comments:REVIEW:${reviewId}`, ...rows.map((row) => `Comment:${row.id}`)]
 }
 

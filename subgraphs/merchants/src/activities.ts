@@ -15,7 +15,7 @@ export function createActivities({ db }: ContextDependencies<MerchantsDatabase>)
   const existing = async (merchantId: string) => {
     const merchant = await db
       .selectFrom('merchants')
-      .select(['id', 'owner_id'])
+      .select(['id', 'ownerId'])
       .where('id', '=', rules.id(merchantId, 'The store'))
       .executeTakeFirst()
     if (!merchant) throw notFound('The store')
@@ -25,7 +25,7 @@ export function createActivities({ db }: ContextDependencies<MerchantsDatabase>)
     async createMerchant(input: NewMerchantInput): Promise<{ id: string }> {
       const row = {
         id: rules.id(input.id, 'The store'),
-        owner_id: rules.id(input.ownerId, 'The owner'),
+        ownerId: rules.id(input.ownerId, 'The owner'),
         name: merchantName(input.name),
         description: input.description == null ? null : description(input.description),
       }
@@ -48,7 +48,7 @@ export function createActivities({ db }: ContextDependencies<MerchantsDatabase>)
 
     async checkMerchantOwner({ merchantId, userId }: { merchantId: string; userId: string }): Promise<{ id: string }> {
       const merchant = await existing(merchantId)
-      if (merchant.owner_id !== userId) throw forbidden('Only the owner of this store can add products to it.')
+      if (merchant.ownerId !== userId) throw forbidden('Only the owner of this store can add products to it.')
       return { id: merchant.id }
     },
 

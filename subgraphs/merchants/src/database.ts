@@ -1,13 +1,13 @@
 import type { ColumnType, Insertable, Selectable, Updateable } from 'kysely'
 import type { RatingColumns } from '@marketplace/reviews/src/rating'
 
-// rating_*: a versioned copy of the reviews service's statistics, written by the moderation scenario
+// the rating columns: a versioned copy of the reviews service's statistics, written by the moderation scenario
 export interface MerchantTable extends RatingColumns {
   readonly id: string
-  owner_id: string
+  ownerId: string
   name: string
   description: string | null
-  readonly created_at: ColumnType<Date, Date | undefined, never>
+  readonly createdAt: ColumnType<Date, Date | undefined, never>
 }
 
 export interface MerchantsDatabase {

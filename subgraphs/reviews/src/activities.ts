@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely'
 import { conflict, notFound, rules, uniqueViolation, type ContextDependencies } from '@marketplace/service-template'
-import type { ReviewStatus, ReviewSubjectType, ReviewsDatabase } from './database'
+import type { ReviewRow, ReviewStatus, ReviewSubjectType, ReviewsDatabase } from './database'
 import { rejectionReason, reviewBody, reviewRating } from './rules'
 
 export interface NewReviewInput {
@@ -36,16 +36,16 @@ export interface SubjectStats {
 
 async function bumpSubjectVersion(trx: Transaction<ReviewsDatabase>, type: ReviewSubjectType, id: string): Promise<void> {
   await trx
-    .insertInto('subject_versions')
-    .values({ subject_type: type, subject_id: id, version: 1 })
-    .onConflict((oc) => oc.columns(['subject_type', 'subject_id']).doUpdateSet({ version: sql`subject_versions.version + 1` }))
+    .insertInto('subjectVersions')
+    .values({ subjectType: type, subjectId: id, version: 1 })
+    .onConflict((oc) => oc.columns(['subjectType', 'subjectId']).doUpdateSet({ version: sql`subject_versions.version + 1` }))
     .execute()
 }
 
 async function lockedReview(trx: Transaction<ReviewsDatabase> | Kysely<ReviewsDatabase>, reviewId: string) {
   const review = await trx
     .selectFrom('reviews')
-    .select(['id', 'status', 'subject_type', 'subject_id', 'author_id', 'moderation_run_id'])
+    .select(['id', 'status', 'subjectType', 'subjectId', 'authorId', 'moderationRunId'])
     .where('id', '=', rules.id(reviewId, 'The review'))
     .forUpdate()
     .executeTakeFirst()
@@ -53,17 +53,12 @@ async function lockedReview(trx: Transaction<ReviewsDatabase> | Kysely<ReviewsDa
   return review
 }
 
-const moderated = (r: {
-  id: string
-  status: ReviewStatus
-  subject_type: ReviewSubjectType
-  subject_id: string
-  author_id: string
-}): ModeratedReview => ({
+// exactly these fields: the scenario's history records them
+const moderated = (r: Pick<ReviewRow, 'id' | 'status' | 'subjectType' | 'subjectId' | 'authorId'>): ModeratedReview => ({
   id: r.id,
   status: r.status,
-  subject: { type: r.subject_type, id: r.subject_id },
-  authorId: r.author_id,
+  subject: { type: r.subjectType, id: r.subjectId },
+  authorId: r.authorId,
 })
 
 /** The reviews service's writes and reads for scenarios, on the `reviews` task queue. All idempotent. */
@@ -72,9 +67,9 @@ export function createActivities({ db }: ContextDependencies<ReviewsDatabase>) {
     async createReview(input: NewReviewInput): Promise<{ id: string }> {
       const row = {
         id: rules.id(input.id, 'The review'),
-        author_id: rules.id(input.authorId, 'The author'),
-        subject_type: input.subject.type,
-        subject_id: rules.id(input.subject.id, 'The subject'),
+        authorId: rules.id(input.authorId, 'The author'),
+        subjectType: input.subject.type,
+        subjectId: rules.id(input.subject.id, 'The subject'),
         rating: reviewRating(input.rating),
         body: reviewBody(input.body),
       }
@@ -99,21 +94,21 @@ export function createActivities({ db }: ContextDependencies<ReviewsDatabase>) {
       return db.transaction().execute(async (trx) => {
         const review = await lockedReview(trx, input.reviewId)
         if (review.status !== 'PENDING') {
-          if (review.moderation_run_id === input.runId) return moderated(review) // our own retry
+          if (review.moderationRunId === input.runId) return moderated(review) // our own retry
           throw conflict(`This review is not pending: it is already ${review.status}.`)
         }
         await trx
           .updateTable('reviews')
           .set({
             status,
-            moderated_at: new Date(),
-            moderator_id: input.moderatorId,
-            rejection_reason: reason,
-            moderation_run_id: input.runId,
+            moderatedAt: new Date(),
+            moderatorId: input.moderatorId,
+            rejectionReason: reason,
+            moderationRunId: input.runId,
           })
           .where('id', '=', review.id)
           .execute()
-        if (status === 'PUBLISHED') await bumpSubjectVersion(trx, review.subject_type, review.subject_id)
+        if (status === 'PUBLISHED') await bumpSubjectVersion(trx, review.subjectType, review.subjectId)
         return moderated({ ...review, status })
       })
     },
@@ -122,13 +117,13 @@ export function createActivities({ db }: ContextDependencies<ReviewsDatabase>) {
     async unpublishReview({ reviewId, runId }: { reviewId: string; runId: string }): Promise<ModeratedReview> {
       return db.transaction().execute(async (trx) => {
         const review = await lockedReview(trx, reviewId)
-        if (review.status !== 'PUBLISHED' || review.moderation_run_id !== runId) return moderated(review)
+        if (review.status !== 'PUBLISHED' || review.moderationRunId !== runId) return moderated(review)
         await trx
           .updateTable('reviews')
-          .set({ status: 'PENDING', moderated_at: null, moderator_id: null, moderation_run_id: null })
+          .set({ status: 'PENDING', moderatedAt: null, moderatorId: null, moderationRunId: null })
           .where('id', '=', review.id)
           .execute()
-        await bumpSubjectVersion(trx, review.subject_type, review.subject_id)
+        await bumpSubjectVersion(trx, review.subjectType, review.subjectId)
         return moderated({ ...review, status: 'PENDING' })
       })
     },
@@ -140,18 +135,18 @@ export function createActivities({ db }: ContextDependencies<ReviewsDatabase>) {
           eb
             .selectFrom('reviews')
             .select((e) => e.fn.countAll<string>().as('c'))
-            .where('subject_type', '=', type)
-            .where('subject_id', '=', id)
+            .where('subjectType', '=', type)
+            .where('subjectId', '=', id)
             .where('status', '=', 'PUBLISHED')
             .as('count'),
           eb
             .selectFrom('reviews')
             .select((e) => e.fn.coalesce(e.fn.sum<string>('rating'), sql<string>`0`).as('s'))
-            .where('subject_type', '=', type)
-            .where('subject_id', '=', id)
+            .where('subjectType', '=', type)
+            .where('subjectId', '=', id)
             .where('status', '=', 'PUBLISHED')
             .as('sum'),
-          eb.selectFrom('subject_versions').select('version').where('subject_type', '=', type).where('subject_id', '=', id).as('version'),
+          eb.selectFrom('subjectVersions').select('version').where('subjectType', '=', type).where('subjectId', '=', id).as('version'),
         ])
         .executeTakeFirstOrThrow()
       return { count: Number(row.count ?? 0), sum: Number(row.sum ?? 0), version: Number(row.version ?? 0) }
@@ -160,15 +155,15 @@ export function createActivities({ db }: ContextDependencies<ReviewsDatabase>) {
     /** Something a moderator should hear about, e.g. an approval undone because the rating never updated. */
     async recordModerationEvent(event: { reviewId: string; runId: string; moderatorId: string | null; reason: string }): Promise<void> {
       await db
-        .insertInto('moderation_events')
+        .insertInto('moderationEvents')
         .values({
-          review_id: event.reviewId,
-          run_id: event.runId,
+          reviewId: event.reviewId,
+          runId: event.runId,
           kind: 'PUBLICATION_UNDONE',
-          moderator_id: event.moderatorId,
+          moderatorId: event.moderatorId,
           reason: event.reason,
         })
-        .onConflict((oc) => oc.columns(['run_id', 'kind']).doNothing())
+        .onConflict((oc) => oc.columns(['runId', 'kind']).doNothing())
         .execute()
     },
 

@@ -5,40 +5,40 @@ export type ReviewStatus = 'PENDING' | 'PUBLISHED' | 'REJECTED'
 
 export interface ReviewTable {
   readonly id: string
-  author_id: string
-  subject_type: ReviewSubjectType
-  subject_id: string
+  authorId: string
+  subjectType: ReviewSubjectType
+  subjectId: string
   rating: number
   body: string
   status: ColumnType<ReviewStatus, ReviewStatus | undefined, ReviewStatus>
-  readonly created_at: ColumnType<Date, Date | undefined, never>
-  moderated_at: Date | null
-  moderator_id: string | null
-  rejection_reason: string | null
-  moderation_run_id: ColumnType<string | null, string | null | undefined, string | null>
+  readonly createdAt: ColumnType<Date, Date | undefined, never>
+  moderatedAt: Date | null
+  moderatorId: string | null
+  rejectionReason: string | null
+  moderationRunId: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface SubjectVersionTable {
-  subject_type: ReviewSubjectType
-  subject_id: string
+  subjectType: ReviewSubjectType
+  subjectId: string
   // bigint: a string from pg
   version: ColumnType<string, number | string, number | string>
 }
 
 export interface ModerationEventTable {
   readonly id: Generated<string>
-  review_id: string
-  run_id: string
+  reviewId: string
+  runId: string
   kind: 'PUBLICATION_UNDONE'
-  moderator_id: string | null
+  moderatorId: string | null
   reason: string
-  readonly created_at: ColumnType<Date, Date | undefined, never>
+  readonly createdAt: ColumnType<Date, Date | undefined, never>
 }
 
 export interface ReviewsDatabase {
   reviews: ReviewTable
-  subject_versions: SubjectVersionTable
-  moderation_events: ModerationEventTable
+  subjectVersions: SubjectVersionTable
+  moderationEvents: ModerationEventTable
 }
 
 export type ModerationEventRow = Selectable<ModerationEventTable>

@@ -4,17 +4,18 @@ import type { ColumnType, Generated, Kysely } from 'kysely'
 import { writeIfNewer } from '@marketplace/service-template'
 
 /** The contract's RatingSummary: the exact mean (not rounded), null when there is no rating. */
-export const ratingSummary = (count: number, sum: number): { average: number | null; count: number } => ({
-  average: count > 0 ? sum / count : null,
+export const ratingSummary = (count: number, sum: number | string): { average: number | null; count: number } => ({
+  // sum: a bigint column, a string from pg
+  average: count > 0 ? Number(sum) / count : null,
   count,
 })
 
 /** The rating columns of a table that keeps a versioned copy of the reviews service's statistics. */
 export interface RatingColumns {
-  rating_count: Generated<number>
+  ratingCount: Generated<number>
   // bigint columns arrive as strings from pg
-  rating_sum: ColumnType<string, number | string | undefined, number | string>
-  rating_version: ColumnType<string, number | string | undefined, number | string>
+  ratingSum: ColumnType<string, number | string | undefined, number | string>
+  ratingVersion: ColumnType<string, number | string | undefined, number | string>
 }
 
 export interface RatingWrite {
@@ -34,9 +35,9 @@ export function writeRating<DB>(
   table: { [T in keyof DB & string]: DB[T] extends RatingColumns ? T : never }[keyof DB & string],
   write: RatingWrite,
 ): Promise<{ applied: boolean }> {
-  return writeIfNewer(db, table, write.id, 'rating_version', write.version, {
-    rating_count: write.count,
-    rating_sum: write.sum,
-    rating_version: write.version,
+  return writeIfNewer(db, table, write.id, 'ratingVersion', write.version, {
+    ratingCount: write.count,
+    ratingSum: write.sum,
+    ratingVersion: write.version,
   })
 }

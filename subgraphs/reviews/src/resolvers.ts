@@ -28,7 +28,7 @@ async function visibleReview(id: string, ctx: Context): Promise<Review | null> {
 
 function publishedReviewsOf(ctx: Context, type: ReviewSubjectType, id: string, request: PageRequest): Promise<Connection<Review>> {
   if (!isId(id)) return Promise.resolve(emptyConnection())
-  return ctx.loaders.publishedBySubject.load({ subject_type: type, subject_id: id.toLowerCase() }, request)
+  return ctx.loaders.publishedBySubject.load({ subjectType: type, subjectId: id.toLowerCase() }, request)
 }
 
 const SUBJECT_TYPENAMES = { PRODUCT: 'Product', MERCHANT: 'Merchant' } as const satisfies Record<ReviewSubjectType, string>
@@ -57,7 +57,7 @@ export const resolvers: Resolvers = {
       const authorId = user.id.toLowerCase()
       // the author and moderators see every status; everyone else only what is published
       const everything = ctx.caller.userId === authorId || isModerator(ctx.caller)
-      return (everything ? ctx.loaders.allByAuthor : ctx.loaders.publishedByAuthor).load({ author_id: authorId }, request)
+      return (everything ? ctx.loaders.allByAuthor : ctx.loaders.publishedByAuthor).load({ authorId }, request)
     },
   },
 }

@@ -32,9 +32,9 @@ export function createActivities(deps: ContextDependencies<UsersDatabase>) {
       const row = {
         id: rules.id(input.id, 'The user'),
         username,
-        password_hash: input.passwordHash,
-        display_name: input.displayName == null ? null : displayName(input.displayName),
-        avatar_url: input.avatarUrl == null ? null : avatarUrl(input.avatarUrl),
+        passwordHash: input.passwordHash,
+        displayName: input.displayName == null ? null : displayName(input.displayName),
+        avatarUrl: input.avatarUrl == null ? null : avatarUrl(input.avatarUrl),
         role: 'CUSTOMER' as const,
       }
       try {
@@ -60,14 +60,14 @@ export function createActivities(deps: ContextDependencies<UsersDatabase>) {
      */
     async updateProfile(change: ProfileChange): Promise<{ id: string; changed: boolean }> {
       const id = rules.id(change.userId, 'The user')
-      const values: UserUpdate = { updated_at: new Date() }
+      const values: UserUpdate = { updatedAt: new Date() }
       if (change.username != null) values.username = usernameRule(change.username)
-      if (change.displayName !== undefined) values.display_name = change.displayName === null ? null : displayName(change.displayName)
-      if (change.avatarUrl !== undefined) values.avatar_url = change.avatarUrl === null ? null : avatarUrl(change.avatarUrl)
-      if (change.version !== undefined) values.profile_version = change.version
+      if (change.displayName !== undefined) values.displayName = change.displayName === null ? null : displayName(change.displayName)
+      if (change.avatarUrl !== undefined) values.avatarUrl = change.avatarUrl === null ? null : avatarUrl(change.avatarUrl)
+      if (change.version !== undefined) values.profileVersion = change.version
       try {
         let update = db.updateTable('users').set(values).where('id', '=', id)
-        if (change.version !== undefined) update = update.where('profile_version', '<', String(change.version))
+        if (change.version !== undefined) update = update.where('profileVersion', '<', String(change.version))
         const result = await update.executeTakeFirst()
         if (result.numUpdatedRows > 0n) return { id, changed: true }
       } catch (err) {
@@ -86,7 +86,7 @@ export function createActivities(deps: ContextDependencies<UsersDatabase>) {
       if (user.role === 'CUSTOMER') {
         await db
           .updateTable('users')
-          .set({ role: 'MERCHANT', updated_at: new Date() })
+          .set({ role: 'MERCHANT', updatedAt: new Date() })
           .where('id', '=', user.id)
           .where('role', '=', 'CUSTOMER')
           .execute()

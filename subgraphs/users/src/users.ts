@@ -1,37 +1,17 @@
 import type { Kysely } from 'kysely'
-import type { Role } from '@marketplace/service-template'
 import type { UserRow, UsersDatabase } from './database'
 
+const PUBLIC_COLUMNS = ['id', 'username', 'displayName', 'avatarUrl', 'role', 'createdAt'] as const
+
 /** A user as the API shows it (never the password hash). */
-export interface User {
-  readonly id: string
-  readonly username: string
-  readonly displayName: string | null
-  readonly avatarUrl: string | null
-  readonly role: Role
-  readonly createdAt: Date
-}
-
-const PUBLIC_COLUMNS = ['id', 'username', 'display_name', 'avatar_url', 'role', 'created_at'] as const
-
-export function toUser(row: Pick<UserRow, (typeof PUBLIC_COLUMNS)[number]>): User {
-  return {
-    id: row.id,
-    username: row.username,
-    displayName: row.display_name,
-    avatarUrl: row.avatar_url,
-    role: row.role,
-    createdAt: row.created_at,
-  }
-}
+export type User = Readonly<Pick<UserRow, (typeof PUBLIC_COLUMNS)[number]>>
 
 export async function usersByIds(db: Kysely<UsersDatabase>, ids: readonly string[]): Promise<User[]> {
-  const rows = await db
+  return db
     .selectFrom('users')
     .select(PUBLIC_COLUMNS)
     .where('id', '=', (eb) => eb.fn.any(eb.val([...ids])))
     .execute()
-  return rows.map(toUser)
 }
 
 // what a stored username can look like: anything else cannot match, and is not sent to SQL
@@ -44,7 +24,7 @@ export async function userByUsername(db: Kysely<UsersDatabase>, username: string
     .select(PUBLIC_COLUMNS)
     .where((eb) => eb(eb.fn('lower', ['username']), '=', username.toLowerCase()))
     .executeTakeFirst()
-  return row ? toUser(row) : null
+  return row ?? null
 }
 
 export async function credentialsByUsername(
@@ -54,8 +34,10 @@ export async function credentialsByUsername(
   if (!POSSIBLE_USERNAME.test(username)) return null
   const row = await db
     .selectFrom('users')
-    .select([...PUBLIC_COLUMNS, 'password_hash'])
+    .select([...PUBLIC_COLUMNS, 'passwordHash'])
     .where((eb) => eb(eb.fn('lower', ['username']), '=', username.toLowerCase()))
     .executeTakeFirst()
-  return row ? { user: toUser(row), passwordHash: row.password_hash } : null
+  if (!row) return null
+  const { passwordHash, ...user } = row
+  return { user, passwordHash }
 }

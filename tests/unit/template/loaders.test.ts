@@ -130,17 +130,17 @@ describe('createGroupLoader', () => {
 describe('createPageLoader', () => {
   interface ListRow {
     readonly id: string
-    readonly created_at: Date
+    readonly createdAt: Date
     readonly parent: string
   }
   // three parents' lists, in list order: A has 4 rows, B 1, C none
   const lists: Readonly<Record<string, readonly ListRow[]>> = {
     [A]: [0, 1, 2, 3].map((i) => ({
       id: `00000000-0000-4000-8000-00000000000${i}`,
-      created_at: new Date(Date.UTC(2026, 0, 1, 0, 0, i)),
+      createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)),
       parent: A,
     })),
-    [B]: [{ id: '00000000-0000-4000-8000-000000000009', created_at: new Date(Date.UTC(2026, 0, 2)), parent: B }],
+    [B]: [{ id: '00000000-0000-4000-8000-000000000009', createdAt: new Date(Date.UTC(2026, 0, 2)), parent: B }],
   }
   const request = (limit: number, after: PageRequest['after'] = null): PageRequest => ({ limit, after })
 
@@ -175,7 +175,7 @@ describe('createPageLoader', () => {
   it('gives each edge the cursor of its row: the next page continues where the last ended', async () => {
     const { loader } = fakeList()
     const first = await loader.load(A, request(2))
-    expect(decodeCursor(first.edges[0]!.cursor)).toEqual({ createdAt: lists[A]![0]!.created_at, id: lists[A]![0]!.id })
+    expect(decodeCursor(first.edges[0]!.cursor)).toEqual({ createdAt: lists[A]![0]!.createdAt, id: lists[A]![0]!.id })
     const next = await loader.load(A, request(2, decodeCursor(first.pageInfo.endCursor as string)))
     expect(next.edges.map((e) => e.node)).toEqual(lists[A]!.slice(2).map((r) => r.id))
     expect(next.pageInfo.hasNextPage).toBe(false)
@@ -183,7 +183,7 @@ describe('createPageLoader', () => {
 
   it('groups parents by their page arguments: one query per distinct first/after', async () => {
     const { pages, loader } = fakeList()
-    const after = { createdAt: lists[A]![0]!.created_at, id: lists[A]![0]!.id }
+    const after = { createdAt: lists[A]![0]!.createdAt, id: lists[A]![0]!.id }
     const results = await Promise.all([
       loader.load(A, request(1)),
       loader.load(B, request(1)),

@@ -1,4 +1,5 @@
 import {
+  CamelCasePlugin,
   DummyDriver,
   Kysely,
   PostgresAdapter,
@@ -29,13 +30,13 @@ const b64 = (text: string): string => Buffer.from(text).toString('base64url')
 
 interface Row {
   readonly id: string
-  readonly created_at: Date
+  readonly createdAt: Date
   readonly body: string
 }
 
 const rows: readonly Row[] = Array.from({ length: 7 }, (_, i) => ({
   id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-  created_at: new Date(Date.UTC(2026, 10, 22, 10, 0, 0, 0) - i * 1000),
+  createdAt: new Date(Date.UTC(2026, 10, 22, 10, 0, 0, 0) - i * 1000),
   body: `comment ${i}`,
 }))
 
@@ -143,7 +144,7 @@ describe('keysetPage', () => {
   })
 
   it('passes the decoded cursor to fetchRows', async () => {
-    const after = { createdAt: rows[2]!.created_at, id: rows[2]!.id }
+    const after = { createdAt: rows[2]!.createdAt, id: rows[2]!.id }
     const fetchRows = source(rows.slice(3))
     await keysetPage(request(2, after), fetchRows, async () => 0)
     expect(fetchRows).toHaveBeenCalledWith(3, after)
@@ -152,7 +153,7 @@ describe('keysetPage', () => {
   it("gives every edge the cursor of its row, and endCursor = the last edge's cursor", async () => {
     const page = await keysetPage(request(3), source(rows), async () => 0)
     page.edges.forEach((edge, i) => {
-      expect(decodeCursor(edge.cursor)).toEqual({ createdAt: rows[i]!.created_at, id: rows[i]!.id })
+      expect(decodeCursor(edge.cursor)).toEqual({ createdAt: rows[i]!.createdAt, id: rows[i]!.id })
     })
     expect(page.pageInfo.endCursor).toBe(page.edges[2]!.cursor)
     // the extra (4th) row is not part of the page, nor of the end cursor
@@ -241,7 +242,7 @@ describe('connectionOf / pageRequestKey', () => {
   })
 
   it('names a page request by its size and cursor', () => {
-    const after = { createdAt: rows[1]!.created_at, id: rows[1]!.id }
+    const after = { createdAt: rows[1]!.createdAt, id: rows[1]!.id }
     expect(pageRequestKey({ limit: 5, after: null })).toBe(pageRequestKey({ limit: 5, after: null }))
     expect(pageRequestKey({ limit: 5, after })).toBe(pageRequestKey({ limit: 5, after: { ...after } }))
     expect(
@@ -253,9 +254,9 @@ describe('connectionOf / pageRequestKey', () => {
 
 describe('tablePagesByParent / tableCountsByParent', () => {
   interface Db {
-    comments: { id: string; created_at: Date; parent_id: string | null; subject_type: string; subject_id: string; body: string }
+    comments: { id: string; createdAt: Date; parentId: string | null; subjectType: string; subjectId: string; body: string }
   }
-  /** A Kysely whose driver records each query and answers with `answer(sql)`'s rows. */
+  /** A Kysely (with the services' CamelCasePlugin) whose driver records each query and answers with `answer(sql)`'s rows. */
   function recordingDb(answer: (sql: string) => readonly Record<string, unknown>[]) {
     const queries: { sql: string; parameters: readonly unknown[] }[] = []
     const connection: DatabaseConnection = {
@@ -275,6 +276,7 @@ describe('tablePagesByParent / tableCountsByParent', () => {
         createIntrospector: (k) => new PostgresIntrospector(k),
         createQueryCompiler: () => new PostgresQueryCompiler(),
       },
+      plugins: [new CamelCasePlugin()],
     })
     return { db, queries }
   }
@@ -283,17 +285,19 @@ describe('tablePagesByParent / tableCountsByParent', () => {
   const P3 = '33333333-3333-4333-8333-333333333333'
 
   it("runs ONE query for every parent's page: a LATERAL keyset query per parent, LIMIT first + 1, rows split by parent", async () => {
+    // Postgres answers in the database's names; the rows come back camelCased
+    const stored = (row: Row) => ({ id: row.id, created_at: row.createdAt, body: row.body })
     const answer = [
-      { parent_index: 1, ...rows[0]! },
-      { parent_index: 1, ...rows[1]! },
-      { parent_index: 3, ...rows[2]! },
+      { parent_index: 1, ...stored(rows[0]!) },
+      { parent_index: 1, ...stored(rows[1]!) },
+      { parent_index: 3, ...stored(rows[2]!) },
     ]
     const { db, queries } = recordingDb(() => answer)
-    const after = { createdAt: rows[4]!.created_at, id: rows[4]!.id }
+    const after = { createdAt: rows[4]!.createdAt, id: rows[4]!.id }
     const pages = await tablePagesByParent<Db, Row>(
       db,
-      { parent_id: 'uuid' },
-      [{ parent_id: P1 }, { parent_id: P2 }, { parent_id: P3 }],
+      { parentId: 'uuid' },
+      [{ parentId: P1 }, { parentId: P2 }, { parentId: P3 }],
       { limit: 4, after },
       'oldest-first',
       () => db.selectFrom('comments'),
@@ -311,16 +315,16 @@ describe('tablePagesByParent / tableCountsByParent', () => {
   it('names a parent by several columns (a subject: type and id), newest first', async () => {
     const { db, queries } = recordingDb(() => [])
     const subjects = [
-      { subject_type: 'PRODUCT', subject_id: P1 },
-      { subject_type: 'REVIEW', subject_id: P2 },
+      { subjectType: 'PRODUCT', subjectId: P1 },
+      { subjectType: 'REVIEW', subjectId: P2 },
     ]
     const pages = await tablePagesByParent<Db, Row>(
       db,
-      { subject_type: 'text', subject_id: 'uuid' },
+      { subjectType: 'text', subjectId: 'uuid' },
       subjects,
       { limit: 10, after: null },
       'newest-first',
-      () => db.selectFrom('comments').where('parent_id', 'is', null),
+      () => db.selectFrom('comments').where('parentId', 'is', null),
     )
     expect(pages).toEqual([[], []])
     const { sql, parameters } = queries[0]!
@@ -334,11 +338,9 @@ describe('tablePagesByParent / tableCountsByParent', () => {
   it('runs no query for no parents', async () => {
     const { db, queries } = recordingDb(() => [])
     await expect(
-      tablePagesByParent<Db, Row>(db, { parent_id: 'uuid' }, [], { limit: 3, after: null }, 'oldest-first', () =>
-        db.selectFrom('comments'),
-      ),
+      tablePagesByParent<Db, Row>(db, { parentId: 'uuid' }, [], { limit: 3, after: null }, 'oldest-first', () => db.selectFrom('comments')),
     ).resolves.toEqual([])
-    await expect(tableCountsByParent(db, { parent_id: 'uuid' }, [], () => db.selectFrom('comments'))).resolves.toEqual([])
+    await expect(tableCountsByParent(db, { parentId: 'uuid' }, [], () => db.selectFrom('comments'))).resolves.toEqual([])
     expect(queries).toHaveLength(0)
   })
 
@@ -347,7 +349,7 @@ describe('tablePagesByParent / tableCountsByParent', () => {
       { parent_index: 2, count: '0' },
       { parent_index: 1, count: '12' },
     ])
-    const counts = await tableCountsByParent(db, { parent_id: 'uuid' }, [{ parent_id: P1 }, { parent_id: P2 }], () =>
+    const counts = await tableCountsByParent(db, { parentId: 'uuid' }, [{ parentId: P1 }, { parentId: P2 }], () =>
       db.selectFrom('comments'),
     )
     expect(counts).toEqual([12, 0])
