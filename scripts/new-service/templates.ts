@@ -159,14 +159,6 @@ import type { ${n.Entity}Row, ${n.Service}Database } from './database'
 
 export type ${n.Entity} = ${n.Entity}Row
 
-export async function ${n.entities}ByIds(db: Kysely<${n.Service}Database>, ids: readonly string[]): Promise<${n.Entity}[]> {
-  return db
-    .selectFrom('${n.entities}')
-    .selectAll()
-    .where('id', '=', (eb) => eb.fn.any(eb.val([...ids])))
-    .execute()
-}
-
 export function ${n.entities}Page(db: Kysely<${n.Service}Database>, request: PageRequest): Promise<Connection<${n.Entity}>> {
   return tablePage(request, 'newest-first', () => db.selectFrom('${n.entities}'))
 }
@@ -174,14 +166,14 @@ export function ${n.entities}Page(db: Kysely<${n.Service}Database>, request: Pag
     },
     {
       path: `${dir}/src/resolvers.ts`,
-      content: `import { createByIdLoader, readPageArgs, type ContextDependencies, type RequestContext } from '@marketplace/service-template'
+      content: `import { createTableByIdLoader, readPageArgs, type ContextDependencies, type RequestContext } from '@marketplace/service-template'
 import type { ${n.Service}Database } from './database'
 import type { Resolvers } from './generated/resolvers'
-import { ${n.entities}ByIds, ${n.entities}Page } from './${n.entities}'
+import { ${n.entities}Page } from './${n.entities}'
 
 export function createLoaders({ db, config }: ContextDependencies<${n.Service}Database>) {
   return {
-    ${n.entity}ById: createByIdLoader((ids) => ${n.entities}ByIds(db, ids), { batch: config.batchLoads }),
+    ${n.entity}ById: createTableByIdLoader(db, '${n.entities}', { batch: config.batchLoads }),
   }
 }
 

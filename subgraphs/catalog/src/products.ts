@@ -5,14 +5,6 @@ import type { CatalogDatabase, ProductRow } from './database'
 /** A product as stored; its `price` (amount and currency) is nested by the resolver. */
 export type Product = ProductRow
 
-export async function productsByIds(db: Kysely<CatalogDatabase>, ids: readonly string[]): Promise<Product[]> {
-  return db
-    .selectFrom('products')
-    .selectAll()
-    .where('id', '=', (eb) => eb.fn.any(eb.val([...ids])))
-    .execute()
-}
-
 /** Products newest first, all of them or one merchant's (merchantId null: all). */
 export function productsPage(db: Kysely<CatalogDatabase>, merchantId: string | null, request: PageRequest): Promise<Connection<Product>> {
   const base = () => {

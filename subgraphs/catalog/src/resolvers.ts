@@ -1,5 +1,5 @@
 import {
-  createByIdLoader,
+  createTableByIdLoader,
   emptyConnection,
   isId,
   readPageArgs,
@@ -9,11 +9,11 @@ import {
 import type { CatalogDatabase } from './database'
 import { ratingSummary } from '@marketplace/reviews/src/rating'
 import type { Resolvers } from './generated/resolvers'
-import { productsByIds, productsByMerchantLoader, productsPage } from './products'
+import { productsByMerchantLoader, productsPage } from './products'
 
 export function createLoaders({ db, config }: ContextDependencies<CatalogDatabase>) {
   return {
-    productById: createByIdLoader((ids) => productsByIds(db, ids)),
+    productById: createTableByIdLoader(db, 'products', { batch: config.batchLoads }),
     productsByMerchant: productsByMerchantLoader(db, config.batchLoads),
   }
 }

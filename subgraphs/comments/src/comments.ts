@@ -10,14 +10,6 @@ export interface Subject {
   readonly id: string
 }
 
-export async function commentsByIds(db: Kysely<CommentsDatabase>, ids: readonly string[]): Promise<Comment[]> {
-  return db
-    .selectFrom('comments')
-    .selectAll()
-    .where('id', '=', (eb) => eb.fn.any(eb.val([...ids])))
-    .execute()
-}
-
 /**
  * The lists of comments that belong to a parent, each served by its own index (see the
  * migrations). Per request: a level of a nested query (the replies of 100 comments, the comments

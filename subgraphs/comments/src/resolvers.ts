@@ -1,5 +1,5 @@
 import {
-  createByIdLoader,
+  createTableByIdLoader,
   emptyConnection,
   isId,
   readPageArgs,
@@ -10,14 +10,14 @@ import {
   type ParentKey,
   type RequestContext,
 } from '@marketplace/service-template'
-import { commentListLoaders, commentsByIds, type Comment } from './comments'
+import { commentListLoaders, type Comment } from './comments'
 import type { CommentSubjectType, CommentsDatabase } from './database'
 import type { Resolvers } from './generated/resolvers'
 import { canReadReviewDiscussion, createReviewVisibilityLoader, readableByCaller, readableComment } from './review-visibility'
 
 export function createLoaders({ db, config }: ContextDependencies<CommentsDatabase>) {
   return {
-    commentById: createByIdLoader((ids) => commentsByIds(db, ids)),
+    commentById: createTableByIdLoader(db, 'comments', { batch: config.batchLoads }),
     reviewVisibility: createReviewVisibilityLoader(db),
     ...commentListLoaders(db, config.batchLoads),
   }

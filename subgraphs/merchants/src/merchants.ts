@@ -5,14 +5,6 @@ import type { MerchantRow, MerchantsDatabase } from './database'
 /** A store as stored (ratingSum is a bigint's string: ratingSummary converts it). */
 export type Merchant = MerchantRow
 
-export async function merchantsByIds(db: Kysely<MerchantsDatabase>, ids: readonly string[]): Promise<Merchant[]> {
-  return db
-    .selectFrom('merchants')
-    .selectAll()
-    .where('id', '=', (eb) => eb.fn.any(eb.val([...ids])))
-    .execute()
-}
-
 export async function merchantsByOwners(db: Kysely<MerchantsDatabase>, ownerIds: readonly string[]): Promise<Map<string, Merchant[]>> {
   const rows = await db
     .selectFrom('merchants')

@@ -1,5 +1,5 @@
 import {
-  createByIdLoader,
+  createTableByIdLoader,
   createGroupLoader,
   isId,
   readPageArgs,
@@ -9,11 +9,11 @@ import {
 import type { MerchantsDatabase } from './database'
 import { ratingSummary } from '@marketplace/reviews/src/rating'
 import type { Resolvers } from './generated/resolvers'
-import { merchantsByIds, merchantsByOwners, merchantsPage, type Merchant } from './merchants'
+import { merchantsByOwners, merchantsPage, type Merchant } from './merchants'
 
-export function createLoaders({ db }: ContextDependencies<MerchantsDatabase>) {
+export function createLoaders({ db, config }: ContextDependencies<MerchantsDatabase>) {
   return {
-    merchantById: createByIdLoader((ids) => merchantsByIds(db, ids)),
+    merchantById: createTableByIdLoader(db, 'merchants', { batch: config.batchLoads }),
     merchantsByOwner: createGroupLoader<string, Merchant[]>(
       (ownerIds) => merchantsByOwners(db, ownerIds),
       () => [],

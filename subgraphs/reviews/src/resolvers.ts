@@ -1,5 +1,5 @@
 import {
-  createByIdLoader,
+  createTableByIdLoader,
   emptyConnection,
   forbidden,
   isId,
@@ -13,10 +13,10 @@ import {
 } from '@marketplace/service-template'
 import type { ReviewSubjectType, ReviewsDatabase } from './database'
 import type { Resolvers } from './generated/resolvers'
-import { canSee, reviewListLoaders, reviewsByIds, reviewsPage, type Review } from './reviews'
+import { canSee, reviewListLoaders, reviewsPage, type Review } from './reviews'
 
 export function createLoaders({ db, config }: ContextDependencies<ReviewsDatabase>) {
-  return { reviewById: createByIdLoader((ids) => reviewsByIds(db, ids)), ...reviewListLoaders(db, config.batchLoads) }
+  return { reviewById: createTableByIdLoader(db, 'reviews', { batch: config.batchLoads }), ...reviewListLoaders(db, config.batchLoads) }
 }
 
 export type Context = RequestContext<ReviewsDatabase, ReturnType<typeof createLoaders>>

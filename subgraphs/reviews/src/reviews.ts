@@ -16,14 +16,6 @@ export type Review = ReviewRow
 export const canSee = (caller: Caller, review: Review): boolean =>
   review.status === 'PUBLISHED' || review.authorId === caller.userId || isModerator(caller)
 
-export async function reviewsByIds(db: Kysely<ReviewsDatabase>, ids: readonly string[]): Promise<Review[]> {
-  return db
-    .selectFrom('reviews')
-    .selectAll()
-    .where('id', '=', (eb) => eb.fn.any(eb.val([...ids])))
-    .execute()
-}
-
 /** The reviews in one status, whatever their subject (the moderation queue); lists of a parent use reviewListLoaders. */
 export function reviewsPage(
   db: Kysely<ReviewsDatabase>,
