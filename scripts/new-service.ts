@@ -8,6 +8,7 @@ import { PARTS, SERVICES } from '@marketplace/services'
 import { ROOT } from './lib/services'
 import { facadeImport, facadeMutationField, facadeResolver, facadeTypes, scenarioExport, scenarioFile } from './new-service/facade'
 import { NameError, namesOf, type ServiceNames } from './new-service/names'
+import { recordScenarioHistory } from './new-service/record-history'
 import { serviceFiles } from './new-service/templates'
 
 const USAGE =
@@ -87,7 +88,7 @@ const run = (root: string, command: string, args: readonly string[]): void => {
   execFileSync(command, args, { cwd: root, stdio: 'inherit' })
 }
 
-export function newService(options: Options): ServiceNames {
+export async function newService(options: Options): Promise<ServiceNames> {
   const n = namesOf(options.name, options.entity)
   const problems = conflicts(n, options.root)
   if (problems.length > 0) throw new NameError(`nothing was written: ${problems.join('; ')}`)
@@ -134,18 +135,27 @@ export function newService(options: Options): ServiceNames {
   run(root, 'npm', ['run', '--silent', 'codegen'])
   run(root, 'npm', ['run', '--silent', 'generate'])
   run(root, process.execPath, [require.resolve('prettier/bin/prettier.cjs'), '--write', '--log-level', 'warn', ...touched])
+  // the replay test wants a recorded history of every scenario: the new one's first run
+  console.log(`recording workflows/histories/${n.create}.json…`)
+  await recordScenarioHistory(root, n)
   return n
 }
 
 if (require.main === module) {
-  try {
-    const n = newService(parseArguments(process.argv.slice(2)))
-    console.log(`
+  Promise.resolve()
+    .then(() => newService(parseArguments(process.argv.slice(2))))
+    .then(
+      (n) => {
+        console.log(`
 The ${n.service} service is in subgraphs/${n.service}/, registered in packages/services/src/registry.ts, with
-its scenario workflows/src/scenarios/${n.createFile}.ts and the façade's ${n.create} mutation.
+its scenario workflows/src/scenarios/${n.createFile}.ts (and its recorded history) and the façade's ${n.create} mutation.
 Next: npm test (its tests are subgraphs/${n.service}/tests/), then describe ${n.Entity} in the contract with the analysts.`)
-  } catch (err) {
-    console.error(err instanceof NameError ? err.message : err)
-    process.exit(err instanceof NameError ? 2 : 1)
-  }
+        // the Temporal SDK's native runtime would keep the process alive
+        process.exit(0)
+      },
+      (err: unknown) => {
+        console.error(err instanceof NameError ? err.message : err)
+        process.exit(err instanceof NameError ? 2 : 1)
+      },
+    )
 }

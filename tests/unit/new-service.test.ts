@@ -3,11 +3,13 @@
 // generated file pass there, and its integration test passes against the copy's own stack (its
 // mutation runs as a scenario through the gateway).
 import { execFileSync } from 'node:child_process'
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
+import { PARTS, SERVICES } from '@marketplace/services'
 import { ROOT } from '../../scripts/lib/services'
+import { namesOf } from '../../scripts/new-service/names'
 import { findTemporalCli } from '../../scripts/lib/temporal'
 
 jest.setTimeout(600_000)
@@ -51,11 +53,25 @@ function copyRepository(): string {
   return copy
 }
 
-describe('npm run new-service -- shipping --entity Shipment', () => {
+// the issue's example, unless this repository already has it (e.g. after running the generator
+// in it): then the first free variant, so the test checks a service the repository does not have
+const [SERVICE, ENTITY] = ((): [string, string] => {
+  for (let i = 1; ; i++) {
+    const [service, entity] = i === 1 ? ['shipping', 'Shipment'] : [`shipping${i}`, `Shipment${i}`]
+    if (!existsSync(join(ROOT, 'subgraphs', service))) return [service, entity]
+  }
+})()
+const n = namesOf(SERVICE, ENTITY)
+const PORT = Math.max(PARTS.facade.port, PARTS.gateway.port, ...SERVICES.map((s) => s.port)) + 1
+
+describe(`npm run new-service -- ${SERVICE} --entity ${ENTITY}`, () => {
   let copy: string
+  // the generator records the new scenario's history on a throwaway Temporal dev server; the copy's stack uses it too
+  const temporal = { TEMPORAL_CLI_PATH: findTemporalCli() ?? '' }
   beforeAll(() => {
+    if (!temporal.TEMPORAL_CLI_PATH) throw new Error('no Temporal CLI (npm test builds one first: npm run temporal:install)')
     copy = copyRepository()
-    sh(copy, process.execPath, ['--import', 'tsx', 'scripts/new-service.ts', 'shipping', '--entity', 'Shipment', '--no-install'])
+    sh(copy, process.execPath, ['--import', 'tsx', 'scripts/new-service.ts', SERVICE, '--entity', ENTITY, '--no-install'], temporal)
   })
   afterAll(() => {
     if (copy) rmSync(copy, { recursive: true, force: true })
@@ -64,58 +80,57 @@ describe('npm run new-service -- shipping --entity Shipment', () => {
   it('registers the service and derives the generated files from the registry', () => {
     const registry = readFileSync(join(copy, 'packages/services/src/registry.ts'), 'utf8')
     expect(registry).toContain(
-      "{ name: 'shipping', port: 4007, database: 'shipping', taskQueue: 'shipping', entities: ['Shipment'], secrets: [] }",
+      `{ name: '${SERVICE}', port: ${PORT}, database: '${SERVICE}', taskQueue: '${SERVICE}', entities: ['${ENTITY}'], secrets: [] }`,
     )
     const supergraphYaml = parseYaml(readFileSync(join(copy, 'supergraph.yaml'), 'utf8')) as { subgraphs: Record<string, unknown> }
-    expect(supergraphYaml.subgraphs.shipping).toEqual({
-      routing_url: 'http://localhost:4007/graphql',
-      schema: { file: './subgraphs/shipping/schema.graphql' },
+    expect(supergraphYaml.subgraphs[SERVICE]).toEqual({
+      routing_url: `http://localhost:${PORT}/graphql`,
+      schema: { file: `./subgraphs/${SERVICE}/schema.graphql` },
     })
     const compose = parseYaml(readFileSync(join(copy, 'docker-compose.yml'), 'utf8')) as { services: Record<string, { command: string[] }> }
-    expect(compose.services.shipping?.command).toEqual(['node', 'dist/subgraphs/shipping/src/index.js'])
-    expect(readFileSync(join(copy, 'docker/postgres/01-create-databases.sql'), 'utf8')).toContain('CREATE DATABASE shipping;')
+    expect(compose.services[SERVICE]?.command).toEqual(['node', `dist/subgraphs/${SERVICE}/src/index.js`])
+    expect(readFileSync(join(copy, 'docker/postgres/01-create-databases.sql'), 'utf8')).toContain(`CREATE DATABASE ${SERVICE};`)
     const supergraph = readFileSync(join(copy, 'gateway/supergraph.graphql'), 'utf8')
-    expect(supergraph).toContain('createShipment(input: CreateShipmentInput!): ShipmentPayload!')
-    expect(supergraph).toContain('shipments(first: Int = 10, after: String): ShipmentConnection!')
+    expect(supergraph).toContain(`${n.create}(input: Create${ENTITY}Input!): ${ENTITY}Payload!`)
+    expect(supergraph).toContain(`${n.entities}(first: Int = 10, after: String): ${ENTITY}Connection!`)
+    // the scenario's first run, recorded for the replay test
+    expect(readFileSync(join(copy, `workflows/histories/${n.create}.json`), 'utf8')).toContain(`"${n.create}"`)
   })
 
   it('typechecks, lints and is formatted with the rest of the repository', () => {
     sh(copy, process.execPath, [require.resolve('typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.json'])
     sh(copy, process.execPath, [
       join(ROOT, 'node_modules', 'eslint', 'bin', 'eslint.js'),
-      'subgraphs/shipping',
+      `subgraphs/${SERVICE}`,
       'workflows',
       'packages/services',
     ])
     sh(copy, process.execPath, [require.resolve('prettier/bin/prettier.cjs'), '--check', '.'])
   })
 
-  it('passes its own unit tests and every check of the generated files', () => {
+  it('passes its own unit tests, the replay of every recorded history and every check of the generated files', () => {
     const out = sh(copy, process.execPath, [
       require.resolve('jest/bin/jest'),
       '--selectProjects',
       'unit',
       '--ci',
-      'subgraphs/shipping',
+      `subgraphs/${SERVICE}/`,
       'tests/unit/generated-files.test.ts',
       'tests/unit/composition.test.ts',
       'tests/unit/contract.test.ts',
       'tests/unit/docker-compose.test.ts',
       'tests/unit/workflow-lint.test.ts',
+      'tests/unit/workflow-replay.test.ts',
       'tests/unit/template/config.test.ts',
-      ...(readdirSync(join(copy, 'tests/unit')).includes('codegen.test.ts') ? ['tests/unit/codegen.test.ts'] : []),
+      'tests/unit/codegen.test.ts',
     ])
     expect(out).toBeDefined()
   })
 
-  it("passes its integration test against the copy's stack: createShipment runs as a scenario", () => {
-    // the copy's stack is started by its own Jest global setup, on free ports, with this Temporal CLI
-    const temporal = findTemporalCli()
-    if (!temporal) throw new Error('no Temporal CLI (npm test builds one first: npm run temporal:install)')
+  it(`passes its integration test against the copy's stack: ${n.create} runs as a scenario`, () => {
+    // the copy's stack is started by its own Jest global setup, on free ports
     const jest = require.resolve('jest/bin/jest')
-    sh(copy, process.execPath, [jest, '--selectProjects', 'integration', '--ci', 'subgraphs/shipping/tests/integration'], {
-      TEMPORAL_CLI_PATH: temporal,
-    })
+    sh(copy, process.execPath, [jest, '--selectProjects', 'integration', '--ci', `subgraphs/${SERVICE}/tests/integration`], temporal)
   })
 
   it('refuses a name that is taken, writing nothing', () => {
