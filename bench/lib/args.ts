@@ -35,7 +35,7 @@ export class UsageError extends Error {
   override readonly name = 'UsageError'
 }
 
-// one gateway process: its response cache is per process, and the load generator needs the other core
+// one gateway process by default (the response cache lives in Redis, shared by every gateway process): the load generator needs the other core
 export const DEFAULTS = {
   durationS: 30,
   warmupS: 10,
