@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
-import { PARTS, SERVICES } from '@marketplace/services'
+import { nextFreePort, SERVICES } from '@marketplace/services'
 import { ROOT } from './lib/services'
 import { facadeImport, facadeMutationField, facadeResolver, facadeTypes, scenarioExport, scenarioFile } from './new-service/facade'
 import { NameError, namesOf, type ServiceNames } from './new-service/names'
@@ -92,7 +92,7 @@ export async function newService(options: Options): Promise<ServiceNames> {
   const n = namesOf(options.name, options.entity)
   const problems = conflicts(n, options.root)
   if (problems.length > 0) throw new NameError(`nothing was written: ${problems.join('; ')}`)
-  const port = Math.max(PARTS.facade.port, PARTS.gateway.port, ...SERVICES.map((s) => s.port)) + 1
+  const port = nextFreePort()
   const root = options.root
   const touched: string[] = []
 

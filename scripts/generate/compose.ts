@@ -1,6 +1,6 @@
 // docker-compose.yml, derived from the service registry: one block per service, the gateway's
 // subgraph URLs and dependencies, the processes' commands from the production build.
-import { PARTS, SERVICES, SUBGRAPH_NAMES, type PartName, type ServiceEntry } from '@marketplace/services'
+import { DEFAULT_PORTS, PARTS, SERVICES, SUBGRAPH_NAMES, type PartName, type ServiceEntry } from '@marketplace/services'
 import { productionCommand } from '../lib/production'
 
 const command = (part: PartName): string =>
@@ -39,11 +39,9 @@ function serviceBlock(service: ServiceEntry): string {
   ].join('\n')
 }
 
-const portOf = (name: string): number => (name === 'facade' ? PARTS.facade.port : (SERVICES.find((s) => s.name === name)?.port ?? 0))
-
 export function composeFile(): string {
   const subgraphUrls = SUBGRAPH_NAMES.map(
-    (name) => `      SUBGRAPH_${name.toUpperCase()}_URL: http://${name}:${portOf(name)}/graphql`,
+    (name) => `      SUBGRAPH_${name.toUpperCase()}_URL: http://${name}:${DEFAULT_PORTS[name]}/graphql`,
   ).join('\n')
   const gatewayDependsOn = SUBGRAPH_NAMES.map((name) => `      ${name}:\n        condition: service_healthy`).join('\n')
   const subgraphs = SERVICES.map(serviceBlock).join('\n')

@@ -2,7 +2,7 @@
 // tests/unit/generated-files.test.ts fails when a committed one differs from what this produces.
 import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
-import { PARTS, SERVICES, SUBGRAPH_NAMES, schemaFileOf, type SubgraphName } from '@marketplace/services'
+import { DEFAULT_PORTS, SERVICES, SUBGRAPH_NAMES, schemaFileOf } from '@marketplace/services'
 import { ROOT } from '../lib/services'
 import { composeFile } from './compose'
 
@@ -14,8 +14,6 @@ export interface GeneratedFile {
 
 const FEDERATION_VERSION = '=2.14.4'
 
-const portOf = (name: SubgraphName): number => (name === 'facade' ? PARTS.facade.port : (SERVICES.find((s) => s.name === name)?.port ?? 0))
-
 /** rover's supergraph config: the gateway composes these subgraphs (`npm run compose`). */
 export function supergraphYaml(): string {
   return [
@@ -26,7 +24,7 @@ export function supergraphYaml(): string {
     'subgraphs:',
     ...SUBGRAPH_NAMES.flatMap((name) => [
       `  ${name}:`,
-      `    routing_url: http://localhost:${portOf(name)}/graphql`,
+      `    routing_url: http://localhost:${DEFAULT_PORTS[name]}/graphql`,
       '    schema:',
       `      file: ./${schemaFileOf(name)}`,
     ]),

@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
-import { PARTS, SERVICES } from '@marketplace/services'
+import { nextFreePort } from '@marketplace/services'
 import { ROOT } from '../../scripts/lib/services'
 import { namesOf } from '../../scripts/new-service/names'
 import { findTemporalCli } from '../../scripts/lib/temporal'
@@ -62,7 +62,7 @@ const [SERVICE, ENTITY] = ((): [string, string] => {
   }
 })()
 const n = namesOf(SERVICE, ENTITY)
-const PORT = Math.max(PARTS.facade.port, PARTS.gateway.port, ...SERVICES.map((s) => s.port)) + 1
+const PORT = nextFreePort()
 
 describe(`npm run new-service -- ${SERVICE} --entity ${ENTITY}`, () => {
   let copy: string

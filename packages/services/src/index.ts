@@ -28,6 +28,9 @@ export const DEFAULT_PORTS: Readonly<Record<SubgraphName | 'gateway', number>> =
   facade: PARTS.facade.port,
 })
 
+/** The port a generated service takes: the next one after every part's. */
+export const nextFreePort = (): number => Math.max(...Object.values(DEFAULT_PORTS)) + 1
+
 /** Where a part's source lives, relative to the repository root. */
 export const serviceDir = (name: ServiceName): string => `subgraphs/${name}`
 export const schemaFileOf = (name: SubgraphName): string => (name === 'facade' ? PARTS.facade.schema : `${serviceDir(name)}/schema.graphql`)

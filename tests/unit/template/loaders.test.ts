@@ -1,13 +1,4 @@
-import {
-  CamelCasePlugin,
-  DummyDriver,
-  Kysely,
-  PostgresAdapter,
-  PostgresIntrospector,
-  PostgresQueryCompiler,
-  type CompiledQuery,
-  type DatabaseConnection,
-} from 'kysely'
+import { recordingDb } from './helpers'
 import {
   createByIdLoader,
   createGroupLoader,
@@ -268,33 +259,9 @@ describe('createTableByIdLoader', () => {
   interface Db {
     shipmentItems: { id: string; ownerId: string }
   }
-  /** A Kysely with the services' CamelCasePlugin whose driver records each query and answers in the database's names. */
-  function recordingDb(rows: readonly Record<string, unknown>[]) {
-    const queries: { sql: string; parameters: readonly unknown[] }[] = []
-    const connection: DatabaseConnection = {
-      async executeQuery<R>(query: CompiledQuery) {
-        queries.push({ sql: query.sql, parameters: query.parameters })
-        return { rows: rows as R[] }
-      },
-      // eslint-disable-next-line require-yield
-      async *streamQuery() {
-        throw new Error('not used')
-      },
-    }
-    const db = new Kysely<Db>({
-      dialect: {
-        createAdapter: () => new PostgresAdapter(),
-        createDriver: () => Object.assign(new DummyDriver(), { acquireConnection: async () => connection }),
-        createIntrospector: (k) => new PostgresIntrospector(k),
-        createQueryCompiler: () => new PostgresQueryCompiler(),
-      },
-      plugins: [new CamelCasePlugin()],
-    })
-    return { db, queries }
-  }
 
   it('loads one tick of ids with ONE `select * … where id = any($1)` on the table, rows camelCased, unknown ids null', async () => {
-    const { db, queries } = recordingDb([{ id: B, owner_id: A }])
+    const { db, queries } = recordingDb<Db>(() => [{ id: B, owner_id: A }])
     const loader = createTableByIdLoader(db, 'shipmentItems')
     const [b, missing, notAnId] = await Promise.all([loader.load(B), loader.load(MISSING), loader.load('not-a-uuid')])
     expect(b).toEqual({ id: B, ownerId: A })
@@ -304,7 +271,7 @@ describe('createTableByIdLoader', () => {
   })
 
   it('with batch: false, one query per id (the benchmark’s naive variant)', async () => {
-    const { db, queries } = recordingDb([])
+    const { db, queries } = recordingDb<Db>(() => [])
     const loader = createTableByIdLoader(db, 'shipmentItems', { batch: false })
     await Promise.all([loader.load(A), loader.load(B)])
     expect(queries).toHaveLength(2)

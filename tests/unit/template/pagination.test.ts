@@ -1,13 +1,4 @@
-import {
-  CamelCasePlugin,
-  DummyDriver,
-  Kysely,
-  PostgresAdapter,
-  PostgresIntrospector,
-  PostgresQueryCompiler,
-  type CompiledQuery,
-  type DatabaseConnection,
-} from 'kysely'
+import { recordingDb as recordingDbOf } from './helpers'
 import {
   MAX_PAGE_SIZE,
   connectionOf,
@@ -256,30 +247,7 @@ describe('tablePagesByParent / tableCountsByParent', () => {
   interface Db {
     comments: { id: string; createdAt: Date; parentId: string | null; subjectType: string; subjectId: string; body: string }
   }
-  /** A Kysely (with the services' CamelCasePlugin) whose driver records each query and answers with `answer(sql)`'s rows. */
-  function recordingDb(answer: (sql: string) => readonly Record<string, unknown>[]) {
-    const queries: { sql: string; parameters: readonly unknown[] }[] = []
-    const connection: DatabaseConnection = {
-      async executeQuery<R>(query: CompiledQuery) {
-        queries.push({ sql: query.sql, parameters: query.parameters })
-        return { rows: answer(query.sql) as R[] }
-      },
-      // eslint-disable-next-line require-yield
-      async *streamQuery() {
-        throw new Error('not used')
-      },
-    }
-    const db = new Kysely<Db>({
-      dialect: {
-        createAdapter: () => new PostgresAdapter(),
-        createDriver: () => Object.assign(new DummyDriver(), { acquireConnection: async () => connection }),
-        createIntrospector: (k) => new PostgresIntrospector(k),
-        createQueryCompiler: () => new PostgresQueryCompiler(),
-      },
-      plugins: [new CamelCasePlugin()],
-    })
-    return { db, queries }
-  }
+  const recordingDb = (answer: (sql: string) => readonly Record<string, unknown>[]) => recordingDbOf<Db>(answer)
   const P1 = '11111111-1111-4111-8111-111111111111'
   const P2 = '22222222-2222-4222-8222-222222222222'
   const P3 = '33333333-3333-4333-8333-333333333333'
