@@ -12,6 +12,7 @@ import {
   BENCH_SEED,
   SMOKE_SEED,
   describeSeed,
+  loadProducts,
   loadSubjects,
   loadWriters,
   openBenchDatabase,
@@ -46,6 +47,8 @@ import {
 } from './lib/report'
 import { ProcessSet, startRedis, startSubgraphs, startTemporal, startVariant, type RedisServer, type StackContext } from './lib/stack'
 import { variantSpec, type VariantSpec } from './lib/variants'
+import { STEADY_WRITERS, ZIPF_EXPONENT as STEADY_ZIPF, measureSteady, type SteadyContext } from './lib/steady-run'
+import { measureWrites } from './lib/writes-run'
 import { ZipfSampler, mulberry32 } from './lib/zipf'
 
 const RESULTS = join(ROOT, 'bench', 'results')
@@ -53,6 +56,10 @@ const PROFILES = join(RESULTS, 'profiles')
 const SUBJECTS = 10_000
 const ZIPF_EXPONENT = 1.0
 const MIX_WRITERS = 16
+/** --steady: every subject with comments, each with its first 20 pages; the writers come from the 2,000 hottest */
+const STEADY_PAGES_PER_SUBJECT = 20
+const AUTHORED_SUBJECTS = 2_000
+const REVIEWED_PRODUCTS = 2_000
 
 interface Run {
   readonly options: BenchOptions
@@ -324,13 +331,16 @@ async function main(): Promise<void> {
     onCleanup('postgres', () => db.stop())
     const redis = await startRedis(logDir)
     console.log(`redis: ${redis.url}`)
-    const subjects = await loadSubjects(db.urls.comments, SUBJECTS, options.mode !== 'pages')
+    const steadyLike = options.mode === 'steady' || options.mode === 'writes'
+    const subjects = steadyLike
+      ? await loadSubjects(db.urls.comments, Number.MAX_SAFE_INTEGER, false, STEADY_PAGES_PER_SUBJECT)
+      : await loadSubjects(db.urls.comments, SUBJECTS, options.mode !== 'pages')
     if (subjects.length === 0) throw new Error('the comments database has no top-level comments')
     const pagesTotal = subjects.reduce((n, s) => n + s.cursors.length, 0)
     console.log(
       `subjects: ${subjects.length} (top-level comments: ${subjects[0]?.topLevel} … ${subjects.at(-1)?.topLevel}), ${pagesTotal} pages`,
     )
-    const temporal = options.mode === 'mix' ? await startTemporal(logDir, join(logDir, 'temporal')) : null
+    const temporal = options.mode === 'mix' || steadyLike ? await startTemporal(logDir, join(logDir, 'temporal')) : null
     if (temporal) console.log(`temporal: ${temporal.address}`)
     const ctx: StackContext = {
       logDir,
@@ -355,7 +365,45 @@ async function main(): Promise<void> {
     const variants: Record<string, VariantReport> = {}
     const results: Record<string, RunResult[]> = {}
     const descriptions: Record<string, string> = {}
-    if (options.mode === 'users-only') {
+    const steadyContext: SteadyContext | null = steadyLike
+      ? {
+          options,
+          db,
+          redis,
+          ctx,
+          subjects,
+          authored: await loadSubjects(db.urls.comments, AUTHORED_SUBJECTS, true),
+          products: await loadProducts(db.urls.catalog, REVIEWED_PRODUCTS),
+          temporalPid: temporal?.pid ?? null,
+          verifyEvery: run.verifyEvery,
+        }
+      : null
+    if (steadyContext) {
+      const specs = options.variants.map((v) => variantSpec(v, options.gatewayWorkers))
+      if (options.profile)
+        for (const spec of specs) if (spec.gateway.kind === 'ours') await rm(join(PROFILES, spec.name), { recursive: true, force: true })
+      for (const spec of specs) descriptions[spec.name] = spec.description
+      for (let r = 1; r <= options.runs; r++) {
+        for (const [i, spec] of specs.entries()) {
+          console.log(`[run ${r}/${options.runs}] ${spec.name} (${options.mode})…`)
+          try {
+            let result: RunResult
+            if (options.mode === 'writes') {
+              const measured = await measureWrites(steadyContext, spec, r)
+              result = { ...measured.loaded, writesMode: measured.writes }
+            } else {
+              const profileDir = options.profile && spec.gateway.kind === 'ours' ? join(PROFILES, spec.name) : undefined
+              result = await measureSteady(steadyContext, spec, i, r, profileDir)
+            }
+            ;(results[spec.name] ??= []).push(result)
+            console.log(`  ${line(result, options.mode)}`)
+          } catch (err) {
+            run.failures.push(`${spec.name} run ${r}: ${(err as Error).message}`)
+            console.error(`  FAILED: ${(err as Error).message}`)
+          }
+        }
+      }
+    } else if (options.mode === 'users-only') {
       if (options.profile) await rm(join(PROFILES, 'users-only'), { recursive: true, force: true })
       descriptions['users-only'] =
         'users subgraph alone, ENTITY_CACHE=full, BATCH_LOADS=true; POST _entities with 10 User representations (authors of Zipf-drawn pages), signed x-marketplace-caller'
@@ -444,6 +492,12 @@ async function main(): Promise<void> {
             `Attack: every run measures each variant twice with fresh processes, first the page load alone, then the same load with ${options.attackers} attacker loops beside it (round robin over the attacks, ${options.attackPauseMs} ms pause after each answer, 10 s answer timeout). The attackers run in this process and send to the same gateway; their requests are not counted in pages/s or p99. registerUser flooding is not part of it (this stack runs no Temporal): tests/integration/abuse-identity.test.ts covers it.`,
           ]
         : []),
+      ...(steadyLike
+        ? [
+            `Steady state: no priming, caches cold at the start of every variant (fresh processes, Redis FLUSHALL). Pages: a subject drawn from Zipf(exponent ${STEADY_ZIPF}) over the rank of all ${subjects.length} subjects with comments, then page k with P(k) ∝ 1/k² among its first min(${STEADY_PAGES_PER_SUBJECT}, pages). Figures per ${options.windowS}-s window; the headline row covers the windows from ${options.headlineFromS} s on.`,
+            `Writes: their own clients (${STEADY_WRITERS} signed-in generated users, one write each at a time), open loop: every 100 ms, ${options.writeShare} × the reads completed since are owed and each whole one starts a write (postComment 30%, replyToComment 10%, editComment 15%, deleteComment 10%, updateProfile 15%, submitReview 10%, moderateReview by the seed's moderator 10%); a write finding every writer busy is skipped and counted. After each write the page it changed is read (first page; for updateProfile a later page showing the writer): anything but the change is a stale read. Edits, deletions and replies are of the benchmark's own comments; all its comments, usernames, reviews and ratings are undone after the run, once every moderation run has COMPLETED.`,
+          ]
+        : []),
       ...(options.mode === 'mix'
         ? [
             `Writes: ${(WRITE_SHARE * 100).toFixed(0)}% of the loop iterations are a postComment (on a Zipf-drawn subject) or an updateProfile (new username), by ${MIX_WRITERS} signed-in generated users, one write per user at a time; the affected page is read right after the mutation returns. The writes are undone after each run.`,
@@ -453,14 +507,18 @@ async function main(): Promise<void> {
     ]
     const report: BenchReport = {
       title: options.smoke
-        ? 'Comments page benchmark — smoke'
-        : options.mode === 'users-only'
-          ? `Users subgraph benchmark (--users-only${options.profile ? ' --profile' : ''})`
-          : options.mode === 'mix'
-            ? `Comments page benchmark with 2% writes (--mix${options.profile ? ' --profile' : ''})`
-            : options.mode === 'attack'
-              ? 'Comments page benchmark under attack (--attack)'
-              : `Comments page benchmark${options.profile ? ' (--profile)' : ''}`,
+        ? `Comments page benchmark — smoke (${options.mode === 'pages' ? 'ceiling' : options.mode})`
+        : options.mode === 'steady'
+          ? `Comments page benchmark, steady state: cold caches, ${(options.writeShare * 100).toFixed(0)}% writes from their own clients${options.profile ? ' (--profile)' : ''}`
+          : options.mode === 'writes'
+            ? 'Write benchmark (--writes): each mutation idle, under the read load, and the highest sustained rate'
+            : options.mode === 'users-only'
+              ? `Users subgraph benchmark (--users-only${options.profile ? ' --profile' : ''})`
+              : options.mode === 'mix'
+                ? `Comments page benchmark with 2% writes (--mix${options.profile ? ' --profile' : ''})`
+                : options.mode === 'attack'
+                  ? 'Comments page benchmark under attack (--attack)'
+                  : `Comments page benchmark: hot-cache ceiling (--ceiling, reads only${options.prime ? ', primed' : ', not primed'})${options.profile ? ' (--profile)' : ''}`,
       mode: options.mode,
       smoke: options.smoke,
       profile: options.profile,
@@ -489,7 +547,7 @@ async function main(): Promise<void> {
     if (run.failures.length > 0) console.log(`\nfailed runs:\n${run.failures.map((f) => `  ${f}`).join('\n')}`)
     const outDir = options.smoke ? join(RESULTS, 'smoke') : RESULTS
     await mkdir(outDir, { recursive: true })
-    const suffix = options.smoke ? '' : `${options.mode === 'pages' ? '' : `-${options.mode}`}${options.profile ? '-profile' : ''}`
+    const suffix = `${options.mode === 'pages' ? '' : `-${options.mode}`}${options.profile ? '-profile' : ''}`
     const json = JSON.stringify(report, (_, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n'
     const md = renderMarkdown(report)
     const written: string[] = []
@@ -505,7 +563,12 @@ async function main(): Promise<void> {
 
     if (options.smoke) {
       const bad = Object.entries(variants).filter(
-        ([, v]) => v.median.errors > 0 || v.median.verifyFailures > 0 || v.median.verified === 0 || v.runs.some((r) => r.warmup.errors > 0),
+        ([, v]) =>
+          v.median.errors > 0 ||
+          v.median.verifyFailures > 0 ||
+          v.median.verified === 0 ||
+          v.runs.some((r) => r.warmup.errors > 0) ||
+          (v.median.mix !== undefined && (v.median.mix.writeErrors > 0 || v.median.mix.staleReads > 0 || v.median.mix.writes === 0)),
       )
       const missing = options.variants.filter((v) => !variants[v])
       if (bad.length > 0 || missing.length > 0 || run.failures.length > 0) {
@@ -514,7 +577,9 @@ async function main(): Promise<void> {
         )
         exitCode = 1
       } else {
-        console.log('\nSMOKE PASSED: every variant answered every request without errors, every response verified')
+        console.log(
+          `\nSMOKE PASSED: every variant answered every request without errors, every response verified${steadyLike ? ', every write answered and read back fresh' : ''}`,
+        )
       }
     }
   } finally {

@@ -129,11 +129,16 @@ export const expectedEdges = (topLevel: number, page: number): number => Math.ma
 
 /**
  * The `limit` subjects with the most top-level comments, most first (rank 0 is the hottest), each
- * with the cursors of its first 10 pages: the cursor of page k is encodeCursor of the last comment
+ * with the cursors of its first `pagesPerSubject` (default 10) pages: the cursor of page k is encodeCursor of the last comment
  * of page k-1 in the page's order (created_at desc, id desc). With `withAuthors`, also the
  * authors of every comment on those pages.
  */
-export async function loadSubjects(commentsUrl: string, limit: number, withAuthors: boolean): Promise<Subject[]> {
+export async function loadSubjects(
+  commentsUrl: string,
+  limit: number,
+  withAuthors: boolean,
+  pagesPerSubject = PAGES_PER_SUBJECT,
+): Promise<Subject[]> {
   const client = new pg.Client({ connectionString: commentsUrl })
   await client.connect()
   try {
@@ -164,7 +169,7 @@ export async function loadSubjects(commentsUrl: string, limit: number, withAutho
                    limit $3) x
         ) c
         ${withAuthors ? '' : `where c.rn % ${PAGE_SIZE} = 0`}`,
-      [top.rows.map((r) => r.subject_type), top.rows.map((r) => r.subject_id), PAGE_SIZE * PAGES_PER_SUBJECT],
+      [top.rows.map((r) => r.subject_type), top.rows.map((r) => r.subject_id), PAGE_SIZE * pagesPerSubject],
     )
     const bySubject = new Map<string, typeof rows.rows>()
     for (const row of rows.rows) {
@@ -176,7 +181,7 @@ export async function loadSubjects(commentsUrl: string, limit: number, withAutho
     return top.rows.map((t) => {
       const ranked = (bySubject.get(`${t.subject_type}:${t.subject_id}`) ?? []).sort((a, b) => a.rn - b.rn)
       const byRank = new Map(ranked.map((r) => [r.rn, r]))
-      const pages = Math.min(PAGES_PER_SUBJECT, Math.ceil(t.n / PAGE_SIZE))
+      const pages = Math.min(pagesPerSubject, Math.ceil(t.n / PAGE_SIZE))
       const cursors: (string | null)[] = [null]
       for (let k = 1; k < pages; k++) {
         const last = byRank.get(k * PAGE_SIZE)
@@ -250,6 +255,8 @@ export async function undoMixWrites(
     await comments.connect()
     try {
       await comments.query('begin')
+      // replies first (they reference their parent); the benchmark replies only to its own comments
+      await comments.query('delete from comments where id = any($1::uuid[]) and parent_id is not null', [[...commentIds]])
       const gone = await comments.query<{ subject_type: string; subject_id: string; n: number }>(
         `with gone as (delete from comments where id = any($1::uuid[]) and parent_id is null returning subject_type, subject_id)
          select subject_type, subject_id::text, count(*)::int as n from gone group by subject_type, subject_id`,
@@ -294,5 +301,94 @@ export async function undoMixWrites(
     } finally {
       await users.end()
     }
+  }
+}
+
+/** A product's rating as the seed left it, and the reviews service's version for it. */
+export interface RatingSnapshot {
+  readonly productId: string
+  readonly ratingCount: number
+  readonly ratingSum: string
+  readonly ratingVersion: string
+  /** subject_versions.version in the reviews database, null when it had no row */
+  readonly subjectVersion: string | null
+}
+
+/** Reads what a review of `productId` may change, so that it can be put back afterwards. */
+export async function snapshotRating(urls: Readonly<Record<ServiceName, string>>, productId: string): Promise<RatingSnapshot> {
+  const catalog = new pg.Client({ connectionString: urls.catalog })
+  const reviews = new pg.Client({ connectionString: urls.reviews })
+  await Promise.all([catalog.connect(), reviews.connect()])
+  try {
+    const product = await catalog.query<{ rating_count: number; rating_sum: string; rating_version: string }>(
+      'select rating_count, rating_sum::text, rating_version::text from products where id = $1',
+      [productId],
+    )
+    const row = product.rows[0]
+    if (!row) throw new Error(`product ${productId} does not exist`)
+    const version = await reviews.query<{ version: string }>(
+      `select version::text from subject_versions where subject_type = 'PRODUCT' and subject_id = $1`,
+      [productId],
+    )
+    return {
+      productId,
+      ratingCount: row.rating_count,
+      ratingSum: row.rating_sum,
+      ratingVersion: row.rating_version,
+      subjectVersion: version.rows[0]?.version ?? null,
+    }
+  } finally {
+    await Promise.all([catalog.end(), reviews.end()])
+  }
+}
+
+/** Undoes the benchmark's reviews: deletes them (and their moderation events) and puts the products' ratings back. */
+export async function undoReviewWrites(
+  urls: Readonly<Record<ServiceName, string>>,
+  reviewIds: readonly string[],
+  ratings: readonly RatingSnapshot[],
+): Promise<void> {
+  if (reviewIds.length === 0 && ratings.length === 0) return
+  const reviews = new pg.Client({ connectionString: urls.reviews })
+  const catalog = new pg.Client({ connectionString: urls.catalog })
+  await Promise.all([reviews.connect(), catalog.connect()])
+  try {
+    await reviews.query('begin')
+    await reviews.query('delete from moderation_events where review_id = any($1::uuid[])', [[...reviewIds]])
+    await reviews.query('delete from reviews where id = any($1::uuid[])', [[...reviewIds]])
+    for (const r of ratings) {
+      if (r.subjectVersion === null)
+        await reviews.query(`delete from subject_versions where subject_type = 'PRODUCT' and subject_id = $1`, [r.productId])
+      else
+        await reviews.query(`update subject_versions set version = $2 where subject_type = 'PRODUCT' and subject_id = $1`, [
+          r.productId,
+          r.subjectVersion,
+        ])
+    }
+    await reviews.query('commit')
+    for (const r of ratings)
+      await catalog.query('update products set rating_count = $2, rating_sum = $3, rating_version = $4 where id = $1', [
+        r.productId,
+        r.ratingCount,
+        r.ratingSum,
+        r.ratingVersion,
+      ])
+  } catch (err) {
+    await reviews.query('rollback').catch(() => undefined)
+    throw err
+  } finally {
+    await Promise.all([reviews.end(), catalog.end()])
+  }
+}
+
+/** `count` product ids, spread over the catalog (the steady load's reviews are about them). */
+export async function loadProducts(catalogUrl: string, count: number): Promise<string[]> {
+  const client = new pg.Client({ connectionString: catalogUrl })
+  await client.connect()
+  try {
+    const rows = await client.query<{ id: string }>('select id::text from products order by md5(id::text) limit $1', [count])
+    return rows.rows.map((r) => r.id)
+  } finally {
+    await client.end()
   }
 }

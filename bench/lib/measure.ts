@@ -4,6 +4,8 @@ import { parseMetrics } from '../../packages/service-template/src/metrics'
 import { getText } from './http'
 import type { AttackResult } from './attack'
 import type { LoadStats } from './load'
+import type { SteadyResult } from './steady'
+import type { WritesModeResult } from './writes-run'
 import { cpus } from 'node:os'
 import { cpuPercent, machineCpuPercent, machineTicks, parentMap, sampleTree, type MachineTicks, type TreeSample } from './proc'
 import type { RedisServer } from './stack'
@@ -143,6 +145,8 @@ export interface RunResult {
   /** the whole machine's busy CPU over the window (% of one core), and the part that was not ours */
   readonly machineCpuPercent: number
   readonly otherCpuPercent: number
+  readonly steady?: SteadyResult
+  readonly writesMode?: WritesModeResult
   readonly mix?: MixResult
   readonly attack?: AttackResult
 }
@@ -168,6 +172,7 @@ export interface ResultInput {
   readonly after: Snapshot
   /** our gateway: whether it caches responses, and how many workers it has */
   readonly responseCache: { readonly enabled: boolean; readonly workers: number } | null
+  readonly steady?: SteadyResult
   readonly mix?: MixResult
   readonly attack?: AttackResult
   /** --users-only: every request looks up exactly this many users */
@@ -186,6 +191,7 @@ export function runResult({
   responseCache,
   mix,
   attack,
+  steady,
   itemsPerRequest,
   tail,
 }: ResultInput): RunResult {
@@ -253,6 +259,7 @@ export function runResult({
     otherCpuPercent: Math.max(0, machine - ours),
     ...(mix ? { mix } : {}),
     ...(attack ? { attack } : {}),
+    ...(steady ? { steady } : {}),
   }
 }
 

@@ -68,6 +68,11 @@ export interface VariantSummary {
       { readonly cpuPercent: number; readonly peakRssMB: number; readonly maxProcessPeakRssMB: number; readonly processes: number }
     >
   >
+  readonly steady?: {
+    readonly writesPerSecond: number
+    readonly shareOfReads: number
+    readonly skipped: number
+  }
   readonly mix?: {
     readonly writes: number
     readonly writeErrors: number
@@ -95,7 +100,17 @@ export function summarizeRuns(runs: readonly RunResult[]): VariantSummary {
     ]),
   )
   const mixRuns = runs.filter((r) => r.mix)
+  const steadyRuns = runs.flatMap((r) => (r.steady ? [r.steady] : []))
   return {
+    ...(steadyRuns.length > 0
+      ? {
+          steady: {
+            writesPerSecond: median(steadyRuns.map((r) => r.writes.perSecond)),
+            shareOfReads: median(steadyRuns.map((r) => r.writes.shareOfReads)),
+            skipped: sum(steadyRuns.map((r) => r.writes.skipped)),
+          },
+        }
+      : {}),
     runs: runs.length,
     pagesPerSecond: m((r) => r.pagesPerSecond),
     lookupsPerSecond: m((r) => r.lookupsPerSecond),
@@ -173,6 +188,7 @@ export function checkTargets(
   const skip = (name: string, detail: string): Target => ({ name, status: 'SKIP', detail })
   const verdict = (name: string, ok: boolean, detail: string): Target => ({ name, status: ok ? 'PASS' : 'FAIL', detail })
   const targets: Target[] = []
+  if (mode === 'steady' || mode === 'writes') return steadyTargets(mode, variants, verdict, skip)
   if (mode === 'pages') {
     let name = 'full ≥ 2,000 pages/s with p99 ≤ 50 ms'
     targets.push(
@@ -329,7 +345,16 @@ function rows(mode: Mode, processNames: readonly string[]): Row[] {
     ...processNames
       .filter((name) => name !== 'postgres')
       .map((name): Row => [`peak RSS MB ${name}`, (s) => fmt(s.processes[name]?.peakRssMB ?? Number.NaN)]),
-    ...(mode === 'mix'
+    ...(mode === 'steady' || mode === 'writes'
+      ? ([
+          [
+            'writes/s (share of reads)',
+            (s) => `${fmt(s.steady?.writesPerSecond ?? Number.NaN, 1)} (${pct(s.steady?.shareOfReads ?? Number.NaN)})`,
+          ],
+          ['writes skipped (every writer busy)', (s) => fmt(s.steady?.skipped ?? Number.NaN)],
+        ] as Row[])
+      : []),
+    ...(mode === 'mix' || mode === 'steady' || mode === 'writes'
       ? ([
           ['writes (all runs)', (s) => fmt(s.mix?.writes ?? Number.NaN)],
           ['write errors', (s) => fmt(s.mix?.writeErrors ?? Number.NaN)],
@@ -421,7 +446,8 @@ export function renderText(report: BenchReport): string {
     '',
     textTable(tableOf(report.mode, report.variants)),
   ]
-  if (report.mode === 'pages') {
+  for (const table of steadyTables(report)) out.push('', table.title, textTable(table.rows))
+  if (report.mode === 'pages' || report.mode === 'steady') {
     out.push(
       '',
       ...Object.entries(report.ratios)
@@ -480,7 +506,8 @@ export function renderMarkdown(report: BenchReport): string {
     )
   }
   out.push('### Variants', '', ...Object.entries(report.variants).map(([name, v]) => `- **${name}**: ${v.description}`), '')
-  if (report.mode === 'pages') {
+  for (const table of steadyTables(report)) out.push(`### ${table.title}`, '', markdownTable(table.rows), '')
+  if (report.mode === 'pages' || report.mode === 'steady') {
     const finite = Object.entries(report.ratios).filter(([, v]) => Number.isFinite(v))
     if (finite.length > 0) out.push('### Ratios', '', ...finite.map(([k, v]) => `- ${k}: **${fmt(v, 2)}×**`), '')
   }
@@ -529,4 +556,188 @@ export function renderMarkdown(report: BenchReport): string {
   }
   if (report.notes.length > 0) out.push('', '### Notes', '', ...report.notes.map((n) => `- ${n}`))
   return out.join('\n') + '\n'
+}
+
+// ------------------------------------------------------------------------------------------
+// --steady and --writes
+
+type Verdict = (name: string, ok: boolean, detail: string) => Target
+
+function steadyTargets(
+  mode: Mode,
+  variants: Readonly<Record<string, VariantReport>>,
+  verdict: Verdict,
+  skip: (name: string, detail: string) => Target,
+): Target[] {
+  const targets: Target[] = []
+  const full = variants.full
+  const from = full?.runs[0]?.steady?.headlineFromS ?? 0
+  for (const [name, v] of Object.entries(variants)) {
+    const mix = v.median.mix
+    if (mix)
+      targets.push(
+        verdict(
+          `${name}: 0 stale reads after writes`,
+          mix.staleReads === 0 && mix.freshnessChecks > 0,
+          `${mix.staleReads} stale of ${mix.freshnessChecks} read-backs (${mix.writes} writes, ${mix.writeErrors} write errors)`,
+        ),
+      )
+  }
+  if (mode === 'steady') {
+    let name = `full, steady state (from ${from} s): ≥ 2,000 pages/s with p99 ≤ 50 ms`
+    targets.push(
+      full
+        ? verdict(
+            name,
+            full.median.pagesPerSecond >= 2000 && full.median.p99 <= 50,
+            `${fmt(full.median.pagesPerSecond)} pages/s, p99 ${fmt(full.median.p99, 1)} ms`,
+          )
+        : skip(name, 'variant full not run'),
+    )
+    const hive = variants['hive-gateway']?.median
+    const r = ratio(full?.median.pagesPerSecond, hive?.pagesPerSecond)
+    name = 'full ≥ 1.5× hive-gateway with its response cache (pages/s)'
+    targets.push(
+      full && hive
+        ? verdict(name, r >= 1.5, `${fmt(r, 2)}× (${fmt(full.median.pagesPerSecond)} vs ${fmt(hive.pagesPerSecond)} pages/s)`)
+        : skip(name, 'variant full or hive-gateway not run'),
+    )
+    const cached = variants.cached?.median
+    name = 'cached (no response cache) ≥ 1,500 pages/s'
+    targets.push(
+      cached
+        ? verdict(name, cached.pagesPerSecond >= 1500, `${fmt(cached.pagesPerSecond)} pages/s, p99 ${fmt(cached.p99, 1)} ms`)
+        : skip(name, 'variant cached not run'),
+    )
+  }
+  const kinds = full?.runs[0]?.steady?.writes.byKind
+  const post = kinds?.postComment?.latencyMs
+  const moderate = kinds?.moderateReview?.latencyMs
+  targets.push(
+    post
+      ? verdict(
+          'full: postComment under the read load p50 ≤ 100 ms and p99 ≤ 300 ms',
+          post.p50 <= 100 && post.p99 <= 300,
+          `p50 ${fmt(post.p50)} ms, p99 ${fmt(post.p99)} ms over ${fmt(post.count)}`,
+        )
+      : skip('full: postComment under the read load p50 ≤ 100 ms and p99 ≤ 300 ms', 'no postComment measured'),
+  )
+  targets.push(
+    moderate
+      ? verdict(
+          "full: moderateReview's answer under the read load p50 ≤ 100 ms",
+          moderate.p50 <= 100,
+          `p50 ${fmt(moderate.p50)} ms over ${fmt(moderate.count)}`,
+        )
+      : skip("full: moderateReview's answer under the read load p50 ≤ 100 ms", 'no moderateReview measured'),
+  )
+  if (mode === 'writes') {
+    const w = full?.runs[0]?.writesMode
+    targets.push(
+      w
+        ? verdict(
+            '≥ 50 postComment/s sustained beside the read load with p99 ≤ 500 ms',
+            w.maxSustainedPerSecond >= 50,
+            `${fmt(w.maxSustainedPerSecond)} writes/s (highest step that held)`,
+          )
+        : skip('≥ 50 writes/s sustained with p99 ≤ 500 ms', 'no ramp measured'),
+    )
+  }
+  return targets
+}
+
+function steadyTables(report: BenchReport): { title: string; rows: string[][] }[] {
+  const tables: { title: string; rows: string[][] }[] = []
+  for (const [name, v] of Object.entries(report.variants)) {
+    for (const r of v.runs) {
+      const steady = r.steady
+      if (!steady) continue
+      const procs = PROCESS_ORDER.filter((p) => steady.windows.some((w) => Number.isFinite(w.cpuPercent[p] ?? Number.NaN)))
+      const top = procs.filter((p) =>
+        ['gateway', 'comments', 'users', 'facade', 'workflow-worker', 'temporal', 'redis', 'postgres'].includes(p),
+      )
+      tables.push({
+        title: `Windows: ${name}, run ${r.run} (${steady.windowS} s each; the headline covers ${steady.headlineFromS} s on)`,
+        rows: [
+          [
+            'window (s)',
+            'pages/s',
+            'p50 ms',
+            'p99 ms',
+            'hits',
+            'errors',
+            'writes/s',
+            'write p50/p99 ms',
+            'write errors',
+            'stale',
+            ...top.map((p) => `CPU% ${p}`),
+          ],
+          ...steady.windows.map((w) => [
+            `${w.fromS}–${w.toS}`,
+            fmt(w.pagesPerSecond),
+            fmt(w.latencyMs.p50, 1),
+            fmt(w.latencyMs.p99, 1),
+            pct(w.responseCacheHit),
+            fmt(w.errors),
+            fmt(w.writesPerSecond, 1),
+            `${fmt(w.writeP50)} / ${fmt(w.writeP99)}`,
+            fmt(w.writeErrors),
+            `${w.staleReads}/${w.freshnessChecks}`,
+            ...top.map((p) => fmt(w.cpuPercent[p] ?? Number.NaN)),
+          ]),
+        ],
+      })
+      tables.push({
+        title: `Writes by kind: ${name}, run ${r.run} (${steady.headlineFromS} s on, beside the read load)`,
+        rows: [
+          ['mutation', 'count', 'errors', 'p50 ms', 'p99 ms', 'max ms'],
+          ...Object.entries(steady.writes.byKind).map(([kind, f]) => [
+            kind,
+            fmt(f.count),
+            fmt(f.errors),
+            fmt(f.latencyMs.p50),
+            fmt(f.latencyMs.p99),
+            fmt(f.latencyMs.max),
+          ]),
+        ],
+      })
+      const w = r.writesMode
+      if (w) {
+        const processes = [...new Set(Object.values(w.idle).flatMap((f) => Object.keys(f.cpuMsByProcess)))]
+        const shown = PROCESS_ORDER.filter((p) => processes.includes(p))
+        tables.push({
+          title: `Writes one at a time on an idle stack: ${name} (CPU ms per write over every process, idle baseline taken out)`,
+          rows: [
+            ['mutation', 'count', 'errors', 'p50 ms', 'p99 ms', 'CPU ms/write', ...shown.map((p) => `ms ${p}`)],
+            ...Object.entries(w.idle).map(([kind, f]) => [
+              kind,
+              fmt(f.count),
+              fmt(f.errors),
+              fmt(f.latencyMs.p50),
+              fmt(f.latencyMs.p99),
+              fmt(f.cpuMsPerWrite, 1),
+              ...shown.map((p) => fmt(f.cpuMsByProcess[p] ?? Number.NaN, 1)),
+            ]),
+          ],
+        })
+        tables.push({
+          title: `Open-loop postComment beside the read load: ${name} (highest rate held: ${fmt(w.maxSustainedPerSecond)}/s)`,
+          rows: [
+            ['target/s', 'achieved/s', 'skipped', 'errors', 'p50 ms', 'p99 ms', 'pages/s beside', 'held'],
+            ...w.ramp.map((s) => [
+              fmt(s.targetPerSecond),
+              fmt(s.achievedPerSecond, 1),
+              fmt(s.skipped),
+              fmt(s.errors),
+              fmt(s.latencyMs.p50),
+              fmt(s.latencyMs.p99),
+              fmt(s.pagesPerSecond),
+              s.ok ? 'yes' : 'no',
+            ]),
+          ],
+        })
+      }
+    }
+  }
+  return tables
 }
