@@ -42,9 +42,9 @@ const activities = async (progress: Progress, history: History) =>
 
 describe("operation(id): each step's activity", () => {
   it.each([
-    ['updateProfile', { updateUser: 'updateProfile', invalidateUserCache: 'invalidateUserCache' }],
+    ['updateProfile-v2', { updateUser: 'updateProfile', invalidateUserCache: 'invalidateUserCache' }],
     [
-      'postComment-review',
+      'postComment-review-v1',
       { checkSubject: 'checkReviewPublished', createComment: 'createComment', invalidateCommentPages: 'invalidateCommentPages' },
     ],
     [

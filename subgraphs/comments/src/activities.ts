@@ -27,6 +27,15 @@ export interface NewCommentInput {
   readonly subject: { readonly type: CommentSubjectType; readonly id: string }
   readonly parentId?: string | null
   readonly body: string
+  /** drop the cached pages the comment changes once it is stored (runs from before the merge invalidated in a step of their own) */
+  readonly invalidate?: boolean
+}
+
+/** What a write changed, as the cached pages that show it are tagged. */
+export interface PagesChange {
+  readonly subject?: { readonly type: CommentSubjectType; readonly id: string }
+  readonly parentId?: string | null
+  readonly commentId?: string
 }
 
 /** The comments service's writes, run by scenarios on the `comments` task queue. All idempotent. */
@@ -48,7 +57,47 @@ export function createActivities({ db, cache }: ContextDependencies<CommentsData
     await recordReviewVisibility(db, { reviewId, authorId, visible, version: input.version })
     await invalidateResponses(cache, await reviewDiscussionTags(db, reviewId))
   }
+  /**
+   * Drops the cached pages that show what a write changed: the subject's list for a new
+   * top-level comment, the parent (its replyCount) for a reply, the comment itself for an edit.
+   */
+  const dropPages = async (change: PagesChange): Promise<void> => {
+    const tags = [
+      ...(change.subject && !change.parentId ? [`comments:${change.subject.type}:${change.subject.id}`] : []),
+      ...(change.parentId ? [`Comment:${change.parentId}`] : []),
+      ...(change.commentId ? [`Comment:${change.commentId}`] : []),
+    ]
+    await invalidateResponses(cache, tags)
+  }
+  const storeEdit = async (
+    id: string,
+    authorId: string,
+    text: string,
+    version: number | undefined,
+  ): Promise<{ id: string; changed: boolean }> => {
+    let update = db
+      .updateTable('comments')
+      .set({ body: text, editedAt: new Date(), ...(version === undefined ? {} : { editVersion: version }) })
+      .where('id', '=', id)
+      .where('authorId', '=', authorId)
+      .where('deleted', '=', false)
+    if (version !== undefined) update = update.where('editVersion', '<', String(version))
+    const updated = await update.returning('id').executeTakeFirst()
+    if (updated) return { id, changed: true }
+    // nothing stored: say why (these checks only explain; the update above decided)
+    const comment = await db.selectFrom('comments').select(['authorId', 'deleted', 'editVersion']).where('id', '=', id).executeTakeFirst()
+    if (!comment) throw notFound('The comment')
+    if (comment.authorId !== authorId) throw forbidden('Only the author can edit this comment.')
+    const applied = version !== undefined && BigInt(comment.editVersion) >= BigInt(version)
+    if (comment.deleted && !applied) throw conflict('This comment was deleted and can no longer be edited.')
+    return { id, changed: false }
+  }
+
   return {
+    /**
+     * Stores a comment (a retry stores nothing more). With `invalidate`, its write step also drops
+     * the pages it changes, after the commit and on every attempt: one activity instead of two.
+     */
     async createComment(input: NewCommentInput): Promise<{ id: string }> {
       const row = {
         id: rules.id(input.id, 'The comment'),
@@ -93,6 +142,7 @@ export function createActivities({ db, cache }: ContextDependencies<CommentsData
             .execute()
         }
       })
+      if (input.invalidate) await dropPages({ subject: input.subject, parentId: row.parentId })
       return { id: row.id }
     },
 
@@ -108,47 +158,25 @@ export function createActivities({ db, cache }: ContextDependencies<CommentsData
       authorId,
       body,
       version,
+      invalidate,
     }: {
       commentId: string
       authorId: string
       body: string
       version?: number
+      /** drop the pages showing the comment afterwards, whether this attempt changed it or an earlier one did */
+      invalidate?: boolean
     }): Promise<{ id: string; changed: boolean }> {
       const text = commentBody(body)
       const id = rules.id(commentId, 'The comment')
-      let update = db
-        .updateTable('comments')
-        .set({ body: text, editedAt: new Date(), ...(version === undefined ? {} : { editVersion: version }) })
-        .where('id', '=', id)
-        .where('authorId', '=', authorId)
-        .where('deleted', '=', false)
-      if (version !== undefined) update = update.where('editVersion', '<', String(version))
-      const updated = await update.returning('id').executeTakeFirst()
-      if (updated) return { id, changed: true }
-      // nothing stored: say why (these checks only explain; the update above decided)
-      const comment = await db.selectFrom('comments').select(['authorId', 'deleted', 'editVersion']).where('id', '=', id).executeTakeFirst()
-      if (!comment) throw notFound('The comment')
-      if (comment.authorId !== authorId) throw forbidden('Only the author can edit this comment.')
-      const applied = version !== undefined && BigInt(comment.editVersion) >= BigInt(version)
-      if (comment.deleted && !applied) throw conflict('This comment was deleted and can no longer be edited.')
-      return { id, changed: false }
+      const stored = await storeEdit(id, authorId, text, version)
+      if (invalidate) await dropPages({ commentId: id })
+      return stored
     },
 
-    /**
-     * Drops the cached pages that show what a write changed: the subject's list for a new
-     * top-level comment, the parent (its replyCount) for a reply, the comment itself for an edit.
-     */
-    async invalidateCommentPages(change: {
-      subject?: { type: CommentSubjectType; id: string }
-      parentId?: string | null
-      commentId?: string
-    }): Promise<void> {
-      const tags = [
-        ...(change.subject && !change.parentId ? [`comments:${change.subject.type}:${change.subject.id}`] : []),
-        ...(change.parentId ? [`Comment:${change.parentId}`] : []),
-        ...(change.commentId ? [`Comment:${change.commentId}`] : []),
-      ]
-      await invalidateResponses(cache, tags)
+    /** Drops the pages a write changed (runs from before the write steps invalidated themselves). */
+    async invalidateCommentPages(change: PagesChange): Promise<void> {
+      await dropPages(change)
     },
 
     /**
@@ -165,12 +193,21 @@ export function createActivities({ db, cache }: ContextDependencies<CommentsData
     },
 
     /** Soft delete: the body becomes "" and the thread keeps its shape. */
-    async deleteComment({ commentId, actor }: { commentId: string; actor: Caller }): Promise<{ id: string }> {
+    async deleteComment({
+      commentId,
+      actor,
+      invalidate,
+    }: {
+      commentId: string
+      actor: Caller
+      invalidate?: boolean
+    }): Promise<{ id: string }> {
       const comment = await existing(commentId)
       if (comment.authorId !== actor.userId && !isModerator(actor)) {
         throw forbidden('Only the author, a moderator or an admin can delete this comment.')
       }
       if (!comment.deleted) await db.updateTable('comments').set({ body: '', deleted: true }).where('id', '=', comment.id).execute()
+      if (invalidate) await dropPages({ commentId: comment.id })
       return { id: comment.id }
     },
   }

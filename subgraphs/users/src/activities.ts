@@ -26,6 +26,31 @@ const usernameTaken = () => conflict('That username is taken.', 'username')
 /** The users service's writes, run by scenarios on the `users` task queue. All idempotent. */
 export function createActivities(deps: ContextDependencies<UsersDatabase>) {
   const { db } = deps
+  const storeProfile = async (change: ProfileChange): Promise<{ id: string; changed: boolean }> => {
+    const id = rules.id(change.userId, 'The user')
+    const values: UserUpdate = { updatedAt: new Date() }
+    if (change.username != null) values.username = usernameRule(change.username)
+    if (change.displayName !== undefined) values.displayName = change.displayName === null ? null : displayName(change.displayName)
+    if (change.avatarUrl !== undefined) values.avatarUrl = change.avatarUrl === null ? null : avatarUrl(change.avatarUrl)
+    if (change.version !== undefined) values.profileVersion = change.version
+    try {
+      let update = db.updateTable('users').set(values).where('id', '=', id)
+      if (change.version !== undefined) update = update.where('profileVersion', '<', String(change.version))
+      const result = await update.executeTakeFirst()
+      if (result.numUpdatedRows > 0n) return { id, changed: true }
+    } catch (err) {
+      if (uniqueViolation(err) === 'users_username_key') throw usernameTaken()
+      throw err
+    }
+    const user = await db.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst()
+    if (!user) throw notFound('The user')
+    return { id, changed: false }
+  }
+  /** Every cache layer that can hold the user: the users service's own, and the responses showing them. */
+  const dropUser = async (userId: string): Promise<void> => {
+    await userCache(deps)?.invalidate([userId])
+    await invalidateResponses(deps.cache, [`User:${userId}`])
+  }
   return {
     async createUser(input: NewUserInput): Promise<{ id: string }> {
       const username = usernameRule(input.username)
@@ -56,27 +81,14 @@ export function createActivities(deps: ContextDependencies<UsersDatabase>) {
     /**
      * Stores the change only if it is newer (`version`: its run's start, ms) than the last one
      * stored: a late retry of an older change changes nothing and succeeds. Runs from before
-     * versions (no `version`) write as they did.
+     * versions (no `version`) write as they did. With `invalidate`, the write step also
+     * drops every cache layer that can hold the user (after the write, on every attempt, whether
+     * this attempt or an earlier one stored it): one activity instead of two.
      */
-    async updateProfile(change: ProfileChange): Promise<{ id: string; changed: boolean }> {
-      const id = rules.id(change.userId, 'The user')
-      const values: UserUpdate = { updatedAt: new Date() }
-      if (change.username != null) values.username = usernameRule(change.username)
-      if (change.displayName !== undefined) values.displayName = change.displayName === null ? null : displayName(change.displayName)
-      if (change.avatarUrl !== undefined) values.avatarUrl = change.avatarUrl === null ? null : avatarUrl(change.avatarUrl)
-      if (change.version !== undefined) values.profileVersion = change.version
-      try {
-        let update = db.updateTable('users').set(values).where('id', '=', id)
-        if (change.version !== undefined) update = update.where('profileVersion', '<', String(change.version))
-        const result = await update.executeTakeFirst()
-        if (result.numUpdatedRows > 0n) return { id, changed: true }
-      } catch (err) {
-        if (uniqueViolation(err) === 'users_username_key') throw usernameTaken()
-        throw err
-      }
-      const user = await db.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst()
-      if (!user) throw notFound('The user')
-      return { id, changed: false }
+    async updateProfile(change: ProfileChange & { invalidate?: boolean }): Promise<{ id: string; changed: boolean }> {
+      const stored = await storeProfile(change)
+      if (change.invalidate) await dropUser(stored.id)
+      return stored
     },
 
     /** A CUSTOMER who opens a store becomes a MERCHANT; moderators and admins keep their role. */
@@ -99,8 +111,7 @@ export function createActivities(deps: ContextDependencies<UsersDatabase>) {
      * response that shows them — so that the next read shows the new profile.
      */
     async invalidateUserCache({ userId }: { userId: string }): Promise<void> {
-      await userCache(deps)?.invalidate([userId])
-      await invalidateResponses(deps.cache, [`User:${userId}`])
+      await dropUser(userId)
     },
   }
 }

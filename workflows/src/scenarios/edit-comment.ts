@@ -1,6 +1,6 @@
 import { patched, workflowInfo } from '@temporalio/workflow'
 import { scenario } from './progress'
-import { comments, CONDITIONAL_WRITES_PATCH } from './services'
+import { comments, CONDITIONAL_WRITES_PATCH, WRITE_STEP_INVALIDATES_PATCH } from './services'
 import type { Actor } from './types'
 
 /** The comment's author changes its text. */
@@ -8,11 +8,19 @@ export async function editComment(input: { actor: Actor; commentId: string; body
   const { actor, commentId, body } = input
   // the edit's version is the run's start: a late attempt of an older edit never overwrites a newer one
   const version = patched(CONDITIONAL_WRITES_PATCH) ? workflowInfo().startTime.getTime() : undefined
-  return scenario(actor.userId, ['editComment', 'invalidateCommentPages'], async (run) => {
+  // the write step drops the pages showing the comment itself (runs from before the patch: a step of their own)
+  const merged = patched(WRITE_STEP_INVALIDATES_PATCH)
+  return scenario(actor.userId, merged ? ['editComment'] : ['editComment', 'invalidateCommentPages'], async (run) => {
     await run.step('editComment', comments, (a) =>
-      a.editComment({ commentId, authorId: actor.userId, body, ...(version === undefined ? {} : { version }) }),
+      a.editComment({
+        commentId,
+        authorId: actor.userId,
+        body,
+        ...(version === undefined ? {} : { version }),
+        ...(merged ? { invalidate: true } : {}),
+      }),
     )
-    await run.step('invalidateCommentPages', comments, (a) => a.invalidateCommentPages({ commentId }))
+    if (!merged) await run.step('invalidateCommentPages', comments, (a) => a.invalidateCommentPages({ commentId }))
     return { commentId }
   })
 }

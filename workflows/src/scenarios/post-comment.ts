@@ -1,6 +1,6 @@
-import { uuid4 } from '@temporalio/workflow'
+import { patched, uuid4 } from '@temporalio/workflow'
 import { scenario } from './progress'
-import { comments } from './services'
+import { comments, WRITE_STEP_INVALIDATES_PATCH } from './services'
 import { checkSubject } from './subjects'
 import type { SubjectType } from './types'
 
@@ -14,13 +14,17 @@ export interface PostCommentInput {
 /** A signed-in user comments on a subject, or replies to a comment on the same subject. */
 export async function postComment(input: PostCommentInput): Promise<{ commentId: string }> {
   const commentId = uuid4()
-  return scenario(input.authorId, ['checkSubject', 'createComment', 'invalidateCommentPages'], async (run) => {
+  // the answer means "the next read shows it": cached pages of the subject (or parent) go first,
+  // dropped by the write step itself (runs from before the patch: by a step of their own)
+  const merged = patched(WRITE_STEP_INVALIDATES_PATCH)
+  const steps = merged ? ['checkSubject', 'createComment'] : ['checkSubject', 'createComment', 'invalidateCommentPages']
+  return scenario(input.authorId, steps, async (run) => {
     await checkSubject(run, input.subject)
-    await run.step('createComment', comments, (a) => a.createComment({ id: commentId, ...input }))
-    // the answer means "the next read shows it": cached pages of the subject (or parent) go first
-    await run.step('invalidateCommentPages', comments, (a) =>
-      a.invalidateCommentPages({ subject: input.subject, parentId: input.parentId }),
-    )
+    await run.step('createComment', comments, (a) => a.createComment({ id: commentId, ...input, ...(merged ? { invalidate: true } : {}) }))
+    if (!merged)
+      await run.step('invalidateCommentPages', comments, (a) =>
+        a.invalidateCommentPages({ subject: input.subject, parentId: input.parentId }),
+      )
     return { commentId }
   })
 }

@@ -39,3 +39,11 @@ export const REVIEW_VISIBILITY_PATCH = 'review-visibility'
  * services store only a write newer than the last one: runs started before it replay without it.
  */
 export const CONDITIONAL_WRITES_PATCH = 'conditional-writes'
+
+/**
+ * The patch that made each write step drop the caches it changes itself (createComment,
+ * editComment, deleteComment, updateProfile with `invalidate: true`) instead of a second activity
+ * on the same service: one task dispatch and one workflow task fewer per write. Runs started
+ * before it replay with their separate invalidation step.
+ */
+export const WRITE_STEP_INVALIDATES_PATCH = 'write-step-invalidates'
