@@ -2,7 +2,7 @@
 import { cpus, loadavg, totalmem, type as osType, release } from 'node:os'
 import { readFileSync } from 'node:fs'
 import { SUBGRAPH_NAMES } from '@marketplace/services'
-import type { Mode } from './args'
+import { OUR_VARIANTS, type Mode, type VariantName } from './args'
 import { mergeAttackResults } from './attack'
 import type { ProfileSummary } from './cpuprofile'
 import type { RunResult } from './measure'
@@ -574,7 +574,7 @@ function steadyTargets(
   const from = full?.runs[0]?.steady?.headlineFromS ?? 0
   for (const [name, v] of Object.entries(variants)) {
     const mix = v.median.mix
-    if (mix)
+    if (mix && OUR_VARIANTS.includes(name as VariantName))
       targets.push(
         verdict(
           `${name}: 0 stale reads after writes`,

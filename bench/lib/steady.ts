@@ -257,7 +257,12 @@ export class SteadyWriter {
 
   /** Starts one write of `kind` (or the nearest one the writer can do) without waiting; false if every writer is busy. */
   start(kind: WriteKind, stats: WriteStats, reads: LoadStats): boolean {
-    const writer = this.free.splice(Math.floor(this.options.random() * this.free.length), 1)[0]
+    // a write about one's own comment goes to a free writer who has one, when there is such a writer
+    const own = kind === 'editComment' || kind === 'deleteComment' || kind === 'replyToComment'
+    const able = own ? this.free.filter((w) => (this.own.get(w.userId) ?? []).some((c) => !c.deleted)) : []
+    const pool = able.length > 0 ? able : this.free
+    const chosen = pool[Math.floor(this.options.random() * pool.length)]
+    const writer = chosen ? this.free.splice(this.free.indexOf(chosen), 1)[0] : undefined
     if (!writer) return false
     const done = this.write(writer, kind, stats, reads)
       .catch((err: unknown) => stats.error(kind, (err as Error).message))

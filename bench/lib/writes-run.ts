@@ -37,7 +37,7 @@ export interface WritesModeResult {
   /** CPU % of one core per process over 5 s with nothing to do (taken out of the idle figures) */
   readonly baselineCpuPercent: Readonly<Record<string, number>>
   readonly ramp: readonly RampStep[]
-  /** the highest rate whose step met: achieved ≥ 95% of the target, no error, p99 ≤ 500 ms */
+  /** the highest rate whose step met: achieved ≥ 90% of the target, no error, p99 ≤ 500 ms */
   readonly maxSustainedPerSecond: number
   readonly errorSamples: readonly string[]
 }
@@ -149,7 +149,7 @@ export async function measureWrites(
       const seconds = (performance.now() - started) / 1000
       const latency = stats.all()
       const achieved = stats.writes / (options.rampStepS || seconds)
-      const ok = achieved >= 0.95 * rate && stats.errorCount === 0 && stats.skipped === 0 && latency.p99 <= RAMP_P99_LIMIT_MS
+      const ok = achieved >= 0.9 * rate && stats.errorCount === 0 && stats.skipped === 0 && latency.p99 <= RAMP_P99_LIMIT_MS
       ramp.push({
         targetPerSecond: rate,
         achievedPerSecond: achieved,
