@@ -3,14 +3,13 @@
 import { randomUUID } from 'node:crypto'
 import type { Agent } from 'node:http'
 import type { Writer } from './data'
-import { postJson } from './http'
 import { readPage, type LoadStats, type PageLoadOptions, type PageRef } from './load'
 import type { MixResult } from './measure'
 import { LatencyRecorder, summarizeLatencies } from './stats'
 import { quickCheck } from './verify'
+import { GENERATED_USER_PASSWORD, graphql } from './steady'
 
 export const WRITE_SHARE = 0.02
-export const GENERATED_USER_PASSWORD = 'marketplace-dev'
 
 const LOGIN =
   'mutation Login($username: String!, $password: String!) { login(username: $username, password: $password) { token user { id } } }'
@@ -21,23 +20,6 @@ const UPDATE_PROFILE =
 
 export interface SignedInWriter extends Writer {
   readonly token: string
-}
-
-async function graphql(
-  agent: Agent,
-  url: URL,
-  query: string,
-  variables: unknown,
-  token?: string,
-): Promise<{ data?: any; errors?: unknown; status: number; text: string }> {
-  const answer = await postJson(agent, url, JSON.stringify({ query, variables }), token ? { authorization: `Bearer ${token}` } : {})
-  let json: { data?: any; errors?: unknown } = {}
-  try {
-    json = JSON.parse(answer.body) as typeof json
-  } catch {
-    // reported below as a malformed answer
-  }
-  return { ...json, status: answer.status, text: answer.body }
 }
 
 /** Signs the writers in through the gateway (generated users' password: marketplace-dev). */
