@@ -483,7 +483,14 @@ export class SteadyWriter {
     while (open.length > 0 && performance.now() < deadline) {
       const still: string[] = []
       for (const id of open) {
-        const res = await graphql(this.options.agent, this.options.url, OPERATION_QUERY, { id }, this.options.moderatorToken)
+        let res: GraphqlAnswer
+        try {
+          res = await graphql(this.options.agent, this.options.url, OPERATION_QUERY, { id }, this.options.moderatorToken)
+        } catch {
+          // a keep-alive connection the gateway closed while the load was winding down: ask again
+          still.push(id)
+          continue
+        }
         const status = res.data?.operation?.status as string | undefined
         if (status === 'COMPLETED') completed++
         else if (status === 'RUNNING' || status === undefined) still.push(id)
