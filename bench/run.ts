@@ -47,14 +47,13 @@ import {
 } from './lib/report'
 import { ProcessSet, startRedis, startSubgraphs, startTemporal, startVariant, type RedisServer, type StackContext } from './lib/stack'
 import { variantSpec, type VariantSpec } from './lib/variants'
-import { STEADY_WRITERS, ZIPF_EXPONENT as STEADY_ZIPF, measureSteady, type SteadyContext } from './lib/steady-run'
+import { STEADY_WRITERS, measureSteady, type SteadyContext } from './lib/steady-run'
 import { measureWrites } from './lib/writes-run'
-import { ZipfSampler, mulberry32 } from './lib/zipf'
+import { ZIPF_EXPONENT, ZipfSampler, mulberry32 } from './lib/zipf'
 
 const RESULTS = join(ROOT, 'bench', 'results')
 const PROFILES = join(RESULTS, 'profiles')
 const SUBJECTS = 10_000
-const ZIPF_EXPONENT = 1.0
 const MIX_WRITERS = 16
 /** --steady: every subject with comments, each with its first 20 pages; the writers come from the 2,000 hottest */
 const STEADY_PAGES_PER_SUBJECT = 20
@@ -494,7 +493,7 @@ async function main(): Promise<void> {
         : []),
       ...(steadyLike
         ? [
-            `Steady state: no priming, caches cold at the start of every variant (fresh processes, Redis FLUSHALL). Pages: a subject drawn from Zipf(exponent ${STEADY_ZIPF}) over the rank of all ${subjects.length} subjects with comments, then page k with P(k) ∝ 1/k² among its first min(${STEADY_PAGES_PER_SUBJECT}, pages). Figures per ${options.windowS}-s window; the headline row covers the windows from ${options.headlineFromS} s on.`,
+            `Steady state: no priming, caches cold at the start of every variant (fresh processes, Redis FLUSHALL). Pages: a subject drawn from Zipf(exponent ${ZIPF_EXPONENT}) over the rank of all ${subjects.length} subjects with comments, then page k with P(k) ∝ 1/k² among its first min(${STEADY_PAGES_PER_SUBJECT}, pages). Figures per ${options.windowS}-s window; the headline row covers the windows from ${options.headlineFromS} s on.`,
             `Writes: their own clients (${STEADY_WRITERS} signed-in generated users, one write each at a time), open loop: every 100 ms, ${options.writeShare} × the reads completed since are owed and each whole one starts a write (postComment 30%, replyToComment 10%, editComment 15%, deleteComment 10%, updateProfile 15%, submitReview 10%, moderateReview by the seed's moderator 10%); a write finding every writer busy is skipped and counted. After each write the page it changed is read (first page; for updateProfile a later page showing the writer): anything but the change is a stale read. Edits, deletions and replies are of the benchmark's own comments; all its comments, usernames, reviews and ratings are undone after the run, once every moderation run has COMPLETED.`,
           ]
         : []),

@@ -116,6 +116,30 @@ export interface ResponseCacheRatio {
   readonly misses?: number
 }
 
+/**
+ * The response cache's hit ratio over a window: from our gateway's counters with one worker; else
+ * (several workers, whose /metrics answers for one of them, or a third-party gateway's cache, with
+ * `workers: 0`) derived: every miss is exactly one comments subgraph operation. Null without a cache.
+ */
+export function responseCacheRatio(
+  before: Snapshot,
+  after: Snapshot,
+  pages: number,
+  cache: { readonly enabled: boolean; readonly workers: number } | null,
+): ResponseCacheRatio | null {
+  if (!cache?.enabled) return null
+  if (cache.workers === 1) {
+    const hits = delta(before, after, 'gateway', 'response_cache_hits_total')
+    const misses = delta(before, after, 'gateway', 'response_cache_misses_total')
+    if (hits + misses > 0) return { hitRatio: hits / (hits + misses), source: 'gateway /metrics (1 worker)', hits, misses }
+  }
+  const commentsOps = delta(before, after, 'comments', 'graphql_operations_total')
+  return {
+    hitRatio: pages > 0 ? Math.max(0, 1 - commentsOps / pages) : Number.NaN,
+    source: 'derived: 1 − comments subgraph operations ÷ pages',
+  }
+}
+
 /** The load's numbers plus the counters' growth: one run of one variant. */
 export interface RunResult {
   readonly variant: string
@@ -201,22 +225,8 @@ export function runResult({
   const pagesPerSecond = pages / seconds
   const meanEdges = itemsPerRequest ?? stats.meanItems
   const usersSql = delta(before, after, 'users', 'db_queries_total')
-  let response: ResponseCacheRatio | null = null
-  if (responseCache?.enabled) {
-    const hits = delta(before, after, 'gateway', 'response_cache_hits_total')
-    const misses = delta(before, after, 'gateway', 'response_cache_misses_total')
-    if (responseCache.workers === 1 && hits + misses > 0) {
-      response = { hitRatio: hits / (hits + misses), source: 'gateway /metrics (1 worker)', hits, misses }
-    } else {
-      // with several workers a /metrics request reaches one of them: count the misses where they
-      // land instead, every miss is exactly one comments subgraph operation
-      const commentsOps = delta(before, after, 'comments', 'graphql_operations_total')
-      response = {
-        hitRatio: pages > 0 ? Math.max(0, 1 - commentsOps / pages) : Number.NaN,
-        source: 'derived: 1 − comments subgraph operations ÷ pages',
-      }
-    }
-  }
+  const response = responseCacheRatio(before, after, pages, responseCache)
+
   let tailValue: RunResult['usersSqlPer100LookupsTail'] = null
   if (tail?.users && after.metrics.users && meanEdges > 0) {
     const tailPages = stats.requests - tail.requests

@@ -5,7 +5,7 @@ import { onCleanup } from './cleanup'
 import { loadWriters, snapshotRating, undoMixWrites, undoReviewWrites, type BenchDatabase, type Subject } from './data'
 import { keepAliveAgent, runLoops } from './http'
 import { LoadStats, readPage, type PageLoadOptions } from './load'
-import { delta, processUsage, runResult, snapshot, type RunResult, type Snapshot, type Watched } from './measure'
+import { processUsage, responseCacheRatio, runResult, snapshot, type RunResult, type Snapshot, type Watched } from './measure'
 import {
   MODERATOR,
   SteadyWriter,
@@ -21,10 +21,9 @@ import {
 import { startVariant, type RedisServer, type RunningStack, type StackContext } from './stack'
 import { summarizeLatencies } from './stats'
 import type { VariantSpec } from './variants'
-import { ZipfSampler, mulberry32 } from './zipf'
+import { ZIPF_EXPONENT, ZipfSampler, mulberry32 } from './zipf'
 
 export const STEADY_WRITERS = 64
-export const ZIPF_EXPONENT = 1.0
 
 export interface SteadyContext {
   readonly options: BenchOptions
@@ -144,17 +143,6 @@ export async function startSteadyStack(
   }
 }
 
-function hitRatio(spec: VariantSpec, before: Snapshot, after: Snapshot, pages: number): number {
-  const cache = responseCacheOf(spec)
-  if (!cache?.enabled) return Number.NaN
-  if (cache.workers === 1) {
-    const hits = delta(before, after, 'gateway', 'response_cache_hits_total')
-    const misses = delta(before, after, 'gateway', 'response_cache_misses_total')
-    return hits + misses > 0 ? hits / (hits + misses) : Number.NaN
-  }
-  return pages > 0 ? Math.max(0, 1 - delta(before, after, 'comments', 'graphql_operations_total') / pages) : Number.NaN
-}
-
 /** The steady run: reads from `concurrency` loops, writes at `writeShare` of them from their own clients, a window every `windowS`. */
 export async function measureSteady(
   sc: SteadyContext,
@@ -228,7 +216,7 @@ export async function steadyWindows(
       freshnessChecks: closed.writes.checks,
       staleReads: closed.writes.stale,
       skippedWrites: closed.writes.skipped,
-      responseCacheHit: hitRatio(spec, previous, now, closed.stats.requests),
+      responseCacheHit: responseCacheRatio(previous, now, closed.stats.requests, responseCacheOf(spec))?.hitRatio ?? Number.NaN,
       cpuPercent: Object.fromEntries(Object.entries(cpu).map(([name, usage]) => [name, usage.cpuPercent])),
     })
     if (headlineBefore) headline.push(closed)

@@ -1,5 +1,8 @@
 // Which page the next request reads: a subject by Zipf over its rank, then a page uniformly.
 
+/** The benchmark's popularity of subjects: P(rank k) ∝ 1/k. */
+export const ZIPF_EXPONENT = 1.0
+
 /** mulberry32: a small, fast, seedable PRNG returning floats in [0, 1). */
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0
