@@ -314,6 +314,26 @@ export interface RatingSnapshot {
   readonly subjectVersion: string | null
 }
 
+/**
+ * The (author, product) pairs among `authorIds` × `productIds` that already have a review (the seed's
+ * or a run's left over): one review per author and subject, so a writer must not submit another.
+ * Keys are `${authorId}:${productId}`.
+ */
+export async function loadReviewed(reviewsUrl: string, authorIds: readonly string[], productIds: readonly string[]): Promise<Set<string>> {
+  if (authorIds.length === 0 || productIds.length === 0) return new Set()
+  const client = new pg.Client({ connectionString: reviewsUrl })
+  await client.connect()
+  try {
+    const rows = await client.query<{ author_id: string; subject_id: string }>(
+      `select author_id, subject_id from reviews where subject_type = 'PRODUCT' and subject_id = any($1::uuid[]) and author_id = any($2::uuid[])`,
+      [[...productIds], [...authorIds]],
+    )
+    return new Set(rows.rows.map((r) => `${r.author_id}:${r.subject_id}`))
+  } finally {
+    await client.end()
+  }
+}
+
 /** Reads what a review of `productId` may change, so that it can be put back afterwards. */
 export async function snapshotRating(urls: Readonly<Record<ServiceName, string>>, productId: string): Promise<RatingSnapshot> {
   const catalog = new pg.Client({ connectionString: urls.catalog })

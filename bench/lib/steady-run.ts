@@ -2,7 +2,7 @@
 // own clients side by side, a snapshot of every counter at each window's end.
 import type { BenchOptions } from './args'
 import { onCleanup } from './cleanup'
-import { loadWriters, snapshotRating, undoMixWrites, undoReviewWrites, type BenchDatabase, type Subject } from './data'
+import { loadReviewed, loadWriters, snapshotRating, undoMixWrites, undoReviewWrites, type BenchDatabase, type Subject } from './data'
 import { keepAliveAgent, runLoops } from './http'
 import { LoadStats, readPage, type PageLoadOptions } from './load'
 import { processUsage, responseCacheRatio, runResult, snapshot, type RunResult, type Snapshot, type Watched } from './measure'
@@ -105,6 +105,11 @@ export async function startSteadyStack(
       pick,
       products: sc.products,
       moderatorToken: moderator.token,
+      alreadyReviewed: await loadReviewed(
+        db.urls.reviews,
+        writers.map((w) => w.userId),
+        sc.products,
+      ),
       snapshotRating: (id) => snapshotRating(db.urls, id),
     })
     const watched: Watched = {

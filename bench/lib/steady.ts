@@ -219,6 +219,8 @@ export interface SteadyWriterOptions {
   readonly pick: () => PageRef
   readonly products: readonly string[]
   readonly moderatorToken: string
+  /** `${userId}:${productId}` of the writers' reviews already in the database: one review per author and subject */
+  readonly alreadyReviewed?: ReadonlySet<string>
   /** reads what a review may change before the first review of a product */
   readonly snapshotRating: (productId: string) => Promise<RatingSnapshot>
 }
@@ -232,7 +234,7 @@ export class SteadyWriter {
   private readonly free: SignedInWriter[]
   private readonly own = new Map<string, OwnComment[]>()
   private readonly pendingReviews: string[] = []
-  private readonly reviewed = new Set<string>()
+  private readonly reviewed: Set<string>
   private inFlight = new Set<Promise<void>>()
   /** read the changed page after each write (off for the --writes mode's CPU series: a write's cost without a page read) */
   readBack = true
@@ -249,6 +251,7 @@ export class SteadyWriter {
     private readonly options: SteadyWriterOptions,
   ) {
     this.free = [...writers]
+    this.reviewed = new Set(options.alreadyReviewed)
   }
 
   get busy(): number {
@@ -433,7 +436,7 @@ export class SteadyWriter {
   }
 
   private async submitReview(writer: SignedInWriter, stats: WriteStats): Promise<void> {
-    // one review per author and product: a product this writer has not reviewed in this run
+    // one review per author and product: a product this writer has not reviewed (in the data set or in this run)
     let productId = ''
     for (let guard = 0; guard < 20; guard++) {
       const candidate = this.options.products[Math.floor(this.options.random() * this.options.products.length)] as string
