@@ -76,7 +76,27 @@ export function readableByCaller(caller: Caller): Expression<SqlBool> | null {
 
 /** The cached responses that show a review's discussion: its comments page and each of its comments. */
 export async function reviewDiscussionTags(db: Kysely<CommentsDatabase>, reviewId: string): Promise<string[]> {
-  const rows = await db.selectFrom('comments').select('id').where('subjectType', '=', 'REVIEW').where('subjectId', '=', reviewId).execute()
+  // every comment of the review: its top-level ones, then replies down the threads (a reply has its
+  // parent's subject), each level by an index; filtering all comments by subject scanned the table
+  const rows = await db
+    .withRecursive('thread(id)', (qb) =>
+      qb
+        .selectFrom('comments')
+        .select('id')
+        .where('subjectType', '=', 'REVIEW')
+        .where('subjectId', '=', reviewId)
+        .where('parentId', 'is', null)
+        .unionAll((next) =>
+          next
+            .selectFrom('comments')
+            .innerJoin('thread', 'thread.id', 'comments.parentId')
+            .select('comments.id')
+            .where('comments.parentId', 'is not', null),
+        ),
+    )
+    .selectFrom('thread')
+    .select('id')
+    .execute()
   return [`comments:REVIEW:${reviewId}`, ...rows.map((row) => `Comment:${row.id}`)]
 }
 
