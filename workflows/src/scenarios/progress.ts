@@ -3,6 +3,7 @@ import {
   ActivityFailure,
   ApplicationFailure,
   log,
+  patched,
   proxyActivities,
   TimeoutFailure,
   upsertMemo,
@@ -10,6 +11,7 @@ import {
   type ActivityInterfaceFor,
   type ActivityOptions,
 } from '@temporalio/workflow'
+import { coalesceProgressOfThisRun, progressWritesCoalescible } from './interceptors'
 
 export type StepStatus = 'PENDING' | 'RUNNING' | 'COMPLETED' | 'FAILED' | 'COMPENSATED' | 'SKIPPED'
 
@@ -36,6 +38,12 @@ export interface Progress {
 }
 
 export const PROGRESS_MEMO = 'progress'
+
+/**
+ * The patch after which a run writes its memo once per workflow task (interceptors.ts): runs
+ * started before it replay with a write per progress change.
+ */
+export const COALESCED_PROGRESS_PATCH = 'coalesced-progress'
 
 /**
  * Failures whose message is written for a person: the contract's codes (a service's refusal), an
@@ -93,6 +101,7 @@ export class ScenarioRun {
     private readonly initiator: string | null,
     plannedSteps: readonly string[],
   ) {
+    if (progressWritesCoalescible() && patched(COALESCED_PROGRESS_PATCH)) coalesceProgressOfThisRun()
     this.steps = plannedSteps.map((name) => ({ name, activity: null, status: 'PENDING', error: null }))
     this.publish()
   }
