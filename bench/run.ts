@@ -47,6 +47,7 @@ import {
 } from './lib/report'
 import { ProcessSet, startRedis, startSubgraphs, startTemporal, startVariant, type RedisServer, type StackContext } from './lib/stack'
 import { variantSpec, type VariantSpec } from './lib/variants'
+import { STEADY_PAGES_PER_SUBJECT } from './lib/steady'
 import { STEADY_WRITERS, measureSteady, type SteadyContext } from './lib/steady-run'
 import { measureWrites } from './lib/writes-run'
 import { ZIPF_EXPONENT, ZipfSampler, mulberry32 } from './lib/zipf'
@@ -56,7 +57,6 @@ const PROFILES = join(RESULTS, 'profiles')
 const SUBJECTS = 10_000
 const MIX_WRITERS = 16
 /** --steady: every subject with comments, each with its first 20 pages; the writers come from the 2,000 hottest */
-const STEADY_PAGES_PER_SUBJECT = 20
 const AUTHORED_SUBJECTS = 2_000
 const REVIEWED_PRODUCTS = 2_000
 

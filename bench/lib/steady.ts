@@ -10,6 +10,9 @@ import { LatencyRecorder, summarizeLatencies, type LatencySummary } from './stat
 import { quickCheck } from './verify'
 import { type ZipfSampler } from './zipf'
 
+/** The pages of a subject the steady mode reads at most. */
+export const STEADY_PAGES_PER_SUBJECT = 20
+
 /** How deep readers go: P(page k) ∝ 1/k² over the subject's first pages (page 1 ≈ 62% of the reads with 20 pages). */
 export const PAGE_DEPTH_EXPONENT = 2
 
