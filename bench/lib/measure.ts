@@ -114,6 +114,8 @@ export interface ResponseCacheRatio {
   readonly source: 'gateway /metrics (1 worker)' | 'derived: 1 − comments subgraph operations ÷ pages'
   readonly hits?: number
   readonly misses?: number
+  /** misses whose answer was not stored (an invalidation came while it was computed, or a full tag set); our gateway's counters only */
+  readonly storesRefused?: number
 }
 
 /**
@@ -131,7 +133,8 @@ export function responseCacheRatio(
   if (cache.workers === 1) {
     const hits = delta(before, after, 'gateway', 'response_cache_hits_total')
     const misses = delta(before, after, 'gateway', 'response_cache_misses_total')
-    if (hits + misses > 0) return { hitRatio: hits / (hits + misses), source: 'gateway /metrics (1 worker)', hits, misses }
+    const storesRefused = delta(before, after, 'gateway', 'response_cache_stores_skipped_total')
+    if (hits + misses > 0) return { hitRatio: hits / (hits + misses), source: 'gateway /metrics (1 worker)', hits, misses, storesRefused }
   }
   const commentsOps = delta(before, after, 'comments', 'graphql_operations_total')
   return {

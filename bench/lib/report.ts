@@ -60,6 +60,8 @@ export interface VariantSummary {
   readonly usersCacheMiss: number
   readonly responseCacheHit: number
   readonly responseCacheSource: string | null
+  /** of the response cache's misses, the share whose answer was not stored */
+  readonly responseCacheRefused: number
   readonly machineCpuPercent: number
   readonly otherCpuPercent: number
   readonly processes: Readonly<
@@ -133,6 +135,11 @@ export function summarizeRuns(runs: readonly RunResult[]): VariantSummary {
     usersCacheMiss: m((r) => r.usersCache?.miss),
     responseCacheHit: m((r) => r.responseCache?.hitRatio),
     responseCacheSource: runs.find((r) => r.responseCache)?.responseCache?.source ?? null,
+    responseCacheRefused: m((r) =>
+      r.responseCache?.storesRefused !== undefined && r.responseCache.misses
+        ? r.responseCache.storesRefused / r.responseCache.misses
+        : undefined,
+    ),
     machineCpuPercent: m((r) => r.machineCpuPercent),
     otherCpuPercent: m((r) => r.otherCpuPercent),
     processes,
@@ -338,6 +345,7 @@ function rows(mode: Mode, processNames: readonly string[]): Row[] {
             (s) =>
               s.responseCacheSource ? `${pct(s.responseCacheHit)}${s.responseCacheSource.startsWith('derived') ? ' ᵈ' : ''}` : 'off / n.a.',
           ],
+          ['… misses whose answer was not stored', (s) => (Number.isFinite(s.responseCacheRefused) ? pct(s.responseCacheRefused) : '–')],
         ] as Row[])),
     ...processNames.map((name): Row => [`CPU % ${name}`, (s) => fmt(s.processes[name]?.cpuPercent ?? Number.NaN)]),
     ['CPU % whole machine', (s) => fmt(s.machineCpuPercent)],

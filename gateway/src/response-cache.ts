@@ -18,7 +18,7 @@ import {
   type SelectionNode,
   type SelectionSetNode,
 } from 'graphql'
-import type { Cache, Metrics } from '@marketplace/service-template'
+import { STORE_WITHIN_MS, type Cache, type Metrics } from '@marketplace/service-template'
 import { sha256Hex } from './graphql-request'
 import { Lru } from './lru'
 import type { AdmittedQuery } from './request-limits'
@@ -95,6 +95,8 @@ export interface Lookup {
   readonly hit: CachedResponse | undefined
   /** the epoch to store the computed response under, on a miss */
   readonly epoch: string
+  /** when it was looked up (performance.now()): a response computed for too long is not stored */
+  readonly at: number
 }
 
 export interface ResponseCacheOptions {
@@ -182,7 +184,7 @@ export class ResponseCache {
       return null
     }
     this.metrics.increment(found.body ? 'response_cache_hits_total' : 'response_cache_misses_total')
-    return { hit: found.body ? cached(found.body) : undefined, epoch: found.epoch }
+    return { hit: found.body ? cached(found.body) : undefined, epoch: found.epoch, at: performance.now() }
   }
 
   /** Whether this query is cacheable at all (decided once per query). */
@@ -228,7 +230,11 @@ export class ResponseCache {
     return collectTags(schema, queryType, plan.operation.selectionSet, data, plan.fragments, tags) ? [...tags] : null
   }
 
-  /** Stores a successful response, unless an invalidation happened since `epoch` was read. */
+  /**
+   * Stores a successful response, unless one of its tags was invalidated since `epoch` was read, or
+   * it was looked up (`lookedUpAt`) more than STORE_WITHIN_MS ago (the process was frozen, say: the
+   * invalidations' marks it must see last ten times that).
+   */
   async store(
     key: string,
     query: QueryInput,
@@ -237,7 +243,12 @@ export class ResponseCache {
     body: string,
     data: unknown,
     epoch: string,
+    lookedUpAt: number = performance.now(),
   ): Promise<boolean> {
+    if (performance.now() - lookedUpAt > STORE_WITHIN_MS) {
+      this.metrics.increment('response_cache_stores_skipped_total')
+      return false
+    }
     const tags = this.tagsOf(query, operationName, variables, data)
     if (!tags) return false
     const stored = await this.cache.putResponse(

@@ -279,7 +279,8 @@ export async function startGateway(config: GatewayConfig = readGatewayConfig()):
     const result = await executeGraphQL(apollo, req, res, contextOf, parsed)
     if (!lookup || result?.status !== 200) return
     const json = JSON.parse(result.body) as { data?: unknown; errors?: unknown }
-    if (json.data && !json.errors) await responseCache.store(key, admitted, operationName, variables, result.body, json.data, lookup.epoch)
+    if (json.data && !json.errors)
+      await responseCache.store(key, admitted, operationName, variables, result.body, json.data, lookup.epoch, lookup.at)
   }
 
   const server: Server = createServer((req, res) => {

@@ -5,7 +5,13 @@ import { parse, type GraphQLSchema } from 'graphql'
 import { composeSupergraph } from '../../gateway/src/compose'
 import { COMMENTS_PAGE_QUERY } from '../../bench/lib/verify'
 import { ResponseCache, type ResponseCacheOptions } from '../../gateway/src/response-cache'
-import { createCache, invalidateResponses, type Cache, type ResponseLookup } from '../../packages/service-template/src/cache'
+import {
+  STORE_WITHIN_MS,
+  createCache,
+  invalidateResponses,
+  type Cache,
+  type ResponseLookup,
+} from '../../packages/service-template/src/cache'
 import { createLogger } from '../../packages/service-template/src/logger'
 import { Metrics } from '../../packages/service-template/src/metrics'
 
@@ -202,7 +208,7 @@ describe('ResponseCache lookup/store', () => {
     const variables = pageVariables()
     const key = responses.keyOf(COMMENTS_PAGE, 'CommentsPage', variables) as string
     const miss = await responses.lookup(key)
-    expect(miss).toEqual({ hit: undefined, epoch: '0' })
+    expect(miss).toEqual({ hit: undefined, epoch: '0', at: expect.any(Number) })
     const body = JSON.stringify({ data: pageData() })
     await expect(responses.store(key, COMMENTS_PAGE, 'CommentsPage', variables, body, pageData(), miss?.epoch ?? '')).resolves.toBe(true)
     const found = await responses.lookup(key)
@@ -231,26 +237,63 @@ describe('ResponseCache lookup/store', () => {
     expect(again?.plain().toString('utf8')).toBe(JSON.stringify({ data: unicode }))
   })
 
-  it('refuses to store when an invalidation happened while the request ran (epoch moved), and counts it', async () => {
+  it('refuses to store when a tag of the response was invalidated while the request ran, and counts it', async () => {
     const { responses, metrics, get, invalidate } = setup()
     const variables = pageVariables()
     const key = responses.keyOf(COMMENTS_PAGE, 'CommentsPage', variables) as string
-    const before = await responses.lookup(key)
-    // any invalidation moves the epoch, even one of a tag this response does not show
-    await invalidate(['User:someone-else'])
-    const after = await responses.lookup(key)
-    expect(after?.epoch).not.toBe(before?.epoch)
-    await expect(
-      responses.store(key, COMMENTS_PAGE, 'CommentsPage', variables, '{"data":{}}', pageData(), before?.epoch ?? ''),
-    ).resolves.toBe(false)
-    expect(metrics.get('response_cache_stores_skipped_total')).toBe(1)
+    for (const tag of [`comments:PRODUCT:${PRODUCT}`, `User:${ALICE}`, `Comment:${COMMENT_2}`]) {
+      const before = await responses.lookup(key)
+      await invalidate([tag])
+      const after = await responses.lookup(key)
+      expect(after?.epoch).not.toBe(before?.epoch)
+      await expect(
+        responses.store(key, COMMENTS_PAGE, 'CommentsPage', variables, '{"data":{}}', pageData(), before?.epoch ?? ''),
+      ).resolves.toBe(false)
+      expect(await get(key)).toBeUndefined()
+    }
+    expect(metrics.get('response_cache_stores_skipped_total')).toBe(3)
     expect(metrics.get('response_cache_stores_total')).toBe(0)
-    expect(await get(key)).toBeUndefined()
     // the next request, which read the new epoch, may store
+    const after = await responses.lookup(key)
     await expect(
       responses.store(key, COMMENTS_PAGE, 'CommentsPage', variables, '{"data":{}}', pageData(), after?.epoch ?? ''),
     ).resolves.toBe(true)
     expect(await get(key)).toBeDefined()
+  })
+
+  it('stores a response computed while only other tags were invalidated (a write elsewhere does not cost this page)', async () => {
+    const { responses, metrics, get, invalidate } = setup()
+    const variables = pageVariables()
+    const key = responses.keyOf(COMMENTS_PAGE, 'CommentsPage', variables) as string
+    const before = await responses.lookup(key)
+    await invalidate([`comments:PRODUCT:${OTHER_PRODUCT}`, 'User:someone-else'])
+    expect((await responses.lookup(key))?.epoch).not.toBe(before?.epoch)
+    await expect(
+      responses.store(key, COMMENTS_PAGE, 'CommentsPage', variables, '{"data":{}}', pageData(), before?.epoch ?? ''),
+    ).resolves.toBe(true)
+    expect(await get(key)).toBeDefined()
+    expect(metrics.get('response_cache_stores_skipped_total')).toBe(0)
+  })
+
+  it('stores nothing looked up more than STORE_WITHIN_MS ago (a process frozen mid-request)', async () => {
+    const { responses, metrics, get } = setup()
+    const variables = pageVariables()
+    const key = responses.keyOf(COMMENTS_PAGE, 'CommentsPage', variables) as string
+    const lookup = await responses.lookup(key)
+    await expect(
+      responses.store(
+        key,
+        COMMENTS_PAGE,
+        'CommentsPage',
+        variables,
+        '{"data":{}}',
+        pageData(),
+        lookup?.epoch ?? '',
+        performance.now() - STORE_WITHIN_MS - 1,
+      ),
+    ).resolves.toBe(false)
+    expect(await get(key)).toBeUndefined()
+    expect(metrics.get('response_cache_stores_skipped_total')).toBe(1)
   })
 
   it('does not store a query that is not cacheable (and counts nothing)', async () => {
@@ -595,7 +638,7 @@ describe('ResponseCache and the shared cache', () => {
     const fake = new FakeCache()
     const { responses, metrics } = setup({}, fake)
     fake.getResponse.mockResolvedValueOnce({ body: null, epoch: '41' })
-    await expect(responses.lookup('k')).resolves.toEqual({ hit: undefined, epoch: '41' })
+    await expect(responses.lookup('k')).resolves.toEqual({ hit: undefined, epoch: '41', at: expect.any(Number) })
     const body = '{"data":{"comment":null}}'
     fake.getResponse.mockResolvedValueOnce({ body: gzipSync(body), epoch: '42' })
     const found = await responses.lookup('k')

@@ -43,8 +43,9 @@ export interface Cache {
    */
   getResponse(key: string): Promise<ResponseLookup | null>
   /**
-   * Stores a response under its tags, unless the epoch moved since `epoch` was read: an invalidation
-   * ran while the response was computed, and it may show what that invalidation dropped. True if stored.
+   * Stores a response under its tags, unless one of those tags was invalidated since `epoch` was
+   * read: that invalidation ran while the response was computed, which may show what it dropped.
+   * (An invalidation of other tags does not stand in the way.) True if stored.
    */
   putResponse(
     key: string,
@@ -54,7 +55,7 @@ export interface Cache {
     ttlSeconds: number,
     maxKeysPerTag?: number,
   ): Promise<boolean>
-  /** Moves the epoch, then drops every response stored under one of these tags. Throws when not applied. */
+  /** Moves the epoch, marks these tags with it, then drops every response stored under one of them. Throws when not applied. */
   invalidateResponses(tags: readonly string[]): Promise<void>
   /** Redis' maxmemory-policy (null when it cannot be read); the response cache needs "noeviction". */
   evictionPolicy(): Promise<string | null>
@@ -108,6 +109,15 @@ const RESPONSE_EPOCH_KEY = 'resp:epoch'
 export const MAX_KEYS_PER_TAG = 10_000
 const responseKey = (key: string): string => `resp:b:${key}`
 const responseTagKey = (tag: string): string => `resp:t:${tag}`
+/** the epoch at which a tag was last invalidated: a response computed since an earlier epoch may not be stored under it */
+const responseTagMarkKey = (tag: string): string => `resp:m:${tag}`
+/**
+ * How long a tag's mark is kept: far longer than a response takes to compute (the gateway stores
+ * nothing it looked up more than STORE_WITHIN_MS ago), so no store can outlive the mark it must see.
+ */
+export const TAG_MARK_TTL_SECONDS = 600
+/** The gateway stores a computed response only within this long of its lookup (a process frozen in between stores nothing). */
+export const STORE_WITHIN_MS = 60_000
 
 class MemoryCache implements Cache {
   readonly kind = 'memory'
@@ -160,6 +170,8 @@ class MemoryCache implements Cache {
   // the response cache's data, with the same rules as the Redis scripts below
   private readonly responses = new Map<string, { body: Buffer; expires: number }>()
   private readonly responseTags = new Map<string, Set<string>>()
+  /** tag → [epoch of its last invalidation, when]; oldest first (each invalidation re-inserts) */
+  private readonly responseTagMarks = new Map<string, [number, number]>()
   private responseEpoch = 0
 
   async getResponse(key: string): Promise<ResponseLookup> {
@@ -175,7 +187,9 @@ class MemoryCache implements Cache {
     ttlSeconds: number,
     maxKeysPerTag = MAX_KEYS_PER_TAG,
   ): Promise<boolean> {
-    if (epoch !== String(this.responseEpoch)) return false
+    const seen = Number(epoch)
+    if (!Number.isInteger(seen) || seen > this.responseEpoch) return false
+    if (tags.some((tag) => (this.responseTagMarks.get(tag)?.[0] ?? 0) > seen)) return false
     const now = Date.now()
     for (const tag of tags) {
       const keys = this.responseTags.get(tag)
@@ -194,7 +208,14 @@ class MemoryCache implements Cache {
 
   async invalidateResponses(tags: readonly string[]): Promise<void> {
     this.responseEpoch++
+    const now = Date.now()
+    for (const [tag, [, at]] of this.responseTagMarks) {
+      if (now - at < TAG_MARK_TTL_SECONDS * 1000) break
+      this.responseTagMarks.delete(tag)
+    }
     for (const tag of tags) {
+      this.responseTagMarks.delete(tag)
+      this.responseTagMarks.set(tag, [this.responseEpoch, now])
       for (const key of this.responseTags.get(tag) ?? []) this.responses.delete(key)
       this.responseTags.delete(tag)
     }
@@ -228,17 +249,37 @@ for i = 1, #KEYS / 2 do
 end
 return 1`
 
-// KEYS: the epoch, the response, its tag sets. ARGV: the epoch read before computing it, the body, the TTL.
+// The epoch: one counter for every invalidation, started (when absent: a new or emptied Redis) at
+// the server's TIME in milliseconds × 10^6, so that each start is a generation of its own — its
+// leading 13 digits — and a response looked up before Redis lost its data is never stored after it. Each
+// invalidated tag is marked with the epoch of its last invalidation (resp:m:<tag>).
+//
+// KEYS: the epoch, the response, its n tag sets, its n tag marks. ARGV: the epoch read before
+// computing it, the body, the TTL, the cap of a tag set.
+// Refused: a response whose lookup saw another generation, or one of whose tags was invalidated
+// since (its mark is past the epoch read; epochs of one generation have as many digits, so they
+// compare as strings). An invalidation of other tags does not stand in the way.
 // A tag set lives as long as the longest-lived response in it: a store only ever pushes its expiry
 // out (gateways with different TTLs must not shorten it under a response that outlives it).
 // A tag set is bounded by ARGV[4]: at the cap, members whose response has gone are pruned (a random
 // sample), and if it is still full the response is not stored — never dropping a member of a live
 // response, which would let that response outlive an invalidation.
 const PUT_RESPONSE = `
-if (redis.call('GET', KEYS[1]) or '0') ~= ARGV[1] then return 0 end
+local seen = ARGV[1]
+local now = redis.call('GET', KEYS[1]) or '0'
+local n = (#KEYS - 2) / 2
+if seen == '0' then
+  if now ~= '0' then return 0 end
+elseif #now ~= #seen or string.sub(now, 1, -7) ~= string.sub(seen, 1, -7) or now < seen then
+  return 0
+end
+for i = 1, n do
+  local mark = redis.call('GET', KEYS[2 + n + i])
+  if mark and (seen == '0' or #mark ~= #seen or mark > seen) then return 0 end
+end
 local ttl = tonumber(ARGV[3])
 local cap = tonumber(ARGV[4])
-for i = 3, #KEYS do
+for i = 3, 2 + n do
   if redis.call('SCARD', KEYS[i]) >= cap then
     for _, member in ipairs(redis.call('SRANDMEMBER', KEYS[i], 100)) do
       if redis.call('EXISTS', member) == 0 then redis.call('SREM', KEYS[i], member) end
@@ -247,17 +288,25 @@ for i = 3, #KEYS do
   end
 end
 redis.call('SET', KEYS[2], ARGV[2], 'EX', ttl)
-for i = 3, #KEYS do
+for i = 3, 2 + n do
   redis.call('SADD', KEYS[i], KEYS[2])
   if redis.call('TTL', KEYS[i]) < ttl then redis.call('EXPIRE', KEYS[i], ttl) end
 end
 return 1`
 
-// KEYS: the epoch, the tag sets. The epoch moves first: if anything after fails, no response
-// computed before this invalidation can be stored any more, and the caller retries.
+// KEYS: the epoch, n tag sets, their n marks. ARGV: the marks' TTL. The epoch moves and the tags
+// are marked first: if anything after fails, no response computed before this invalidation can be
+// stored under these tags any more, and the caller retries.
 const INVALIDATE_RESPONSES = `
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  local t = redis.call('TIME')
+  redis.call('SET', KEYS[1], t[1] .. string.format('%03d', math.floor(tonumber(t[2]) / 1000)) .. '000000')
+end
 redis.call('INCR', KEYS[1])
-for i = 2, #KEYS do
+local epoch = redis.call('GET', KEYS[1])
+local n = (#KEYS - 1) / 2
+for i = 1, n do redis.call('SET', KEYS[1 + n + i], epoch, 'EX', ARGV[1]) end
+for i = 2, 1 + n do
   for _, key in ipairs(redis.call('SMEMBERS', KEYS[i])) do redis.call('DEL', key) end
   redis.call('DEL', KEYS[i])
 end
@@ -413,7 +462,7 @@ class RedisCache implements Cache {
     if (this.redis.status !== 'ready') return false
     this.count()
     const scripted = this.redis as unknown as { putResponse(numberOfKeys: number, ...keysAndArgs: (string | Buffer)[]): Promise<number> }
-    const keys = [RESPONSE_EPOCH_KEY, responseKey(key), ...tags.map(responseTagKey)]
+    const keys = [RESPONSE_EPOCH_KEY, responseKey(key), ...tags.map(responseTagKey), ...tags.map(responseTagMarkKey)]
     try {
       return (await scripted.putResponse(keys.length, ...keys, epoch, gzipped, String(ttlSeconds), String(maxKeysPerTag))) === 1
     } catch (err) {
@@ -425,9 +474,9 @@ class RedisCache implements Cache {
   // failures propagate: an invalidation that did not happen must be retried by its scenario
   async invalidateResponses(tags: readonly string[]): Promise<void> {
     this.count()
-    const scripted = this.redis as unknown as { invalidateResponses(numberOfKeys: number, ...keys: string[]): Promise<number> }
-    const keys = [RESPONSE_EPOCH_KEY, ...tags.map(responseTagKey)]
-    await scripted.invalidateResponses(keys.length, ...keys)
+    const scripted = this.redis as unknown as { invalidateResponses(numberOfKeys: number, ...keysAndArgs: string[]): Promise<number> }
+    const keys = [RESPONSE_EPOCH_KEY, ...tags.map(responseTagKey), ...tags.map(responseTagMarkKey)]
+    await scripted.invalidateResponses(keys.length, ...keys, String(TAG_MARK_TTL_SECONDS))
   }
 
   // null only when Redis refuses CONFIG (managed services disable it); a timeout or a lost

@@ -175,18 +175,26 @@ describe('the memory cache: gateway responses', () => {
     expect((await cache.getResponse('k'))?.epoch).toBe('2')
   })
 
-  it('refuses a response computed before an invalidation (stale epoch), and stores nothing', async () => {
+  it('refuses a response computed before an invalidation of one of its tags, and stores nothing', async () => {
     const cache = memoryCache()
     const { epoch } = (await cache.getResponse('k')) ?? { epoch: '' }
-    await cache.invalidateResponses(['User:someone-else'])
-    await expect(cache.putResponse('k', gzipped('stale'), ['User:a'], epoch, 60)).resolves.toBe(false)
+    await cache.invalidateResponses(['User:a'])
+    await expect(cache.putResponse('k', gzipped('stale'), ['Comment:c', 'User:a'], epoch, 60)).resolves.toBe(false)
     expect(await cache.getResponse('k')).toEqual({ body: null, epoch: '1' })
     // the stale store left no tag behind: an invalidation of its tag drops nothing stored since
     await expect(cache.putResponse('j', gzipped('fresh'), ['User:b'], '1', 60)).resolves.toBe(true)
-    await cache.invalidateResponses(['User:a'])
+    await cache.invalidateResponses(['Comment:c'])
     expect((await cache.getResponse('j'))?.body?.toString('utf8')).toBe('fresh')
     // an epoch from the future is refused too
     await expect(cache.putResponse('k', gzipped('x'), ['User:a'], '99', 60)).resolves.toBe(false)
+  })
+
+  it('stores a response computed while only other tags were invalidated', async () => {
+    const cache = memoryCache()
+    const { epoch } = (await cache.getResponse('k')) ?? { epoch: '' }
+    await cache.invalidateResponses(['User:someone-else'])
+    await expect(cache.putResponse('k', gzipped('fine'), ['User:a'], epoch, 60)).resolves.toBe(true)
+    expect((await cache.getResponse('k'))?.body?.toString('utf8')).toBe('fine')
   })
 
   it('an invalidation drops exactly the responses stored under its tags', async () => {

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { tmpdir } from 'node:os'
 import { gunzipSync, gzipSync } from 'node:zlib'
 import Redis from 'ioredis'
-import { createCache, type Cache } from '../../../packages/service-template/src/cache'
+import { TAG_MARK_TTL_SECONDS, createCache, type Cache } from '../../../packages/service-template/src/cache'
 import { createLogger } from '../../../packages/service-template/src/logger'
 import { Metrics } from '../../../packages/service-template/src/metrics'
 import { freePort, waitFor } from '../../../scripts/lib/ports'
@@ -159,26 +159,65 @@ describe('RedisCache: gateway responses', () => {
     expect((await server.raw.smembers('resp:t:User:a')).sort()).toEqual(['resp:b:new', 'resp:b:old'])
   })
 
-  it('every invalidation moves the epoch (1, 2, ...), which never expires', async () => {
+  it('every invalidation moves the epoch by one; the first starts a generation at the server time (ms × 10^6); it never expires', async () => {
+    const [seconds, micros] = await server.raw.time()
+    const ms = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000)
     await cache.invalidateResponses(['User:nobody'])
-    expect((await cache.getResponse('k'))?.epoch).toBe('1')
+    const first = (await cache.getResponse('k'))?.epoch ?? ''
+    expect(first).toMatch(/^\d{19}$/)
+    expect(Math.abs(Number(first.slice(0, 13)) - ms)).toBeLessThan(2_000)
+    expect(first.slice(13)).toBe('000001')
     await cache.invalidateResponses(['User:nobody', 'Comment:none'])
-    expect((await cache.getResponse('k'))?.epoch).toBe('2')
+    expect((await cache.getResponse('k'))?.epoch).toBe(String(BigInt(first) + 1n))
     expect(await server.raw.ttl('resp:epoch')).toBe(-1)
   })
 
-  it('refuses a response computed before an invalidation (stale epoch), and stores nothing', async () => {
-    const before = await cache.getResponse('k')
-    expect(before?.epoch).toBe('0')
-    await cache.invalidateResponses(['User:someone-else'])
-    await expect(cache.putResponse('k', gzippedJson('stale'), ['User:a'], before?.epoch ?? '', 60)).resolves.toBe(false)
-    expect(await cache.getResponse('k')).toEqual({ body: null, epoch: '1' })
-    // not the response, nor its tag set
+  it('marks each invalidated tag with the epoch, for TAG_MARK_TTL_SECONDS', async () => {
+    await cache.invalidateResponses(['User:a', 'Comment:b'])
+    const epoch = (await cache.getResponse('k'))?.epoch
+    expect(await server.raw.get('resp:m:User:a')).toBe(epoch)
+    expect(await server.raw.get('resp:m:Comment:b')).toBe(epoch)
+    expect(await server.raw.ttl('resp:m:User:a')).toBeGreaterThan(TAG_MARK_TTL_SECONDS - 5)
+    expect(await server.raw.ttl('resp:m:User:a')).toBeLessThanOrEqual(TAG_MARK_TTL_SECONDS)
+  })
+
+  it('refuses a response computed before an invalidation of one of its tags, and stores nothing', async () => {
+    await cache.invalidateResponses(['User:earlier']) // an epoch to start from
+    const before = (await cache.getResponse('k'))?.epoch ?? ''
+    await cache.invalidateResponses(['User:a'])
+    await expect(cache.putResponse('k', gzippedJson('stale'), ['Comment:c', 'User:a'], before, 60)).resolves.toBe(false)
+    expect((await cache.getResponse('k'))?.body).toBeNull()
+    // not the response, nor its tag sets
     expect(await server.raw.keys('resp:b:*')).toEqual([])
     expect(await server.raw.keys('resp:t:*')).toEqual([])
     // a response computed after it, at the new epoch, is stored
-    await expect(cache.putResponse('k', gzippedJson('fresh'), ['User:a'], '1', 60)).resolves.toBe(true)
+    const after = (await cache.getResponse('k'))?.epoch ?? ''
+    await expect(cache.putResponse('k', gzippedJson('fresh'), ['Comment:c', 'User:a'], after, 60)).resolves.toBe(true)
     expect(await bodyOf(cache, 'k')).not.toBeNull()
+  })
+
+  it('stores a response computed while only other tags were invalidated', async () => {
+    await cache.invalidateResponses(['User:a'])
+    const before = (await cache.getResponse('k'))?.epoch ?? ''
+    await cache.invalidateResponses(['User:someone-else', 'comments:PRODUCT:other'])
+    await expect(cache.putResponse('k', gzippedJson('fine'), ['User:a', 'comments:PRODUCT:p'], before, 60)).resolves.toBe(true)
+    expect(await bodyOf(cache, 'k')).not.toBeNull()
+  })
+
+  it('refuses a response looked up before Redis lost its data, even once later invalidations moved the epoch past it', async () => {
+    await cache.invalidateResponses(['User:x'])
+    const before = (await cache.getResponse('k'))?.epoch ?? ''
+    await cache.invalidateResponses(['User:a']) // its mark is lost with the data
+    await server.raw.flushall()
+    await new Promise((resolve) => setTimeout(resolve, 5)) // the next generation starts at a later millisecond
+    for (let i = 0; i < 3; i++) await cache.invalidateResponses(['User:b'])
+    const now = (await cache.getResponse('k'))?.epoch ?? ''
+    expect(BigInt(now)).toBeGreaterThan(BigInt(before))
+    await expect(cache.putResponse('k', gzippedJson('stale'), ['User:a'], before, 60)).resolves.toBe(false)
+    // and before any invalidation since the loss (no epoch at all)
+    await server.raw.flushall()
+    await expect(cache.putResponse('k', gzippedJson('stale'), ['User:a'], before, 60)).resolves.toBe(false)
+    expect(await bodyOf(cache, 'k')).toBeNull()
   })
 
   it('refuses a response whose epoch was never current ("0" after a move, or one from the future)', async () => {
@@ -219,7 +258,7 @@ describe('RedisCache: gateway responses', () => {
     expect(await bodyOf(cache, 'a')).toBeNull()
     expect(await bodyOf(cache, 'b')).toBeNull()
     expect(await bodyOf(cache, 'c')).not.toBeNull()
-    expect((await cache.getResponse('c'))?.epoch).toBe('1') // one move for the whole invalidation
+    expect((await cache.getResponse('c'))?.epoch?.slice(13)).toBe('000001') // one move for the whole invalidation
   })
 
   it('an invalidation deletes the tag sets it emptied', async () => {
@@ -228,7 +267,7 @@ describe('RedisCache: gateway responses', () => {
     await cache.invalidateResponses(['User:a'])
     expect(await server.raw.exists('resp:t:User:a')).toBe(0)
     // a response stored later under the tag is dropped only by a later invalidation
-    await cache.putResponse('k', gzippedJson('again'), ['User:a'], '1', 60)
+    await cache.putResponse('k', gzippedJson('again'), ['User:a'], (await cache.getResponse('k'))?.epoch ?? '', 60)
     expect(await server.raw.smembers('resp:t:User:a')).toEqual(['resp:b:k'])
   })
 
