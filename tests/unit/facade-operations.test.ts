@@ -48,7 +48,7 @@ describe("operation(id): each step's activity", () => {
       { checkSubject: 'checkReviewPublished', createComment: 'createComment', invalidateCommentPages: 'invalidateCommentPages' },
     ],
     [
-      'moderateReview-approve',
+      'moderateReview-approve-v3',
       {
         publishReview: 'moderateReview',
         showReviewComments: 'showReviewComments',
