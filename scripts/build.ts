@@ -132,7 +132,6 @@ async function bundleScenarios(outDir: string): Promise<string> {
   const { bundleWorkflowCode } = await import('@temporalio/worker')
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve(join(ROOT, 'workflows', 'src', 'scenarios')),
-    workflowInterceptorModules: [require.resolve(join(ROOT, 'workflows', 'src', 'scenarios', 'interceptors'))],
     logger: quietBundlerLogger,
   })
   const codePath = join(outDir, 'workflows', 'workflow-bundle.js')

@@ -28,7 +28,6 @@ export async function recordScenarioHistory(root: string, n: ServiceNames, log: 
       connection: workerConnection,
       taskQueue: SCENARIOS_TASK_QUEUE,
       workflowsPath: join(root, 'workflows', 'src', 'scenarios', 'index.ts'),
-      interceptors: { workflowModules: [join(root, 'workflows', 'src', 'scenarios', 'interceptors.ts')] },
     })
     const activities = await Worker.create({
       connection: workerConnection,

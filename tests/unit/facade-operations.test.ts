@@ -48,7 +48,7 @@ describe("operation(id): each step's activity", () => {
       { checkSubject: 'checkReviewPublished', createComment: 'createComment', invalidateCommentPages: 'invalidateCommentPages' },
     ],
     [
-      'moderateReview-approve-v3',
+      'moderateReview-approve',
       {
         publishReview: 'moderateReview',
         showReviewComments: 'showReviewComments',

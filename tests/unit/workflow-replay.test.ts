@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { DefaultLogger, Runtime, Worker, type ReplayResult, type ReplayWorkerOptions } from '@temporalio/worker'
 import type { History } from '@temporalio/common/lib/proto-utils'
 import * as scenarios from '../../workflows/src/scenarios'
-import { WORKFLOW_INTERCEPTOR_MODULES, workflowSourceOptions } from '../../workflows/src/worker'
+import { WORKFLOWS_PATH } from '../../workflows/src/worker'
 import { HISTORIES_DIR, historyFromJSONText } from '../../scripts/record-histories'
 
 const ROOT = join(__dirname, '..', '..')
@@ -52,7 +52,7 @@ try {
 describe('recorded workflow histories replay against the current workflow code', () => {
   let results: Map<string, ReplayResult>
   beforeAll(async () => {
-    results = await replayAll(workflowSourceOptions())
+    results = await replayAll({ workflowsPath: WORKFLOWS_PATH })
   }, 120_000)
 
   it('there are recorded histories, each of a workflow type the worker registers', () => {
@@ -91,8 +91,8 @@ export const interceptors = () => ({
 
   it('the same histories fail to replay against a workflow changed in a non-deterministic way', async () => {
     const results = await replayAll({
-      ...workflowSourceOptions(),
-      interceptors: { workflowModules: [...WORKFLOW_INTERCEPTOR_MODULES, mutant] },
+      workflowsPath: WORKFLOWS_PATH,
+      interceptors: { workflowModules: [mutant] },
       // the interceptor lives outside the repository: let it import the repository's packages
       bundlerOptions: {
         webpackConfigHook: (config) => ({

@@ -6,14 +6,6 @@ import { createLogger, readTemporalConfig, readLogLevel, surviveUnhandledFailure
 import { SCENARIOS_TASK_QUEUE } from './task-queues'
 
 export const WORKFLOWS_PATH = require.resolve('./scenarios')
-/** The scenarios' workflow interceptors (scenarios/interceptors.ts): every worker and bundle of the scenarios loads them. */
-export const WORKFLOW_INTERCEPTOR_MODULES: readonly string[] = [require.resolve('./scenarios/interceptors')]
-
-/** The scenarios from their sources, as a worker or a replay loads them (webpack at start). */
-export const workflowSourceOptions = (): Pick<WorkerOptions, 'workflowsPath' | 'interceptors'> => ({
-  workflowsPath: WORKFLOWS_PATH,
-  interceptors: { workflowModules: [...WORKFLOW_INTERCEPTOR_MODULES] },
-})
 
 /**
  * The scenarios pre-bundled by `npm run build` (scripts/build.ts): dist/workflows/workflow-bundle.js,
@@ -23,11 +15,8 @@ export const workflowSourceOptions = (): Pick<WorkerOptions, 'workflowsPath' | '
 export const WORKFLOW_BUNDLE_PATH = join(__dirname, '..', 'workflow-bundle.js')
 
 /** How the worker gets its workflow code: the build's bundle when there is one, else the sources. */
-export function workflowCodeOptions(
-  bundlePath = WORKFLOW_BUNDLE_PATH,
-): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath' | 'interceptors'> {
-  // the bundle carries the interceptor modules (scripts/build.ts)
-  return existsSync(bundlePath) ? { workflowBundle: { codePath: bundlePath } } : workflowSourceOptions()
+export function workflowCodeOptions(bundlePath = WORKFLOW_BUNDLE_PATH): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+  return existsSync(bundlePath) ? { workflowBundle: { codePath: bundlePath } } : { workflowsPath: WORKFLOWS_PATH }
 }
 
 export async function createScenarioWorker(

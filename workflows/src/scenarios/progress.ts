@@ -3,7 +3,6 @@ import {
   ActivityFailure,
   ApplicationFailure,
   log,
-  patched,
   proxyActivities,
   TimeoutFailure,
   upsertMemo,
@@ -11,7 +10,6 @@ import {
   type ActivityInterfaceFor,
   type ActivityOptions,
 } from '@temporalio/workflow'
-import { coalesceProgressOfThisRun, progressWritesCoalescible } from './interceptors'
 
 export type StepStatus = 'PENDING' | 'RUNNING' | 'COMPLETED' | 'FAILED' | 'COMPENSATED' | 'SKIPPED'
 
@@ -38,12 +36,6 @@ export interface Progress {
 }
 
 export const PROGRESS_MEMO = 'progress'
-
-/**
- * The patch after which a run writes its memo once per workflow task (interceptors.ts): runs
- * started before it replay with a write per progress change.
- */
-export const COALESCED_PROGRESS_PATCH = 'coalesced-progress'
 
 /**
  * Failures whose message is written for a person: the contract's codes (a service's refusal), an
@@ -101,7 +93,6 @@ export class ScenarioRun {
     private readonly initiator: string | null,
     plannedSteps: readonly string[],
   ) {
-    if (progressWritesCoalescible() && patched(COALESCED_PROGRESS_PATCH)) coalesceProgressOfThisRun()
     this.steps = plannedSteps.map((name) => ({ name, activity: null, status: 'PENDING', error: null }))
     this.publish()
   }
