@@ -1,8 +1,16 @@
-import { forkWorkers, readGatewayConfig, surviveUnhandledFailures } from '@marketplace/service-template'
+import cluster from 'node:cluster'
+import { clusterMetricsText, forkWorkers, readGatewayConfig, surviveUnhandledFailures } from '@marketplace/service-template'
+import { startMetricsServer } from './metrics-server'
 import { startGateway } from './server'
 
 async function main(): Promise<void> {
   const config = readGatewayConfig()
+  if (config.workers > 1 && cluster.isPrimary) {
+    // the primary serves METRICS_PORT, summing its workers' metrics; the workers do not bind it
+    const metrics = await startMetricsServer(clusterMetricsText, config.metricsPort, config.metricsHost)
+    // the port bound (METRICS_PORT=0: a free one), which the workers' metricsUrl names
+    process.env.METRICS_PORT = String(metrics.port)
+  }
   // GATEWAY_WORKERS > 1: the primary only forks, and restarts a worker that dies; the workers
   // share the port (query planning is CPU-bound)
   if (forkWorkers('gateway', config.workers)) return

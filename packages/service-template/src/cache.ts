@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import Redis from 'ioredis'
 import type { Logger } from './logger'
-import type { Metrics } from './metrics'
+import type { CounterCell, HistogramLabels, Metrics } from './metrics'
 
 export interface GuardedEntry {
   readonly key: string
@@ -326,12 +326,32 @@ const GUARD_TTL_SECONDS = 24 * 3600
 export const ACK_TIMEOUT_MS = 250
 const READ_TIMEOUT_MS = 250
 
+// redis_command_duration_seconds' label: one per kind of round trip (a bounded set), made once
+const command = (name: string): HistogramLabels<'redis_command_duration_seconds'> => ({ command: name })
+const COMMAND = {
+  mget: command('mget'),
+  set: command('set'),
+  setIfUnchanged: command('set_if_unchanged'),
+  invalidate: command('invalidate'),
+  publish: command('publish'),
+  llen: command('llen'),
+  del: command('del'),
+  getResponse: command('get_response'),
+  putResponse: command('put_response'),
+  invalidateResponses: command('invalidate_responses'),
+  hitWindow: command('hit_window'),
+  ping: command('ping'),
+  config: command('config'),
+  ack: command('ack'),
+} as const
+
 class RedisCache implements Cache {
   readonly kind = 'redis'
   private readonly subscriber: Redis
   private readonly handlers = new Map<string, { onMessage: (message: unknown) => void; onReset: () => void }>()
   private subscriberReady = false
   private warned = false
+  private readonly commands: CounterCell
 
   constructor(
     private readonly redis: Redis,
@@ -344,6 +364,7 @@ class RedisCache implements Cache {
     redis.defineCommand('putResponse', { lua: PUT_RESPONSE })
     redis.defineCommand('invalidateResponses', { lua: INVALIDATE_RESPONSES })
     redis.defineCommand('hitWindow', { numberOfKeys: 1, lua: HIT })
+    this.commands = metrics.counter('redis_commands_total')
     this.subscriber = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true })
     this.subscriber.on('error', (err: Error) => this.warn('redis subscriber error', err))
     this.subscriber.on('ready', () => {
@@ -368,25 +389,34 @@ class RedisCache implements Cache {
   }
 
   private count(commands = 1): void {
-    this.metrics.increment('redis_commands_total', commands)
+    this.commands.inc(commands)
+  }
+
+  private took(labels: HistogramLabels<'redis_command_duration_seconds'>, started: number): void {
+    this.metrics.observe('redis_command_duration_seconds', labels, (performance.now() - started) / 1000)
   }
 
   async getMany(keys: readonly string[]): Promise<(string | null)[]> {
     if (keys.length === 0) return []
     if (this.redis.status !== 'ready') return keys.map(() => null)
     this.count()
+    const started = performance.now()
     try {
       return await this.redis.mget(...keys)
     } catch (err) {
       this.warn('redis read failed: reading the database instead', err as Error)
       return keys.map(() => null)
+    } finally {
+      this.took(COMMAND.mget, started)
     }
   }
 
   async put(key: string, value: string, ttlSeconds: number): Promise<void> {
     if (this.redis.status !== 'ready') return
     this.count()
+    const started = performance.now()
     await this.redis.set(key, value, 'EX', ttlSeconds).catch((err: Error) => this.warn('redis write failed', err))
+    this.took(COMMAND.set, started)
   }
 
   async setIfUnchanged(entries: readonly GuardedEntry[], ttlSeconds: number): Promise<void> {
@@ -395,7 +425,9 @@ class RedisCache implements Cache {
     const args = [String(ttlSeconds), ...entries.flatMap((e) => [e.value, e.guardValue])]
     this.count()
     const scripted = this.redis as unknown as { setIfUnchanged(numberOfKeys: number, ...keysAndArgs: string[]): Promise<unknown> }
+    const started = performance.now()
     await scripted.setIfUnchanged(keys.length, ...keys, ...args).catch((err: Error) => this.warn('redis write failed', err))
+    this.took(COMMAND.setIfUnchanged, started)
   }
 
   // failures propagate: an invalidation that did not happen must be retried by its scenario
@@ -406,7 +438,8 @@ class RedisCache implements Cache {
     // in the same transaction: a process that reads this epoch can tell whether it heard this invalidation
     if (epochKey !== undefined) pipeline.incr(epochKey)
     this.count(entries.length * 3 + (epochKey === undefined ? 0 : 1))
-    const results = await pipeline.exec()
+    const started = performance.now()
+    const results = await pipeline.exec().finally(() => this.took(COMMAND.invalidate, started))
     const failed = results?.find(([err]) => err)
     if (!results || failed) throw failed?.[0] ?? new Error('redis invalidation was not applied')
     if (epochKey !== undefined) return Number(results[results.length - 1]?.[1])
@@ -416,10 +449,15 @@ class RedisCache implements Cache {
     const id = randomUUID()
     const ackKey = `ack:${id}`
     this.count(2)
-    const receivers = await this.redis.publish(channel, JSON.stringify({ id, message }))
+    let started = performance.now()
+    const receivers = await this.redis.publish(channel, JSON.stringify({ id, message })).finally(() => this.took(COMMAND.publish, started))
     const deadline = Date.now() + ACK_TIMEOUT_MS
     let acknowledged = 0
-    while ((acknowledged = await this.redis.llen(ackKey)) < receivers) {
+    const acknowledgements = (): Promise<number> => {
+      started = performance.now()
+      return this.redis.llen(ackKey).finally(() => this.took(COMMAND.llen, started))
+    }
+    while ((acknowledged = await acknowledgements()) < receivers) {
       this.count()
       if (Date.now() > deadline) {
         // not an error: the silent ones are frozen or slow, and serve no copy until they catch up
@@ -429,7 +467,8 @@ class RedisCache implements Cache {
       }
       await new Promise((r) => setTimeout(r, 2))
     }
-    await this.redis.del(ackKey)
+    started = performance.now()
+    await this.redis.del(ackKey).finally(() => this.took(COMMAND.del, started))
   }
 
   subscribe(channel: string, onMessage: (message: unknown) => void, onReset: () => void): void {
@@ -442,12 +481,15 @@ class RedisCache implements Cache {
   async getResponse(key: string): Promise<ResponseLookup | null> {
     if (this.redis.status !== 'ready') return null
     this.count()
+    const started = performance.now()
     try {
       const [epoch, body] = await this.redis.mgetBuffer(RESPONSE_EPOCH_KEY, responseKey(key))
       return { body: body ?? null, epoch: epoch ? epoch.toString('latin1') : '0' }
     } catch (err) {
       this.warn('redis read failed: computing the response instead', err as Error)
       return null
+    } finally {
+      this.took(COMMAND.getResponse, started)
     }
   }
 
@@ -463,11 +505,14 @@ class RedisCache implements Cache {
     this.count()
     const scripted = this.redis as unknown as { putResponse(numberOfKeys: number, ...keysAndArgs: (string | Buffer)[]): Promise<number> }
     const keys = [RESPONSE_EPOCH_KEY, responseKey(key), ...tags.map(responseTagKey), ...tags.map(responseTagMarkKey)]
+    const started = performance.now()
     try {
       return (await scripted.putResponse(keys.length, ...keys, epoch, gzipped, String(ttlSeconds), String(maxKeysPerTag))) === 1
     } catch (err) {
       this.warn('redis write failed', err as Error)
       return false
+    } finally {
+      this.took(COMMAND.putResponse, started)
     }
   }
 
@@ -476,18 +521,26 @@ class RedisCache implements Cache {
     this.count()
     const scripted = this.redis as unknown as { invalidateResponses(numberOfKeys: number, ...keysAndArgs: string[]): Promise<number> }
     const keys = [RESPONSE_EPOCH_KEY, ...tags.map(responseTagKey), ...tags.map(responseTagMarkKey)]
-    await scripted.invalidateResponses(keys.length, ...keys, String(TAG_MARK_TTL_SECONDS))
+    const started = performance.now()
+    try {
+      await scripted.invalidateResponses(keys.length, ...keys, String(TAG_MARK_TTL_SECONDS))
+    } finally {
+      this.took(COMMAND.invalidateResponses, started)
+    }
   }
 
   // null only when Redis refuses CONFIG (managed services disable it); a timeout or a lost
   // connection rejects, so that the caller asks again later instead of assuming the answer
   async evictionPolicy(): Promise<string | null> {
+    const started = performance.now()
     try {
       const reply = (await this.redis.config('GET', 'maxmemory-policy')) as unknown as string[]
       return reply[1] ?? null
     } catch (err) {
       if (/unknown command|NOPERM|no permissions|not allowed/i.test((err as Error).message)) return null
       throw err
+    } finally {
+      this.took(COMMAND.config, started)
     }
   }
 
@@ -498,18 +551,26 @@ class RedisCache implements Cache {
     if (this.redis.status !== 'ready') return this.fallbackCounters.hit(key, windowSeconds, by)
     this.count()
     const scripted = this.redis as unknown as { hitWindow(key: string, windowSeconds: string, by: string): Promise<[number, number]> }
+    const started = performance.now()
     try {
       const [count, ttl] = await scripted.hitWindow(`rl:${key}`, String(windowSeconds), String(by))
       return { count, ttl }
     } catch (err) {
       this.warn('redis rate-limit counter failed: counting in this process', err as Error)
       return this.fallbackCounters.hit(key, windowSeconds, by)
+    } finally {
+      this.took(COMMAND.hitWindow, started)
     }
   }
 
   // rejects at once while disconnected (no offline queue) and after READ_TIMEOUT_MS when Redis hangs
   async ping(): Promise<void> {
-    await this.redis.ping()
+    const started = performance.now()
+    try {
+      await this.redis.ping()
+    } finally {
+      this.took(COMMAND.ping, started)
+    }
   }
 
   private async deliver(channel: string, raw: string): Promise<void> {
@@ -518,12 +579,14 @@ class RedisCache implements Cache {
     const { id, message } = JSON.parse(raw) as { id: string; message: unknown }
     handler.onMessage(message)
     // acknowledged only after the local copies are gone: the publisher waits for this
+    const started = performance.now()
     await this.redis
       .multi()
       .rpush(`ack:${id}`, '1')
       .expire(`ack:${id}`, 60)
       .exec()
       .catch((err: Error) => this.warn('redis ack failed', err))
+    this.took(COMMAND.ack, started)
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,6 @@
 import { CamelCasePlugin, Kysely, Migrator, PostgresDialect, type Migration, type MigrationProvider, type PostgresPool } from 'kysely'
 import pg from 'pg'
+import type { Metrics } from './metrics'
 
 export interface DatabaseOptions {
   readonly poolSize?: number
@@ -8,6 +9,8 @@ export interface DatabaseOptions {
   readonly statementTimeoutMs?: number
   /** how long a query waits for a connection (a free one, or a new one opening) before it fails */
   readonly acquireTimeoutMs?: number
+  /** db_pool_connections{pool, state} of this pool, read at each scrape */
+  readonly poolMetrics?: { readonly metrics: Metrics; readonly pool: string }
 }
 
 /**
@@ -33,6 +36,7 @@ export function createDatabase<DB>(url: string, options: DatabaseOptions | numbe
     onQuery,
     statementTimeoutMs = 5_000,
     acquireTimeoutMs = 2_000,
+    poolMetrics,
   } = typeof options === 'number' ? { poolSize: options } : options
   const pool = new pg.Pool({
     connectionString: url,
@@ -47,6 +51,13 @@ export function createDatabase<DB>(url: string, options: DatabaseOptions | numbe
   // so the next query opens a fresh connection
   pool.on('error', () => undefined)
   pool.on('connect', (client) => client.on('error', () => undefined))
+  poolMetrics?.metrics.gauge('db_pool_connections', (set) => {
+    const { pool: name } = poolMetrics
+    set({ pool: name, state: 'total' }, pool.totalCount)
+    set({ pool: name, state: 'idle' }, pool.idleCount)
+    set({ pool: name, state: 'waiting' }, pool.waitingCount)
+    set({ pool: name, state: 'max' }, poolSize)
+  })
   const bounded: PostgresPool = {
     connect: () =>
       pool.connect().catch((err: unknown) => {
@@ -73,7 +84,7 @@ export interface ServiceDatabases<DB> {
 /**
  * Reads and writes get separate pools: a flood of slow reads can hold every read connection,
  * never the ones the scenarios' writes need. Both connect lazily (a service that serves no
- * activities never opens a write connection).
+ * activities never opens a write connection). With `metrics`, both pools' connections are gauges.
  */
 export function createServiceDatabases<DB>(
   config: {
@@ -84,11 +95,13 @@ export function createServiceDatabases<DB>(
     readonly databaseAcquireTimeoutMs: number
   },
   onQuery?: () => void,
+  metrics?: Metrics,
 ): ServiceDatabases<DB> {
   const common = { onQuery, statementTimeoutMs: config.statementTimeoutMs, acquireTimeoutMs: config.databaseAcquireTimeoutMs }
+  const poolMetrics = (pool: string) => (metrics ? { poolMetrics: { metrics, pool } } : {})
   return {
-    reads: createDatabase<DB>(config.databaseUrl, { ...common, poolSize: config.databasePoolSize }),
-    writes: createDatabase<DB>(config.databaseUrl, { ...common, poolSize: config.databaseWritePoolSize }),
+    reads: createDatabase<DB>(config.databaseUrl, { ...common, poolSize: config.databasePoolSize, ...poolMetrics('reads') }),
+    writes: createDatabase<DB>(config.databaseUrl, { ...common, poolSize: config.databaseWritePoolSize, ...poolMetrics('writes') }),
   }
 }
 

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Cache } from './cache'
-import type { Metrics } from './metrics'
+import type { CounterCell, Metrics } from './metrics'
 
 /**
  * How long one reading of the shared invalidation epoch lets a process use its local copies.
@@ -61,15 +61,28 @@ export class EntityCache<T extends { readonly id: string }> {
   // when the last reading of the epoch that found nothing missed was sent
   private confirmedAt = -Infinity
   private confirming: Promise<void> | null = null
+  // <name>_cache_…_total, looked up once (hit ratio: (local + shared) / (local + shared + misses))
+  private readonly counted: {
+    readonly localHits: CounterCell
+    readonly sharedHits: CounterCell
+    readonly misses: CounterCell
+    readonly resets: CounterCell
+  }
 
   constructor(
     private readonly cache: Cache,
-    private readonly metrics: Metrics,
+    metrics: Metrics,
     private readonly options: EntityCacheOptions,
   ) {
     this.channel = `invalidate:${options.name}`
     this.epochKey = `${options.name}:epoch`
     this.leased = cache.kind === 'redis'
+    this.counted = {
+      localHits: metrics.counter(`${options.name}_cache_local_hits_total`),
+      sharedHits: metrics.counter(`${options.name}_cache_shared_hits_total`),
+      misses: metrics.counter(`${options.name}_cache_misses_total`),
+      resets: metrics.counter(`${options.name}_cache_local_resets_total`),
+    }
     cache.subscribe(
       this.channel,
       (message) => {
@@ -88,7 +101,7 @@ export class EntityCache<T extends { readonly id: string }> {
   private guardKey = (id: string) => `${this.options.name}:v:${id}`
 
   async load(ids: readonly string[], fetch: (ids: readonly string[]) => Promise<readonly T[]>): Promise<(T | null)[]> {
-    const { metrics } = this
+    const { counted } = this
     const found = new Map<string, T>()
     const keepLocal = this.options.localEntries > 0 && this.cache.healthy
     let readLocal = keepLocal
@@ -110,7 +123,7 @@ export class EntityCache<T extends { readonly id: string }> {
         found.set(id, hit.value)
         return false
       })
-      metrics.increment(`${this.options.name}_cache_local_hits_total`, ids.length - wanted.length)
+      counted.localHits.inc(ids.length - wanted.length)
     }
     // what this load adds to the local layer: not its local hits (re-inserting each hit to keep an
     // LRU order made a 100,000-entry Map the users subgraph's largest cost; eviction is oldest-first)
@@ -127,8 +140,8 @@ export class EntityCache<T extends { readonly id: string }> {
           loaded.set(id, entity)
         } else missing.push({ id, version: raw[wanted.length + i] ?? '' })
       })
-      metrics.increment(`${this.options.name}_cache_shared_hits_total`, wanted.length - missing.length)
-      metrics.increment(`${this.options.name}_cache_misses_total`, missing.length)
+      counted.sharedHits.inc(wanted.length - missing.length)
+      counted.misses.inc(missing.length)
       if (missing.length > 0) {
         const rows = await fetch(missing.map((m) => m.id))
         const byId = new Map(rows.map((row) => [row.id, row]))
@@ -230,7 +243,7 @@ export class EntityCache<T extends { readonly id: string }> {
         continue
       }
       // missed (or never heard) some invalidation up to `epoch`, and not which ids: drop them all
-      if (this.heard !== null) this.metrics.increment(`${this.options.name}_cache_local_resets_total`)
+      if (this.heard !== null) this.counted.resets.inc()
       this.forgetAll()
       this.heard = epoch
       for (const e of this.ahead) if (e <= epoch) this.ahead.delete(e)

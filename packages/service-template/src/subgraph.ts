@@ -18,7 +18,7 @@ import { createDatabase, createServiceDatabases, ensureDatabaseExists, migrateTo
 import { createErrorFormatter, ErrorCode } from './errors'
 import { closeServer, executeGraphQL, listen, sendJson } from './http'
 import { createLogger, type Logger } from './logger'
-import { Metrics } from './metrics'
+import { Metrics, serveMetrics } from './metrics'
 import { cacheCheck, databaseCheck, READY_TIMEOUT_MS, serveReadiness, surviveUnhandledFailures, type DependencyCheck } from './readiness'
 import { DateTime } from './scalars'
 import { forkWorkers } from './workers'
@@ -194,8 +194,8 @@ export async function startSubgraph<DB, Loaders>(
         if (!res.headersSent) sendJson(res, 503, { status: 'unavailable', service: definition.name })
       })
     } else if (path === '/metrics' && req.method === 'GET') {
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' })
-      res.end(metrics.render())
+      // with WORKERS > 1: every worker's metrics, summed by the cluster primary
+      serveMetrics(res, metrics)
     } else {
       sendJson(res, 404, { error: 'not found' })
     }
