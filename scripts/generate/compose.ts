@@ -3,6 +3,15 @@
 import { DEFAULT_PORTS, PARTS, SERVICES, SUBGRAPH_NAMES, type PartName, type ServiceEntry } from '@marketplace/services'
 import { productionCommand } from '../lib/production'
 
+/** the gateway's GET /metrics listener (METRICS_PORT; with GATEWAY_WORKERS > 1 the cluster primary's) */
+export const GATEWAY_METRICS_PORT = 9400
+/** Temporal's own Prometheus exporter in each process running a Temporal worker (TEMPORAL_METRICS_PORT) */
+export const TEMPORAL_METRICS_PORT = 9464
+/** the processes that run a Temporal worker: the subgraphs' activity workers and the workflow worker */
+export const TEMPORAL_WORKERS: readonly string[] = [...SERVICES.map((s) => s.name), 'workflow-worker']
+export const PROMETHEUS_PORT = 9090
+export const GRAFANA_PORT = 3000
+
 const command = (part: PartName): string =>
   `[${productionCommand(part)
     .map((arg) => `'${arg}'`)
@@ -32,6 +41,7 @@ function serviceBlock(service: ServiceEntry): string {
     ...secrets,
     '    expose:',
     `      - '${service.port}'`,
+    `      - '${TEMPORAL_METRICS_PORT}' # Temporal's worker metrics`,
     '    healthcheck:',
     '      <<: *node-healthcheck-timing',
     `      test: ${readyCheck(service.port)}`,
@@ -64,8 +74,9 @@ export function composeFile(): string {
 #   POSTGRES_PASSWORD  defaults to "postgres", a DEVELOPMENT-ONLY value: set your own anywhere
 #                      else. It is also written into the database URLs, so use URL-safe characters.
 #
-# Only the gateway (4000) is published on all interfaces. The Temporal frontend (7233) and the
-# Temporal Web UI (8233) have no authentication here and are published on 127.0.0.1 only.
+# Only the gateway (4000) is published on all interfaces. The Temporal frontend (7233), the
+# Temporal Web UI (8233), Prometheus (${PROMETHEUS_PORT}) and Grafana (${GRAFANA_PORT}, anonymous viewers) have no
+# authentication here and are published on 127.0.0.1 only.
 # Postgres, Redis, the subgraphs (the façade included) and the workflow worker are reachable
 # only inside the compose network.
 #
@@ -112,6 +123,9 @@ x-subgraph-env: &subgraph-env
   WORKERS: \${SUBGRAPH_WORKERS:-1}
   # Each subgraph also runs the Temporal activity worker for its own task queue.
   TEMPORAL_ADDRESS: temporal:7233
+  # Temporal's worker metrics for Prometheus (off in cluster workers: SUBGRAPH_WORKERS > 1)
+  TEMPORAL_METRICS_PORT: '${TEMPORAL_METRICS_PORT}'
+  TEMPORAL_METRICS_HOST: 0.0.0.0
 
 x-subgraph-depends-on: &subgraph-depends-on
   postgres:
@@ -246,14 +260,18 @@ ${subgraphs}
       temporal:
         condition: service_healthy
 
-  # No HTTP endpoint and nothing waits for it, so no healthcheck: it exits non-zero when it
-  # fails and \`restart: unless-stopped\` brings it back.
+  # No HTTP endpoint of its own and nothing waits for it, so no healthcheck: it exits non-zero
+  # when it fails and \`restart: unless-stopped\` brings it back.
   workflow-worker:
     <<: *node-app
     command: ${command('workflow-worker')}
     environment:
       NODE_ENV: production
       TEMPORAL_ADDRESS: temporal:7233
+      TEMPORAL_METRICS_PORT: '${TEMPORAL_METRICS_PORT}'
+      TEMPORAL_METRICS_HOST: 0.0.0.0
+    expose:
+      - '${TEMPORAL_METRICS_PORT}' # Temporal's worker metrics
     depends_on:
       temporal:
         condition: service_healthy
@@ -274,8 +292,9 @@ ${subgraphs}
       GATEWAY_SECRET: \${GATEWAY_SECRET:?set GATEWAY_SECRET}
       JWT_SECRET: \${JWT_SECRET:?set JWT_SECRET}
       APOLLO_TELEMETRY_DISABLED: '1'
-      # GET /metrics on its own port, reachable inside the compose network only (not published)
-      METRICS_PORT: '9400'
+      # GET /metrics on its own port, reachable inside the compose network only (not published);
+      # with GATEWAY_WORKERS > 1 the cluster primary serves it, summing every worker's
+      METRICS_PORT: '${GATEWAY_METRICS_PORT}'
       METRICS_HOST: 0.0.0.0
       # the response cache and the rate limits' counters live in Redis (without it the cache is off)
       REDIS_URL: redis://redis:6379
@@ -285,7 +304,7 @@ ${subgraphs}
       CORS_ORIGINS: \${CORS_ORIGINS:-none}
 ${subgraphUrls}
     expose:
-      - '9400'
+      - '${GATEWAY_METRICS_PORT}'
     ports:
       - '${PARTS.gateway.port}:${PARTS.gateway.port}'
     healthcheck:
@@ -296,7 +315,95 @@ ${gatewayDependsOn}
       redis:
         condition: service_healthy
 
+  # -------------------------------------------------------------------------------------------
+  # Observability: Prometheus scrapes the gateway's metrics port, every subgraph's /metrics (each
+  # replica: DNS service discovery) and the Temporal workers' metrics; Grafana shows
+  # docker/grafana/dashboards/ on it. Both on 127.0.0.1 only.
+  # -------------------------------------------------------------------------------------------
+
+  prometheus:
+    image: prom/prometheus:v2.55.1
+    restart: unless-stopped
+    command: ['--config.file=/etc/prometheus/prometheus.yml', '--storage.tsdb.path=/prometheus', '--storage.tsdb.retention.time=7d']
+    volumes:
+      # GENERATED with this file (scripts/generate/compose.ts: prometheusConfig)
+      - ./docker/prometheus:/etc/prometheus:ro
+      - prometheus-data:/prometheus
+    ports:
+      - '127.0.0.1:${PROMETHEUS_PORT}:${PROMETHEUS_PORT}'
+    healthcheck:
+      test: ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:${PROMETHEUS_PORT}/-/ready']
+      interval: 10s
+      timeout: 5s
+      retries: 6
+
+  grafana:
+    image: grafana/grafana:11.3.1
+    restart: unless-stopped
+    environment:
+      # anyone who reaches 127.0.0.1:${GRAFANA_PORT} may look, not edit
+      GF_AUTH_ANONYMOUS_ENABLED: 'true'
+      GF_AUTH_ANONYMOUS_ORG_ROLE: Viewer
+      # DEVELOPMENT DEFAULT: set GRAFANA_ADMIN_PASSWORD outside local experiments.
+      GF_SECURITY_ADMIN_PASSWORD: \${GRAFANA_ADMIN_PASSWORD:-admin}
+      GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH: /var/lib/grafana/dashboards/marketplace.json
+      GF_ANALYTICS_REPORTING_ENABLED: 'false'
+      GF_ANALYTICS_CHECK_FOR_UPDATES: 'false'
+    volumes:
+      # the Prometheus data source and the dashboards' folder, provisioned at start
+      - ./docker/grafana/provisioning:/etc/grafana/provisioning:ro
+      - ./docker/grafana/dashboards:/var/lib/grafana/dashboards:ro
+    ports:
+      - '127.0.0.1:${GRAFANA_PORT}:${GRAFANA_PORT}'
+    healthcheck:
+      test: ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:${GRAFANA_PORT}/api/health']
+      interval: 10s
+      timeout: 5s
+      retries: 6
+    depends_on:
+      prometheus:
+        condition: service_healthy
+
 volumes:
   postgres-data:
+  prometheus-data:
 `
+}
+
+/**
+ * docker/prometheus/prometheus.yml: what Prometheus scrapes in docker-compose.yml. Each subgraph
+ * is found by DNS (every replica of \`--scale\`), one job per part; the Temporal workers share one.
+ */
+export function prometheusConfig(): string {
+  const dns = (names: readonly string[], port: number): string[] => [
+    '    dns_sd_configs:',
+    `      - names: [${names.map((name) => `'${name}'`).join(', ')}]`,
+    '        type: A',
+    `        port: ${port}`,
+  ]
+  return [
+    '# What Prometheus scrapes in docker-compose.yml (mounted on /etc/prometheus).',
+    '# GENERATED from the service registry (packages/services) by scripts/generate/compose.ts',
+    '# (prometheusConfig); tests/unit/docker-compose.test.ts checks it against the compose file.',
+    'global:',
+    '  scrape_interval: 15s',
+    '  evaluation_interval: 15s',
+    'scrape_configs:',
+    "  # the gateway's own listener (METRICS_PORT), not its public port",
+    '  - job_name: gateway',
+    '    static_configs:',
+    `      - targets: ['gateway:${GATEWAY_METRICS_PORT}']`,
+    '  # each subgraph serves GET /metrics next to /graphql',
+    ...SUBGRAPH_NAMES.flatMap((name) => [`  - job_name: ${name}`, ...dns([name], DEFAULT_PORTS[name])]),
+    "  # Temporal's worker metrics (temporal_*), from every process running a Temporal worker",
+    '  - job_name: temporal-workers',
+    ...dns(TEMPORAL_WORKERS, TEMPORAL_METRICS_PORT),
+    '    relabel_configs:',
+    '      - source_labels: [__meta_dns_name]',
+    '        target_label: service',
+    '  - job_name: prometheus',
+    '    static_configs:',
+    `      - targets: ['localhost:${PROMETHEUS_PORT}']`,
+    '',
+  ].join('\n')
 }

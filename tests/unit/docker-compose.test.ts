@@ -16,6 +16,15 @@ import {
 import { readFacadeConfig } from '../../workflows/src/facade/config'
 import { SERVICE_NAMES, SERVICES, secretsOf, type ServiceName } from '@marketplace/services'
 import { productionCommand } from '../../scripts/lib/production'
+import {
+  GATEWAY_METRICS_PORT,
+  GRAFANA_PORT,
+  PROMETHEUS_PORT,
+  TEMPORAL_METRICS_PORT,
+  TEMPORAL_WORKERS,
+  prometheusConfig,
+} from '../../scripts/generate/compose'
+import { temporalMetricsOptions } from '../../packages/service-template/src/metrics'
 
 const ROOT = join(__dirname, '..', '..')
 const COMPOSE_FILE = join(ROOT, 'docker-compose.yml')
@@ -34,7 +43,7 @@ const ROUTED = [...SUBGRAPHS, FACADE] as const
 const GATEWAY_PORT = 4000
 const TEMPORAL_ADDRESS = 'temporal:7233'
 const SECRETS = ['GATEWAY_SECRET', 'JWT_SECRET'] as const
-const REQUIRED_SERVICES = ['postgres', 'redis', 'temporal', 'temporal-ui', ...ROUTED, WORKFLOW_WORKER, 'gateway']
+const REQUIRED_SERVICES = ['postgres', 'redis', 'temporal', 'temporal-ui', ...ROUTED, WORKFLOW_WORKER, 'gateway', 'prometheus', 'grafana']
 
 // ---------------------------------------------------------------------------------------------
 // Loading and normalising the compose file (both the short and the long syntaxes are accepted)
@@ -591,9 +600,9 @@ describe('docker-compose.yml', () => {
       expect(worker.dependsOn.get('temporal')).toBe('service_healthy')
     })
 
-    it('has no port and no secret (it serves nothing)', () => {
+    it('publishes no port and has no secret (it serves nothing but Temporal’s metrics, inside the network)', () => {
       expect(worker.ports).toEqual([])
-      expect(worker.expose).toEqual([])
+      expect(worker.expose).toEqual([TEMPORAL_METRICS_PORT])
       for (const secret of SECRETS) expect(worker.environment[secret]).toBeUndefined()
     })
 
@@ -613,9 +622,128 @@ describe('docker-compose.yml', () => {
 
   it('publishes only the gateway on all interfaces: the rest is internal or on loopback', () => {
     for (const name of ['postgres', 'redis', ...ROUTED, WORKFLOW_WORKER]) expect(service(name).ports).toEqual([])
-    for (const name of ['temporal', 'temporal-ui']) {
-      for (const p of service(name).ports) expect(p.hostIp).toBe('127.0.0.1')
+    for (const name of ['temporal', 'temporal-ui', 'prometheus', 'grafana']) {
+      for (const p of service(name).ports) expect({ service: name, hostIp: p.hostIp }).toEqual({ service: name, hostIp: '127.0.0.1' })
     }
+  })
+})
+
+describe('observability: prometheus and grafana', () => {
+  const prometheus = service('prometheus')
+  const grafana = service('grafana')
+  const mountOf = (svc: Service, target: string): string | undefined =>
+    svc.volumes
+      .find((v) => v.target === target)
+      ?.source.replace(/^\.\//, '')
+      .replace(/\/$/, '')
+
+  interface ScrapeConfig {
+    readonly job_name: string
+    readonly metrics_path?: string
+    readonly static_configs?: readonly { readonly targets: readonly string[] }[]
+    readonly dns_sd_configs?: readonly { readonly names: readonly string[]; readonly type: string; readonly port: number }[]
+  }
+  const configText = readFileSync(join(ROOT, 'docker', 'prometheus', 'prometheus.yml'), 'utf8')
+  const config = parse(configText) as { scrape_configs: readonly ScrapeConfig[] }
+  /** job → the service:port pairs it scrapes */
+  const targets = new Map(
+    config.scrape_configs.map((job) => [
+      job.job_name,
+      [
+        ...(job.static_configs ?? []).flatMap((c) => c.targets),
+        ...(job.dns_sd_configs ?? []).flatMap((c) => c.names.map((name) => `${name}:${c.port}`)),
+      ],
+    ]),
+  )
+
+  it('runs pinned Prometheus and Grafana images, restarted, on 127.0.0.1 only', () => {
+    expect(prometheus.image).toMatch(/^prom\/prometheus:v[23]\.\d+\.\d+$/)
+    expect(grafana.image).toMatch(/^grafana\/grafana:1\d\.\d+\.\d+$/)
+    expect(prometheus.ports).toEqual([{ host: PROMETHEUS_PORT, hostIp: '127.0.0.1', container: PROMETHEUS_PORT }])
+    expect(grafana.ports).toEqual([{ host: GRAFANA_PORT, hostIp: '127.0.0.1', container: GRAFANA_PORT }])
+    expect(grafana.dependsOn.get('prometheus')).toBe('service_healthy')
+    expect(prometheus.healthcheck).toContain(`http://127.0.0.1:${PROMETHEUS_PORT}/-/ready`)
+  })
+
+  it('reads docker/prometheus/prometheus.yml, generated from the registry with the compose file', () => {
+    expect(mountOf(prometheus, '/etc/prometheus')).toBe('docker/prometheus')
+    expect(asStringList(prometheus.raw.command)).toContain('--config.file=/etc/prometheus/prometheus.yml')
+    expect(config).toEqual(parse(prometheusConfig()))
+    const data = prometheus.volumes.find((v) => v.target === '/prometheus')
+    expect(isObject(compose) && isObject(compose.volumes) ? Object.keys(compose.volumes) : []).toContain(data?.source)
+  })
+
+  it('scrapes only service:port pairs of this file that the service exposes', () => {
+    const all = [...targets.values()].flat().filter((target) => target !== `localhost:${PROMETHEUS_PORT}`)
+    expect(all.length).toBeGreaterThan(ROUTED.length)
+    for (const target of all) {
+      const [name = '', port = ''] = target.split(':')
+      expect({ target, exists: services.has(name) }).toEqual({ target, exists: true })
+      expect({ target, exposed: service(name).expose.includes(Number(port)) }).toEqual({ target, exposed: true })
+    }
+    // GET /metrics is the default path: nothing sets another
+    expect(config.scrape_configs.filter((job) => job.metrics_path !== undefined)).toEqual([])
+  })
+
+  it('scrapes the gateway on METRICS_PORT (not its public port), and every subgraph and the façade on the port it serves /metrics on', () => {
+    expect(targets.get('gateway')).toEqual([`gateway:${service('gateway').environment.METRICS_PORT}`])
+    expect(Number(service('gateway').environment.METRICS_PORT)).toBe(GATEWAY_METRICS_PORT)
+    for (const name of ROUTED) expect(targets.get(name)).toEqual([`${name}:${service(name).environment.PORT}`])
+    // by DNS: every replica of `--scale`, not whichever one the name resolves to
+    for (const name of ROUTED) expect(config.scrape_configs.find((job) => job.job_name === name)?.dns_sd_configs?.[0]?.type).toBe('A')
+  })
+
+  it('scrapes Temporal’s worker metrics wherever a Temporal worker runs, bound where the process binds them', () => {
+    const temporalJob = [...targets].find(([, list]) => list.every((t) => t.endsWith(`:${TEMPORAL_METRICS_PORT}`)))
+    expect(temporalJob?.[1].sort()).toEqual(TEMPORAL_WORKERS.map((name) => `${name}:${TEMPORAL_METRICS_PORT}`).sort())
+    expect([...SUBGRAPHS, WORKFLOW_WORKER].sort()).toEqual([...TEMPORAL_WORKERS].sort())
+    for (const name of TEMPORAL_WORKERS) {
+      const env = interpolateAll(service(name).environment)
+      expect({ service: name, options: temporalMetricsOptions(env) }).toEqual({
+        service: name,
+        options: { metrics: { prometheus: expect.objectContaining({ bindAddress: `0.0.0.0:${TEMPORAL_METRICS_PORT}` }) } },
+      })
+    }
+    // the façade runs no Temporal worker (a client only)
+    expect(service(FACADE).environment.TEMPORAL_METRICS_PORT).toBeUndefined()
+  })
+
+  describe('grafana', () => {
+    const provisioning = join(ROOT, 'docker', 'grafana', 'provisioning')
+    const dashboardsDir = join(ROOT, 'docker', 'grafana', 'dashboards')
+
+    it('lets anonymous visitors view, not edit; the admin password is a development default only', () => {
+      expect(grafana.environment.GF_AUTH_ANONYMOUS_ENABLED).toBe('true')
+      expect(grafana.environment.GF_AUTH_ANONYMOUS_ORG_ROLE).toBe('Viewer')
+      expect(grafana.environment.GF_SECURITY_ADMIN_PASSWORD).toMatch(/^\$\{GRAFANA_ADMIN_PASSWORD(:?-[^}]*)?\}$/)
+    })
+
+    it('is provisioned from docker/grafana: the Prometheus service as its data source, the dashboards folder', () => {
+      expect(mountOf(grafana, '/etc/grafana/provisioning')).toBe('docker/grafana/provisioning')
+      expect(mountOf(grafana, '/var/lib/grafana/dashboards')).toBe('docker/grafana/dashboards')
+      const sources = parse(readFileSync(join(provisioning, 'datasources', 'prometheus.yml'), 'utf8')) as {
+        datasources: { uid: string; type: string; url: string }[]
+      }
+      expect(sources.datasources).toEqual([expect.objectContaining({ uid: 'prometheus', type: 'prometheus' })])
+      const source = new URL(sources.datasources[0]?.url ?? '')
+      expect(services.has(source.hostname)).toBe(true)
+      expect(Number(source.port)).toBe(PROMETHEUS_PORT)
+      const providers = parse(readFileSync(join(provisioning, 'dashboards', 'marketplace.yml'), 'utf8')) as {
+        providers: { type: string; options: { path: string } }[]
+      }
+      expect(providers.providers.map((p) => [p.type, p.options.path])).toEqual([['file', '/var/lib/grafana/dashboards']])
+    })
+
+    it('opens on a dashboard that exists, and every dashboard queries the provisioned data source', () => {
+      const home = grafana.environment.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH ?? ''
+      expect(home.startsWith('/var/lib/grafana/dashboards/')).toBe(true)
+      expect(existsSync(join(dashboardsDir, home.slice('/var/lib/grafana/dashboards/'.length)))).toBe(true)
+      for (const file of readdirSync(dashboardsDir).filter((f) => f.endsWith('.json'))) {
+        const dashboard = JSON.parse(readFileSync(join(dashboardsDir, file), 'utf8')) as { panels: { datasource?: { uid: string } }[] }
+        const uids = new Set(dashboard.panels.flatMap((panel) => (panel.datasource ? [panel.datasource.uid] : [])))
+        expect({ file, uids: [...uids] }).toEqual({ file, uids: ['prometheus'] })
+      }
+    })
   })
 })
 

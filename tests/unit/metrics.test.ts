@@ -7,9 +7,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ApolloServer } from '@apollo/server'
 import { parse } from 'graphql'
-import { createCache } from '../../packages/service-template/src/cache'
+import { createCache, memoryCache } from '../../packages/service-template/src/cache'
 import { ConfigError } from '../../packages/service-template/src/config'
 import { createDatabase, createServiceDatabases } from '../../packages/service-template/src/database'
+import { EntityCache } from '../../packages/service-template/src/entity-cache'
 import {
   COUNTERS,
   GAUGES,
@@ -473,12 +474,107 @@ describe('the counters the code increments', () => {
     const named = new Set<string>()
     for (const file of files) {
       for (const match of readFileSync(file, 'utf8').matchAll(/\.(?:increment|counter)\(\s*'([a-z_:]+)'/g)) named.add(match[1] ?? '')
-      for (const match of readFileSync(file, 'utf8').matchAll(/increment\(\s*\w+ \? '(\w+)' : '(\w+)'/g)) {
+      for (const match of readFileSync(file, 'utf8').matchAll(/increment\(\s*[\w.]+ \? '(\w+)' : '(\w+)'/g)) {
         named.add(match[1] ?? '')
         named.add(match[2] ?? '')
       }
     }
     expect(named.size).toBeGreaterThan(10)
     expect([...named].filter((name) => !(name in COUNTERS))).toEqual([])
+    // and the list names none that nothing counts any more (the dashboard relies on it)
+    expect(Object.keys(COUNTERS).filter((name) => !named.has(name))).toEqual([])
+  })
+})
+
+describe('the Grafana dashboard (docker/grafana/dashboards/marketplace.json)', () => {
+  interface Panel {
+    readonly type: string
+    readonly title: string
+    readonly datasource?: { readonly uid: string }
+    readonly targets?: readonly { readonly expr: string }[]
+  }
+  const dashboard = JSON.parse(readFileSync(join(ROOT, 'docker', 'grafana', 'dashboards', 'marketplace.json'), 'utf8')) as {
+    readonly panels: readonly Panel[]
+  }
+  const graphs = dashboard.panels.filter((panel) => panel.type !== 'row')
+  const expressions = graphs.flatMap((panel) => (panel.targets ?? []).map((target) => ({ panel: panel.title, expr: target.expr })))
+
+  // PromQL's own words, and what is not a metric: functions (before a parenthesis), by/without lists, selectors, ranges
+  const KEYWORDS = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'bool', 'and', 'or', 'unless', 'offset'])
+  const metricNames = (expr: string): string[] => {
+    const bare = expr
+      .replace(/"(?:[^"\\]|\\.)*"/g, '""')
+      .replace(/\{[^}]*\}/g, '')
+      .replace(/\[[^\]]*\]/g, '')
+      .replace(/\b(?:by|without|on|ignoring)\s*\([^)]*\)/g, '')
+    return [...bare.matchAll(/[a-zA-Z_:][a-zA-Z0-9_:]*/g)]
+      .filter((m) => !/^\s*\(/.test(bare.slice((m.index ?? 0) + m[0].length)) && !/[0-9.]$/.test(bare.slice(0, m.index)))
+      .map((m) => m[0])
+      .filter((word) => !KEYWORDS.has(word))
+  }
+
+  /** Every series name a process's Metrics registers, once each method has been used. */
+  async function registeredNames(): Promise<Set<string>> {
+    const metrics = new Metrics()
+    for (const [name, spec] of Object.entries(HISTOGRAMS)) {
+      metrics.observe(name as keyof typeof HISTOGRAMS, Object.fromEntries(spec.labelNames.map((label) => [label, 'x'])), 0.01)
+    }
+    for (const [name, spec] of Object.entries(GAUGES)) {
+      metrics.gauge(name as keyof typeof GAUGES, (set) => set(Object.fromEntries(spec.labelNames.map((label) => [label, 'x'])) as never, 1))
+    }
+    for (const name of Object.keys(COUNTERS)) metrics.increment(name)
+    // the users subgraph's entity cache, as subgraphs/users/src/user-cache.ts names it
+    const users = new EntityCache<{ id: string }>(memoryCache(), metrics, {
+      name: 'user',
+      ttlSeconds: 60,
+      localEntries: 10,
+      localTtlSeconds: 5,
+      fromJson: (json) => json,
+    })
+    await users.load(['1'], async () => [{ id: '1' }])
+    const names = new Set<string>()
+    for (const [name, type] of Object.entries(typesOf(await metrics.metricsText()))) {
+      if (type === 'histogram') for (const suffix of ['_bucket', '_sum', '_count']) names.add(name + suffix)
+      else names.add(name)
+    }
+    return names
+  }
+
+  it('has the panels asked for, each querying the provisioned Prometheus', () => {
+    expect(graphs.length).toBeGreaterThanOrEqual(12)
+    for (const panel of graphs) {
+      expect({ panel: panel.title, uid: panel.datasource?.uid, targets: (panel.targets ?? []).length > 0 }).toEqual({
+        panel: panel.title,
+        uid: 'prometheus',
+        targets: true,
+      })
+    }
+    const all = expressions.map((e) => e.expr).join('\n')
+    for (const needle of [
+      'operation="CommentsPage"',
+      'gateway_subgraph_fetch_duration_seconds_bucket{subgraph="users"}',
+      'scenario_duration_seconds_count',
+      'response_cache_hits_total',
+      'user_cache_local_hits_total',
+      'outcome="error"',
+      'db_pool_connections',
+      'redis_command_duration_seconds_bucket',
+    ])
+      expect(all).toContain(needle)
+  })
+
+  it('names only metrics that Metrics registers', async () => {
+    const registered = await registeredNames()
+    expect(metricNames('histogram_quantile(0.99, sum by (le, x) (rate(a_bucket{b="c"}[$__rate_interval]))) / b_total')).toEqual([
+      'a_bucket',
+      'b_total',
+    ])
+    const unknown = expressions.flatMap(({ panel, expr }) =>
+      metricNames(expr)
+        .filter((name) => !registered.has(name))
+        .map((name) => `${panel}: ${name}`),
+    )
+    expect(unknown).toEqual([])
+    expect(expressions.flatMap(({ expr }) => metricNames(expr)).length).toBeGreaterThan(20)
   })
 })
