@@ -18,7 +18,9 @@ import {
   MAX_OPERATION_LABELS,
   Metrics,
   metricKey,
+  observeCachedResponse,
   operationMetricsPlugin,
+  operationNameOf,
   parseMetrics,
   temporalMetricsOptions,
   timedFetcher,
@@ -242,6 +244,23 @@ describe('the hooks other files call', () => {
     expect(
       samples[metricKey('graphql_request_duration_seconds_count', { subgraph: 'users', operation: 'Me', type: 'query', outcome: 'ok' })],
     ).toBe(1)
+  })
+
+  it('observeCachedResponse: a response-cache hit at the gateway, named like Apollo names it (outcome cached)', async () => {
+    const metrics = new Metrics()
+    const page = parse('query CommentsPage { hello } fragment F on Query { hello }')
+    observeCachedResponse(metrics, page, undefined, performance.now() - 5)
+    observeCachedResponse(metrics, parse('query A { hello } query B { hello }'), 'B', performance.now())
+    const samples = parseMetrics(await metrics.metricsText())
+    const count = (operation: string) =>
+      samples[metricKey('graphql_request_duration_seconds_count', { operation, type: 'query', outcome: 'cached' })]
+    expect(count('CommentsPage')).toBe(1)
+    expect(count('B')).toBe(1)
+    expect(
+      samples[metricKey('graphql_request_duration_seconds_sum', { operation: 'CommentsPage', type: 'query', outcome: 'cached' })],
+    ).toBeGreaterThan(0.004)
+    expect(operationNameOf(parse('query A { hello } query B { hello }'), undefined)).toBeUndefined()
+    expect(operationNameOf(parse('{ hello }'), null)).toBeUndefined()
   })
 
   it('timedFetcher: gateway_subgraph_fetch_duration_seconds{subgraph, outcome} per call, the answer passed through', async () => {

@@ -3,6 +3,7 @@
 import cluster from 'node:cluster'
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server'
 import type { TelemetryOptions } from '@temporalio/worker'
+import { Kind, type DocumentNode } from 'graphql'
 import { readInt, type Env } from './config'
 import type { Metrics } from './metrics'
 
@@ -28,6 +29,31 @@ export function operationMetricsPlugin<Context extends BaseContext>(metrics: Met
       }
     },
   }
+}
+
+/** The operation a request runs: the name it asked for, else its document's only operation's (undefined: anonymous). */
+export function operationNameOf(document: DocumentNode, requested: string | null | undefined): string | undefined {
+  if (requested) return requested
+  let found: string | undefined
+  let operations = 0
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.OPERATION_DEFINITION) continue
+    operations++
+    found = definition.name?.value
+  }
+  return operations === 1 ? found : undefined
+}
+
+/**
+ * graphql_request_duration_seconds{operation, type: query, outcome: cached} for a response the
+ * gateway's response cache answered, timed from `since` (a performance.now() before the lookup).
+ */
+export function observeCachedResponse(metrics: Metrics, document: DocumentNode, operationName: string | undefined, since: number): void {
+  metrics.observe(
+    'graphql_request_duration_seconds',
+    { operation: metrics.operationLabel(operationNameOf(document, operationName)), type: 'query', outcome: 'cached' },
+    (performance.now() - since) / 1000,
+  )
 }
 
 /**
