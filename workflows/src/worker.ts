@@ -2,7 +2,13 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker'
-import { createLogger, readTemporalConfig, readLogLevel, surviveUnhandledFailures } from '@marketplace/service-template'
+import {
+  createLogger,
+  installTemporalRuntime,
+  readTemporalConfig,
+  readLogLevel,
+  surviveUnhandledFailures,
+} from '@marketplace/service-template'
 import { SCENARIOS_TASK_QUEUE } from './task-queues'
 
 export const WORKFLOWS_PATH = require.resolve('./scenarios')
@@ -37,6 +43,8 @@ async function main(): Promise<void> {
   const log = createLogger('workflow-worker', readLogLevel(process.env))
   // a stray failure is logged; the loop below is what keeps the worker polling
   surviveUnhandledFailures(log)
+  // Temporal's own logs (SDK and core) as our lines; before the first connection creates a default Runtime
+  installTemporalRuntime(log)
   let stopping = false
   let worker: Worker | undefined
   const stop = (): void => {

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto'
 import { ApplicationFailure, TemporalFailure } from '@temporalio/common'
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker'
+import { NativeConnection, Worker } from '@temporalio/worker'
 import type { TemporalConfig } from './config'
 import { DomainError } from './errors'
 import type { Logger } from './logger'
+import { installTemporalRuntime } from './temporal-logs'
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Activities = Record<string, (...args: any[]) => Promise<unknown>>
@@ -69,17 +70,6 @@ export function withDomainFailures<A extends Activities>(activities: A, log?: Lo
   return wrapped as A
 }
 
-let runtimeInstalled = false
-function installRuntime(): void {
-  if (runtimeInstalled) return
-  runtimeInstalled = true
-  try {
-    Runtime.install({ logger: new DefaultLogger('WARN') })
-  } catch {
-    // already installed by this process (tests that start several services in one process)
-  }
-}
-
 export interface ActivityWorker {
   stop(): Promise<void>
   /** resolves once the worker polls its task queue */
@@ -91,7 +81,8 @@ export interface ActivityWorker {
  * writes: the worker keeps trying to connect while the service goes on serving reads.
  */
 export function startActivityWorker(taskQueue: string, activities: Activities, config: TemporalConfig, log: Logger): ActivityWorker {
-  installRuntime()
+  // Temporal's own logs into ours (once per process, before the first connection)
+  installTemporalRuntime(log)
   let stopped = false
   let worker: Worker | undefined
   let markReady: () => void = () => {}

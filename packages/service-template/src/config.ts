@@ -299,3 +299,17 @@ export function readGatewayConfig(env: Env = process.env): GatewayConfig {
     }),
   }
 }
+
+/**
+ * LOG_FORMAT: `json` (one object per line, the default) or `pretty` (readable). Unset: pretty only
+ * for a development terminal (NODE_ENV=development and stdout a TTY).
+ */
+export function readLogFormat(env: Env, isTTY: boolean = process.stdout.isTTY === true): 'json' | 'pretty' {
+  return readChoice(env, 'LOG_FORMAT', ['json', 'pretty'] as const, env.NODE_ENV === 'development' && isTTY ? 'pretty' : 'json')
+}
+
+/** TEMPORAL_LOG_LEVEL: the Temporal SDK's and core's own logs from this level up (WARN: below, they are noisy). */
+export function readTemporalLogLevel(env: Env): 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' {
+  const raw = env.TEMPORAL_LOG_LEVEL?.toUpperCase()
+  return readChoice({ TEMPORAL_LOG_LEVEL: raw }, 'TEMPORAL_LOG_LEVEL', ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const, 'WARN')
+}
