@@ -132,6 +132,8 @@ async function bundleScenarios(outDir: string): Promise<string> {
   const { bundleWorkflowCode } = await import('@temporalio/worker')
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve(join(ROOT, 'workflows', 'src', 'scenarios')),
+    // Temporal's OpenTelemetry interceptors: a bundle carries its workflow interceptors itself
+    workflowInterceptorModules: [require.resolve(join(ROOT, 'workflows', 'src', 'workflow-interceptors'))],
     logger: quietBundlerLogger,
   })
   const codePath = join(outDir, 'workflows', 'workflow-bundle.js')

@@ -273,6 +273,8 @@ async function main(): Promise<void> {
       MIGRATE_ON_START: 'false',
       TEMPORAL_ADDRESS: temporalAddress,
       ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+      // spans as OTLP JSON files (npm run trace -- <trace id>) unless a collector is configured
+      TRACES_DIR: env.TRACES_DIR ?? join(dataDir, 'traces'),
     }
     const subgraphUrls = {} as Record<SubgraphName, string>
     const gatewayEnv: NodeJS.ProcessEnv = { ...common }

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { gunzipSync } from 'node:zlib'
 import type { GraphQLSchema } from 'graphql'
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway'
+import { SpanStatusCode } from '@opentelemetry/api'
 import { ApolloServer } from '@apollo/server'
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled'
 import {
@@ -13,7 +14,13 @@ import {
   createErrorFormatter,
   createLogger,
   createCache,
+  currentTraceId,
   executeGraphQL,
+  injectTraceContext,
+  inServerSpan,
+  inSpan,
+  startTracing,
+  useTracing,
   memoryCache,
   listen,
   Metrics,
@@ -65,7 +72,12 @@ class SignedCallerDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     super(config)
   }
 
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+  override willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+    const { request, context } = options
+    // the fetch span's context (W3C traceparent): a mutation's is flagged sampled, so the façade,
+    // the workflow and its activities record it whatever the ratio
+    const mutation = 'incomingRequestContext' in options && options.incomingRequestContext.operation?.operation === 'mutation'
+    injectTraceContext((name, value) => request.http?.headers.set(name, value), mutation)
     if ('callerHeaderFor' in context && context.callerHeaderFor)
       request.http?.headers.set(CALLER_HEADER, context.callerHeaderFor(this.subgraph))
     if (this.subgraph === 'facade' && 'idempotencyKey' in context && context.idempotencyKey)
@@ -108,6 +120,12 @@ export interface RunningGateway {
   stop(): Promise<void>
 }
 
+/** Errors sent outside Apollo get the request's trace id, as Apollo's do (useTracing). */
+function withTraceId<E extends { readonly extensions?: Readonly<Record<string, unknown>> }>(errors: readonly E[]): E[] {
+  const traceId = currentTraceId()
+  return traceId ? errors.map((error) => ({ ...error, extensions: { ...error.extensions, traceId } })) : [...errors]
+}
+
 const HIT_HEADERS = { 'content-type': 'application/json; charset=utf-8', vary: 'accept-encoding, origin' } as const
 
 const acceptsGzip = (req: IncomingMessage): boolean => /\bgzip\b/.test(req.headers['accept-encoding'] ?? '')
@@ -118,6 +136,7 @@ const wantsHtml = (req: IncomingMessage): boolean =>
 export async function startGateway(config: GatewayConfig = readGatewayConfig()): Promise<RunningGateway> {
   process.env.APOLLO_TELEMETRY_DISABLED = '1'
   const log = createLogger('gateway', config.logLevel)
+  const tracing = startTracing('gateway', { edge: true })
   const supergraph = readSupergraphConfig()
   const routing = new Map(supergraph.subgraphs.map((s) => [s.name, config.subgraphUrls[s.name] ?? s.routingUrl]))
   const fetcher = createSubgraphFetcher({ timeoutMs: config.subgraphTimeoutMs })
@@ -162,6 +181,7 @@ export async function startGateway(config: GatewayConfig = readGatewayConfig()):
     // parsed and validated documents by a digest of the text: bounded by count and bytes
     documentStore: new BoundedKeyValueCache(1000, 16 * 1024 * 1024),
     plugins: [
+      useTracing<GatewayContext>(),
       ApolloServerPluginLandingPageDisabled(),
       limits.apolloPlugin<GatewayContext>((context) => admittedContexts.has(context)),
       useCredentialRateLimits(
@@ -208,7 +228,9 @@ export async function startGateway(config: GatewayConfig = readGatewayConfig()):
     metrics.increment('http_requests_total')
     if (!idempotency.ok) {
       metrics.increment('requests_refused_total')
-      sendJson(res, 400, { errors: [{ message: idempotency.message, extensions: { code: 'BAD_USER_INPUT', field: 'Idempotency-Key' } }] })
+      sendJson(res, 400, {
+        errors: withTraceId([{ message: idempotency.message, extensions: { code: 'BAD_USER_INPUT', field: 'Idempotency-Key' } }]),
+      })
       return
     }
     const parsed = await readJsonBody(req)
@@ -218,9 +240,9 @@ export async function startGateway(config: GatewayConfig = readGatewayConfig()):
     if (res.headersSent) res.destroy()
     else
       sendJson(res, 504, {
-        errors: [
+        errors: withTraceId([
           { message: `The request did not finish within ${config.requestTimeoutMs} ms.`, extensions: { code: 'INTERNAL_SERVER_ERROR' } },
-        ],
+        ]),
       })
   }
 
@@ -237,7 +259,7 @@ export async function startGateway(config: GatewayConfig = readGatewayConfig()):
     const admission = request ? await limits.admit(request, async (hash) => persistedQueries?.queryOf(hash)) : {}
     if (admission.refused) {
       metrics.increment('requests_refused_total')
-      sendJson(res, admission.refused.status, { errors: admission.refused.errors })
+      sendJson(res, admission.refused.status, { errors: withTraceId(admission.refused.errors) })
       return
     }
     const admitted = admission.admitted
@@ -263,7 +285,11 @@ export async function startGateway(config: GatewayConfig = readGatewayConfig()):
       return
     }
     const { operationName, variables } = request
-    const lookup = await responseCache.lookup(key)
+    const lookup = await inSpan('response-cache lookup', { 'graphql.operation.name': operationName ?? '' }, async (span) => {
+      const found = await responseCache.lookup(key)
+      span.setAttribute('marketplace.cache.result', found ? (found.hit ? 'hit' : 'miss') : 'unavailable')
+      return found
+    })
     if (lookup?.hit) {
       const gzip = acceptsGzip(req)
       const body = gzip ? lookup.hit.gzipped : lookup.hit.plain()
@@ -305,10 +331,15 @@ export async function startGateway(config: GatewayConfig = readGatewayConfig()):
       )
     } else if (path === '/graphql') {
       if (cors(req, res)) return
-      handleGraphQL(req, res).catch((err: unknown) => {
+      // the request's root span: the trace id every error of this request carries
+      inServerSpan(req.headers, { name: `${req.method ?? 'GET'} /graphql` }, async (span) => {
+        await handleGraphQL(req, res)
+        if (res.statusCode >= 400) span.setStatus({ code: SpanStatusCode.ERROR, message: `HTTP ${res.statusCode}` })
+        span.setAttribute('http.response.status_code', res.statusCode)
+      }).catch((err: unknown) => {
         log.error('request failed', { error: err })
         if (!res.headersSent)
-          sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] })
+          sendJson(res, 500, { errors: withTraceId([{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }]) })
         else res.end()
       })
     } else if (path === '/health' && req.method === 'GET') {
@@ -345,6 +376,7 @@ export async function startGateway(config: GatewayConfig = readGatewayConfig()):
       await closeServer(server)
       await apollo.stop()
       await sharedCache?.close()
+      await tracing.forceFlush().catch(() => undefined)
     },
   }
 }

@@ -28,7 +28,8 @@ const ROOT = join(__dirname, '..', '..')
 // short enough that the compensation path runs within a test, long enough to outlast a paused service
 export const TEST_RATING_DEADLINE_SECONDS = 20
 // development mode, explicitly: the stack's public secrets are accepted, introspection is on
-const TEST_ENV = { NODE_ENV: 'test', RATING_UPDATE_DEADLINE: `${TEST_RATING_DEADLINE_SECONDS}s` }
+// spans reach the trace files within a fifth of a second (the tracing tests read them)
+const TEST_ENV = { NODE_ENV: 'test', RATING_UPDATE_DEADLINE: `${TEST_RATING_DEADLINE_SECONDS}s`, OTEL_BSP_SCHEDULE_DELAY: '200' }
 
 /** Starts the real stack (`npm start`'s launcher) on free ports with a throw-away data folder. */
 export async function startStack(timeoutMs = 240_000): Promise<{ urls: StackUrls; process: ChildProcess }> {

@@ -7,9 +7,11 @@ import {
   installTemporalRuntime,
   readTemporalConfig,
   readLogLevel,
+  startTracing,
   surviveUnhandledFailures,
 } from '@marketplace/service-template'
 import { SCENARIOS_TASK_QUEUE } from './task-queues'
+import { WORKFLOW_INTERCEPTORS_PATH, workflowSpanSinks } from './tracing'
 
 export const WORKFLOWS_PATH = require.resolve('./scenarios')
 
@@ -32,7 +34,17 @@ export async function createScenarioWorker(
 ): Promise<Worker> {
   // code given by the caller (a test's workflowsPath or bundle) replaces the default
   const code = options.workflowsPath || options.workflowBundle ? {} : workflowCodeOptions()
-  return Worker.create({ connection, namespace, taskQueue: SCENARIOS_TASK_QUEUE, ...code, ...options })
+  // the bundle has the tracing interceptors built in (scripts/build.ts); the sources are given them
+  const fromSources = (options.workflowsPath ?? code.workflowsPath) !== undefined
+  return Worker.create({
+    connection,
+    namespace,
+    taskQueue: SCENARIOS_TASK_QUEUE,
+    ...code,
+    ...(fromSources ? { interceptors: { workflowModules: [WORKFLOW_INTERCEPTORS_PATH] } } : {}),
+    sinks: workflowSpanSinks(startTracing('workflow-worker')),
+    ...options,
+  })
 }
 
 /** Waits before the next attempt: 1 s, doubling, at most 30 s. */

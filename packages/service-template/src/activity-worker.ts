@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { ApplicationFailure, TemporalFailure } from '@temporalio/common'
 import { NativeConnection, Worker } from '@temporalio/worker'
+import { OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundInterceptor } from '@temporalio/interceptors-opentelemetry'
 import type { TemporalConfig } from './config'
 import { DomainError } from './errors'
 import type { Logger } from './logger'
@@ -100,6 +101,15 @@ export function startActivityWorker(taskQueue: string, activities: Activities, c
           taskQueue,
           activities: withDomainFailures(activities, log),
           maxConcurrentActivityTaskExecutions: 50,
+          // each activity a span, a child of the run's (Temporal headers); its SQL spans below it
+          interceptors: {
+            activity: [
+              (ctx) => ({
+                inbound: new OpenTelemetryActivityInboundInterceptor(ctx),
+                outbound: new OpenTelemetryActivityOutboundInterceptor(ctx),
+              }),
+            ],
+          },
         })
         log.info('activity worker polling', { taskQueue, temporal: config.address })
         failures = 0

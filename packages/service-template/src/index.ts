@@ -1,3 +1,5 @@
+// first: pg and ioredis are instrumented as they are required (instrument.ts)
+import './instrument'
 export * from './activity-worker'
 export * from './auth'
 export * from './cache'
@@ -21,4 +23,7 @@ export * from './scalars'
 export * from './seed-hook'
 export * from './subgraph'
 export * from './temporal-logs'
+export * from './tracing'
+export * from './tracing-config'
+export * from './tracing-plugin'
 export * from './workers'

@@ -16,6 +16,8 @@ import { readInt, readLogLevel, readServiceConfig, type ServiceConfig, type Subg
 import { CallerVerifier, idempotencyKeyOf, type ContextDependencies, type RequestContext } from './context'
 import { createDatabase, createServiceDatabases, ensureDatabaseExists, migrateToLatest } from './database'
 import { createErrorFormatter, ErrorCode } from './errors'
+import { inServerSpan, startTracing } from './tracing'
+import { useTracing } from './tracing-plugin'
 import { closeServer, executeGraphQL, listen, sendJson } from './http'
 import { createLogger, type Logger } from './logger'
 import { Metrics, serveMetrics } from './metrics'
@@ -122,6 +124,7 @@ export async function startSubgraph<DB, Loaders>(
   config: ServiceConfig = readServiceConfig(definition.name),
 ): Promise<RunningSubgraph<DB>> {
   const log = createLogger(definition.name, config.logLevel)
+  const tracing = startTracing(definition.name)
   const metrics = new Metrics()
   if (config.gatewaySignature === 'optional')
     log.warn('GATEWAY_SIGNATURE=optional: _entities is served to unsigned callers (benchmarks only)')
@@ -152,6 +155,7 @@ export async function startSubgraph<DB, Loaders>(
     // no cache-control hints (nothing reads them: the gateway's response cache has its own rules)
     // and no federated tracing (no usage reporting): per-field work on every request otherwise
     plugins: [
+      useTracing<RequestContext<DB, Loaders>>(),
       gatewayOnlyFederationFields(metrics, config.gatewaySignature) as ApolloServerPlugin<RequestContext<DB, Loaders>>,
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginCacheControlDisabled(),
@@ -179,7 +183,9 @@ export async function startSubgraph<DB, Loaders>(
         ...deps,
         loaders: definition.createLoaders(deps),
       })
-      executeGraphQL(apollo, req, res, context).catch((err: unknown) => {
+      inServerSpan(req.headers, { name: 'POST /graphql', attributes: { 'marketplace.subgraph': definition.name } }, () =>
+        executeGraphQL(apollo, req, res, context),
+      ).catch((err: unknown) => {
         log.error('request failed', { error: err })
         if (!res.headersSent)
           sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: ErrorCode.Internal } }] })
@@ -215,6 +221,7 @@ export async function startSubgraph<DB, Loaders>(
       await closeServer(server)
       await Promise.allSettled([apollo.stop(), worker?.stop()])
       await Promise.allSettled([db.destroy(), writes.destroy(), cache.close()])
+      await tracing.forceFlush().catch(() => undefined)
     })())
   return { url, port, db, cache, metrics, log, worker, stop }
 }

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { Client } from '@temporalio/client'
+import { defaultPayloadConverter } from '@temporalio/common'
+import { TRACE_HEADER } from '@temporalio/interceptors-opentelemetry/lib/instrumentation'
 import type { temporal } from '@temporalio/proto'
 import { INTERNAL_FAILURE_TYPE, internalErrorMessage, isModerator, type Caller, type Logger } from '@marketplace/service-template'
 import { PROGRESS_MEMO, type Progress, type StepStatus } from '../scenarios/progress'
@@ -24,6 +26,8 @@ export interface Operation {
   readonly steps: readonly OperationStep[]
   readonly error: string | null
   readonly initiator: string | null
+  /** the OpenTelemetry trace the run belongs to (started by a traced request), or null */
+  readonly traceId: string | null
 }
 
 const CLOSED_AS: Readonly<Record<string, OperationStatus>> = {
@@ -84,15 +88,18 @@ export async function loadOperation(client: Client, workflowId: string, log?: Lo
   const attempts = new Map<string, number>()
   const scheduled = new Map<string, string>()
   const activityTypes = new Map<string, string>()
+  let traceId: string | null = null
   for (const event of (await handle.fetchHistory()).events ?? []) {
+    const started = event.workflowExecutionStartedEventAttributes
+    if (started) traceId = traceIdOfHeader(started.header?.fields?.[TRACE_HEADER])
     const activityId = event.activityTaskScheduledEventAttributes?.activityId
     if (activityId && event.eventId != null) scheduled.set(String(event.eventId), activityId)
     const activityType = event.activityTaskScheduledEventAttributes?.activityType?.name
     if (activityId && activityType) activityTypes.set(activityId, activityType)
-    const started = event.activityTaskStartedEventAttributes
-    if (started?.scheduledEventId != null) {
-      const id = scheduled.get(String(started.scheduledEventId))
-      if (id) attempts.set(id, started.attempt ?? 1)
+    const activityStarted = event.activityTaskStartedEventAttributes
+    if (activityStarted?.scheduledEventId != null) {
+      const id = scheduled.get(String(activityStarted.scheduledEventId))
+      if (id) attempts.set(id, activityStarted.attempt ?? 1)
     }
   }
   const pending = new Map<string, { attempt: number; error: string | null }>()
@@ -121,6 +128,20 @@ export async function loadOperation(client: Client, workflowId: string, log?: Lo
     steps,
     error: progress?.error ?? null,
     initiator: progress?.initiator ?? null,
+    traceId,
+  }
+}
+
+/** The trace id in the W3C `traceparent` the façade's traced start put in the run's header. */
+export function traceIdOfHeader(payload: temporal.api.common.v1.IPayload | null | undefined): string | null {
+  if (!payload) return null
+  try {
+    const carrier = defaultPayloadConverter.fromPayload<{ traceparent?: unknown }>(payload)
+    const match =
+      typeof carrier?.traceparent === 'string' ? /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/.exec(carrier.traceparent) : null
+    return match?.[1] && !/^0+$/.test(match[1]) ? match[1] : null
+  } catch {
+    return null
   }
 }
 

@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client'
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry'
 import type { DependencyCheck, TemporalConfig } from '@marketplace/service-template'
 
 let client: Promise<Client> | undefined
@@ -10,7 +11,11 @@ let client: Promise<Client> | undefined
  */
 export function temporalClient(config: TemporalConfig): Promise<Client> {
   client ??= Connection.connect({ address: config.address, connectTimeout: '5s' })
-    .then((connection) => new Client({ connection, namespace: config.namespace }))
+    // each start carries the request's trace context to the run (Temporal headers)
+    .then(
+      (connection) =>
+        new Client({ connection, namespace: config.namespace, interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } }),
+    )
     .catch((err: unknown) => {
       client = undefined
       throw err

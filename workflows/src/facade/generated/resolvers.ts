@@ -145,6 +145,8 @@ export type Operation = {
   status: OperationStatus;
   /** The scenario's steps in order, with their progress */
   steps: Array<OperationStep>;
+  /** The run's OpenTelemetry trace id (W3C): the request that started it, the façade, the workflow and each activity with its SQL, in one trace (`npm run trace -- <traceId>` in the embedded stack, or the tracing backend). Null for a run started untraced. */
+  traceId?: Maybe<Scalars['String']['output']>;
 };
 
 export type OperationStatus =
@@ -444,6 +446,7 @@ export type OperationResolvers<ContextType = Context, ParentType extends Resolve
   startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['OperationStatus'], ParentType, ContextType>;
   steps?: Resolver<Array<ResolversTypes['OperationStep']>, ParentType, ContextType>;
+  traceId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type OperationStepResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OperationStep'] = ResolversParentTypes['OperationStep']> = {
