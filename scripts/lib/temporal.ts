@@ -1,6 +1,11 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
+import type { Connection } from '@temporalio/client'
+import type { SearchAttributeType } from '@temporalio/common'
+import type { temporal } from '@temporalio/proto'
+import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes'
+import { SEARCH_ATTRIBUTE_KEYS, SEARCH_ATTRIBUTES } from '../../workflows/src/search-attributes'
 import { commandExists } from './processes'
 
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1'
@@ -77,19 +82,45 @@ export function devServerArgs({ dbFile, port, uiPort }: TemporalDevServerOptions
     // past a burst every task handoff waited out a 50-ms slot (~44 ms ScheduleToStart per
     // activity and workflow task, measured). A production cluster spreads runs over many shards.
     ...DEV_SERVER_DYNAMIC_CONFIG.flatMap((value) => ['--dynamic-config-value', value]),
+    // the runs' custom search attributes (workflows/src/search-attributes.ts), in a new database
+    ...SEARCH_ATTRIBUTES.flatMap((pair) => ['--search-attribute', pair]),
     '--log-level',
     'warn',
     ...(uiPort === null ? ['--headless'] : ['--ui-port', String(uiPort)]),
   ]
 }
 
-/** True once the frontend answers (the SDK's own 5 s wait is too short on a busy 2-core machine). */
+type IndexedValueType = temporal.api.enums.v1.IndexedValueType
+const indexedValueType = (type: SearchAttributeType): IndexedValueType => {
+  const encoded = encodeSearchAttributeIndexedValueType(type)
+  if (encoded === undefined) throw new Error(`no indexed value type for ${type}`)
+  return encoded
+}
+
+/**
+ * Registers the runs' custom search attributes the namespace lacks: start-dev's --search-attribute
+ * registers them only when it creates the database, and the façade's starts fail without them.
+ */
+export async function registerSearchAttributes(connection: Connection, namespace = 'default'): Promise<string[]> {
+  const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace })
+  const missing = SEARCH_ATTRIBUTE_KEYS.filter((key) => customAttributes?.[key.name] === undefined)
+  if (missing.length === 0) return []
+  const searchAttributes = Object.fromEntries(missing.map((key) => [key.name, indexedValueType(key.type)]))
+  await connection.operatorService.addSearchAttributes({ namespace, searchAttributes })
+  return missing.map((key) => key.name)
+}
+
+/**
+ * True once the frontend answers and the namespace knows the runs' search attributes (registered
+ * here if missing). Its own wait: the SDK's 5 s is too short on a busy 2-core machine.
+ */
 export async function temporalAnswers(address: string): Promise<boolean> {
   const { Connection } = await import('@temporalio/client')
   const connection = await Connection.connect({ address, connectTimeout: 1000 })
   try {
     await connection.workflowService.getSystemInfo({})
     await connection.workflowService.describeNamespace({ namespace: 'default' })
+    await registerSearchAttributes(connection)
     return true
   } finally {
     await connection.close()

@@ -22,6 +22,7 @@ import {
 } from '@marketplace/service-template'
 import type * as scenarios from '../scenarios'
 import type { Actor } from '../scenarios/types'
+import { searchAttributesOf } from '../search-attributes'
 import { SCENARIOS_TASK_QUEUE } from '../task-queues'
 import { readFacadeConfig } from './config'
 import { isCompensated, toDomainError } from './failures'
@@ -133,6 +134,7 @@ async function startScenario<Name extends ScenarioName>(
         workflowId,
         args: [input],
         memo: { [REQUEST_MEMO]: digest },
+        typedSearchAttributes: searchAttributesOf(name, input, ctx.caller),
         // a retry while the first run is going joins it; once it has ended, its id is never reused
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
@@ -154,6 +156,7 @@ async function startScenario<Name extends ScenarioName>(
       taskQueue: SCENARIOS_TASK_QUEUE,
       workflowId: id,
       args: [input],
+      typedSearchAttributes: searchAttributesOf(name, input, ctx.caller),
       workflowIdConflictPolicy: 'FAIL',
       // a finished run keeps its id (operation(id) keeps showing it); only a failed one is replaced
       workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
