@@ -275,6 +275,8 @@ async function main(): Promise<void> {
       ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
       // spans as OTLP JSON files (npm run trace -- <trace id>) unless a collector is configured
       TRACES_DIR: env.TRACES_DIR ?? join(dataDir, 'traces'),
+      // readable lines on a terminal; JSON in log files (and whenever LOG_FORMAT says so)
+      LOG_FORMAT: env.LOG_FORMAT ?? (process.stdout.isTTY && !options.logDir ? 'pretty' : 'json'),
     }
     const subgraphUrls = {} as Record<SubgraphName, string>
     const gatewayEnv: NodeJS.ProcessEnv = { ...common }

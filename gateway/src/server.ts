@@ -24,6 +24,9 @@ import {
   memoryCache,
   listen,
   Metrics,
+  observeCachedResponse,
+  operationMetricsPlugin,
+  timedFetcher,
   readJsonBody,
   readGatewayConfig,
   schemaDisclosure,
@@ -139,6 +142,7 @@ export async function startGateway(config: GatewayConfig = readGatewayConfig()):
   const tracing = startTracing('gateway', { edge: true })
   const supergraph = readSupergraphConfig()
   const routing = new Map(supergraph.subgraphs.map((s) => [s.name, config.subgraphUrls[s.name] ?? s.routingUrl]))
+  const metrics = new Metrics()
   const fetcher = createSubgraphFetcher({ timeoutMs: config.subgraphTimeoutMs })
   const gateway = new ApolloGateway({
     supergraphSdl: loadSupergraphSdl(supergraph),
@@ -148,12 +152,11 @@ export async function startGateway(config: GatewayConfig = readGatewayConfig()):
       new SignedCallerDataSource(
         {
           url: routing.get(name) ?? url,
-          fetcher,
+          fetcher: timedFetcher(fetcher, metrics, name),
         },
         name,
       ),
   })
-  const metrics = new Metrics()
   const sharedCache = config.redisUrl ? createCache(config.redisUrl, log, metrics) : null
   // without Redis, Apollo keeps persisted queries in this process's memory
   const persistedQueries = sharedCache ? new PersistedQueryStore(sharedCache, config.persistedQueryTtlSeconds) : null
@@ -182,6 +185,7 @@ export async function startGateway(config: GatewayConfig = readGatewayConfig()):
     documentStore: new BoundedKeyValueCache(1000, 16 * 1024 * 1024),
     plugins: [
       useTracing<GatewayContext>(),
+      operationMetricsPlugin<GatewayContext>(metrics),
       ApolloServerPluginLandingPageDisabled(),
       limits.apolloPlugin<GatewayContext>((context) => admittedContexts.has(context)),
       useCredentialRateLimits(
@@ -285,6 +289,7 @@ export async function startGateway(config: GatewayConfig = readGatewayConfig()):
       return
     }
     const { operationName, variables } = request
+    const lookedUp = performance.now()
     const lookup = await inSpan('response-cache lookup', { 'graphql.operation.name': operationName ?? '' }, async (span) => {
       const found = await responseCache.lookup(key)
       span.setAttribute('marketplace.cache.result', found ? (found.hit ? 'hit' : 'miss') : 'unavailable')
@@ -300,6 +305,7 @@ export async function startGateway(config: GatewayConfig = readGatewayConfig()):
           : { ...HIT_HEADERS, 'content-length': body.length },
       )
       res.end(body)
+      observeCachedResponse(metrics, admitted.document, operationName, lookedUp)
       return
     }
     const result = await executeGraphQL(apollo, req, res, contextOf, parsed)

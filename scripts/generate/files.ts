@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
 import { DEFAULT_PORTS, SERVICES, SUBGRAPH_NAMES, schemaFileOf } from '@marketplace/services'
 import { ROOT } from '../lib/services'
-import { composeFile } from './compose'
+import { composeFile, prometheusConfig } from './compose'
 
 export interface GeneratedFile {
   /** relative to the repository root */
@@ -66,6 +66,7 @@ export function generatedFiles(): GeneratedFile[] {
     { path: 'supergraph.yaml', content: supergraphYaml() },
     { path: 'docker/postgres/01-create-databases.sql', content: databaseInitSql() },
     { path: 'docker-compose.yml', content: composeFile() },
+    { path: 'docker/prometheus/prometheus.yml', content: prometheusConfig() },
   ]
   return files.map((file) => ({ path: file.path, content: file.path.endsWith('.sql') ? file.content : formatted(file.path, file.content) }))
 }

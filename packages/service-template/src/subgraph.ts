@@ -20,7 +20,7 @@ import { inServerSpan, startTracing } from './tracing'
 import { useTracing } from './tracing-plugin'
 import { closeServer, executeGraphQL, listen, sendJson } from './http'
 import { createLogger, type Logger } from './logger'
-import { Metrics, serveMetrics } from './metrics'
+import { Metrics, operationMetricsPlugin, serveMetrics } from './metrics'
 import { cacheCheck, databaseCheck, READY_TIMEOUT_MS, serveReadiness, surviveUnhandledFailures, type DependencyCheck } from './readiness'
 import { DateTime } from './scalars'
 import { forkWorkers } from './workers'
@@ -140,7 +140,7 @@ export async function startSubgraph<DB, Loaders>(
   }
   // pg pools connect lazily: a service without tables never opens a connection; requests read
   // through `db`, the activity worker writes through its own pool (slow reads cannot starve writes)
-  const { reads: db, writes } = createServiceDatabases<DB>(config, () => metrics.increment('db_queries_total'))
+  const { reads: db, writes } = createServiceDatabases<DB>(config, () => metrics.increment('db_queries_total'), metrics)
   const cache = createCache(config.redisUrl, log, metrics)
   const deps: ContextDependencies<DB> = { db, cache, log, config, metrics }
 
@@ -157,6 +157,7 @@ export async function startSubgraph<DB, Loaders>(
     plugins: [
       useTracing<RequestContext<DB, Loaders>>(),
       gatewayOnlyFederationFields(metrics, config.gatewaySignature) as ApolloServerPlugin<RequestContext<DB, Loaders>>,
+      operationMetricsPlugin<RequestContext<DB, Loaders>>(metrics, definition.name),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginInlineTraceDisabled(),

@@ -1,6 +1,7 @@
 // Temporal's own logs (the SDK's and the Rust core's) as lines of our logger, not a format of their own on stderr.
 import { Runtime, type LogLevel, type LogMetadata, type Logger as TemporalLogger, type RuntimeOptions } from '@temporalio/worker'
 import { readTemporalLogLevel } from './config'
+import { temporalMetricsOptions } from './metrics-hooks'
 import type { Logger } from './logger'
 
 const RANK: Readonly<Record<LogLevel, number>> = { TRACE: 0, DEBUG: 1, INFO: 2, WARN: 3, ERROR: 4 }
@@ -44,7 +45,11 @@ export function installTemporalRuntime(
       ...options,
       logger: temporalLogger(log, level),
       // other crates (gRPC, HTTP): errors only, as Temporal's default filter has it
-      telemetryOptions: { ...options.telemetryOptions, logging: { forward: {}, filter: { core: level, other: 'ERROR' } } },
+      telemetryOptions: {
+        ...temporalMetricsOptions(),
+        ...options.telemetryOptions,
+        logging: { forward: {}, filter: { core: level, other: 'ERROR' } },
+      },
     })
   } catch {
     // already installed by this process (tests that start several services in one process)
