@@ -19,6 +19,7 @@ import {
   type Caller,
   type ContextDependencies,
   type RequestContext,
+  DomainError,
 } from '@marketplace/service-template'
 import type * as scenarios from '../scenarios'
 import type { Actor } from '../scenarios/types'
@@ -90,6 +91,9 @@ async function runScenario<Name extends ScenarioName>(
 ): Promise<{ result: Awaited<ReturnType<Scenarios[Name]>> | null; operation: { id: string } }> {
   let timer: NodeJS.Timeout | undefined
   const waited = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), facadeConfig.mutationWaitMs)))
+  // the mutation's latency as its client sees it, by scenario and how it ended
+  const answered = ctx.metrics.startTimer('scenario_duration_seconds', { scenario: name })
+  let outcome = 'error'
   try {
     const started = await Promise.race([startScenario(ctx, name, preferredId, input, request), waited])
     if (!started) throw new Error(`The run of ${name} could not be started within MUTATION_WAIT_MS`)
@@ -97,15 +101,23 @@ async function runScenario<Name extends ScenarioName>(
     const operation = { id: workflowId }
     try {
       const result = await Promise.race([handle.result() as Promise<Awaited<ReturnType<Scenarios[Name]>>>, waited])
+      outcome = result === null ? 'running' : 'ok'
       return { result, operation }
     } catch (err) {
       const domain = toDomainError(err)
       if (domain) throw domain
-      if (isCompensated(err)) return { result: null, operation }
+      if (isCompensated(err)) {
+        outcome = 'compensated'
+        return { result: null, operation }
+      }
       throw err
     }
+  } catch (err) {
+    if (err instanceof DomainError) outcome = 'refused'
+    throw err
   } finally {
     clearTimeout(timer)
+    answered({ outcome })
   }
 }
 
@@ -187,7 +199,7 @@ export const resolvers: Resolvers = {
   },
   // payloads carry only the run's id: it is described when (and if) the client asks for more
   Operation: Object.fromEntries(
-    (['scenario', 'status', 'startedAt', 'closedAt', 'steps', 'error'] as const).map((field) => [
+    (['scenario', 'status', 'startedAt', 'closedAt', 'steps', 'error', 'traceId'] as const).map((field) => [
       field,
       async (operation: Operation, _: unknown, ctx: Context) =>
         field in operation ? operation[field] : (await ctx.loaders.operation.load(operation.id))?.[field],
@@ -276,6 +288,11 @@ export const resolvers: Resolvers = {
         workflowId,
         taskQueue: SCENARIOS_TASK_QUEUE,
         args: [{ reviewId, ratingDeadline: facadeConfig.ratingDeadline as never }],
+        typedSearchAttributes: searchAttributesOf(
+          'moderateReview',
+          { reviewId, ratingDeadline: facadeConfig.ratingDeadline as never },
+          ctx.caller,
+        ),
         workflowIdConflictPolicy: 'USE_EXISTING',
         // a finished run (the review was moderated) stays; a failed or compensated one may be retried
         workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
@@ -286,6 +303,8 @@ export const resolvers: Resolvers = {
         key != null
           ? keyedUpdateId(keyOwner(ctx.caller, ctx.clientAddress), key, { reviewId, decision: input.decision, reason })
           : undefined
+      const answered = ctx.metrics.startTimer('scenario_duration_seconds', { scenario: 'moderateReview' })
+      let outcome = 'error'
       try {
         // bounded: past MUTATION_WAIT_MS the run's operation answers RUNNING (or the call fails, to retry)
         const review = await updateWithStartWithin<{ id: string }, Scenarios['moderateReview']>(
@@ -296,16 +315,23 @@ export const resolvers: Resolvers = {
           facadeConfig.mutationWaitMs,
           updateId,
         )
+        outcome = review ? 'ok' : 'running'
         return { review: ref('Review', review?.id ?? reviewId), operation: { id: workflowId } }
       } catch (err) {
         if (err instanceof WorkflowExecutionAlreadyStartedError) {
           // the run has ended: a keyed retry of the decision it took gets that decision's answer
           if (updateId && (await acceptedUpdate(client, workflowId, updateId, facadeConfig.mutationWaitMs))) {
+            outcome = 'ok'
             return { review: ref('Review', reviewId), operation: { id: workflowId } }
           }
+          outcome = 'refused'
           throw conflict('This review has already been moderated.')
         }
-        throw toDomainError(err) ?? err
+        const domain = toDomainError(err)
+        if (domain) outcome = 'refused'
+        throw domain ?? err
+      } finally {
+        answered({ outcome })
       }
     },
 
