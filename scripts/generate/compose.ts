@@ -199,6 +199,8 @@ services:
       POSTGRES_USER: postgres
       POSTGRES_PWD: \${POSTGRES_PASSWORD:-postgres}
       POSTGRES_SEEDS: postgres
+      # no CustomKeywordField: SQL visibility allows 10 Keyword attributes, the runs use 9
+      SKIP_ADD_CUSTOM_SEARCH_ATTRIBUTES: 'true'
     ports:
       - '127.0.0.1:7233:7233'
     healthcheck:
@@ -213,6 +215,23 @@ services:
       timeout: 10s
       retries: 12
       start_period: 60s
+
+  # One-shot: registers the runs' search attributes (docker/temporal/register-search-attributes.sh,
+  # generated from workflows/src/search-attributes.ts); a start that sets them fails without them.
+  temporal-setup:
+    image: temporalio/admin-tools:1.28.1-tctl-1.18.4-cli-1.4.1
+    # done once it has succeeded; tried again while Temporal is not answering yet
+    restart: on-failure:5
+    depends_on:
+      temporal:
+        condition: service_healthy
+    environment:
+      TEMPORAL_ADDRESS: temporal:7233
+      TEMPORAL_NAMESPACE: default
+    volumes:
+      - ./docker/temporal:/setup:ro
+    # the image's own entrypoint is \`sleep infinity\`
+    entrypoint: ['sh', '/setup/register-search-attributes.sh']
 
   temporal-ui:
     image: temporalio/ui:2.34.0
@@ -259,6 +278,8 @@ ${subgraphs}
     depends_on:
       temporal:
         condition: service_healthy
+      temporal-setup:
+        condition: service_completed_successfully
 
   # No HTTP endpoint of its own and nothing waits for it, so no healthcheck: it exits non-zero
   # when it fails and \`restart: unless-stopped\` brings it back.

@@ -573,9 +573,20 @@ describe('docker-compose.yml', () => {
       expect(config.temporal.address).toBe(TEMPORAL_ADDRESS)
     })
 
-    it('owns no database and needs no Redis: it waits for Temporal only', () => {
+    it("owns no database and needs no Redis: it waits for Temporal only, and for the runs' search attributes", () => {
       expect(Object.keys(env).filter((key) => /DATABASE_URL$|^REDIS_URL$/.test(key))).toEqual([])
-      expect([...facade.dependsOn]).toEqual([['temporal', 'service_healthy']])
+      expect([...facade.dependsOn]).toEqual([
+        ['temporal', 'service_healthy'],
+        ['temporal-setup', 'service_completed_successfully'],
+      ])
+    })
+
+    it('temporal-setup registers the search attributes with the generated script, once Temporal is healthy', () => {
+      const setup = service('temporal-setup')
+      expect([...setup.dependsOn]).toEqual([['temporal', 'service_healthy']])
+      expect(setup.raw.volumes).toEqual(['./docker/temporal:/setup:ro'])
+      expect(setup.raw.entrypoint).toEqual(['sh', '/setup/register-search-attributes.sh'])
+      expect(existsSync(join(ROOT, 'docker', 'temporal', 'register-search-attributes.sh'))).toBe(true)
     })
 
     it('is what the gateway routes to', () => {
