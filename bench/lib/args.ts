@@ -1,10 +1,19 @@
 // The command line of `npm run bench`: pure, so the unit tests can check it.
 
-export const VARIANT_NAMES = ['naive', 'dataloader', 'cached', 'full', 'apollo-defaults', 'hive-gateway'] as const
+export const VARIANT_NAMES = [
+  'naive',
+  'dataloader',
+  'cached',
+  'full',
+  'apollo-defaults',
+  'hive-gateway',
+  'full-traced',
+  'cached-traced',
+] as const
 export type VariantName = (typeof VARIANT_NAMES)[number]
 
 /** Our own gateway and subgraphs with the product's knobs (the third-party gateways are the others). */
-export const OUR_VARIANTS: readonly VariantName[] = ['naive', 'dataloader', 'cached', 'full']
+export const OUR_VARIANTS: readonly VariantName[] = ['naive', 'dataloader', 'cached', 'full', 'full-traced', 'cached-traced']
 
 /** steady: the headline (cold caches, writes from their own clients); pages: the primed, read-only hot-cache ceiling */
 export type Mode = 'steady' | 'writes' | 'pages' | 'users-only' | 'mix' | 'attack'

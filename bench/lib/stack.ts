@@ -18,7 +18,7 @@ export const SUBGRAPHS: readonly SubgraphName[] = SUBGRAPH_NAMES
 
 /** Variables a caller's shell might set that would change what a variant measures. */
 const KNOBS =
-  /^(SUBGRAPH_[A-Z0-9_]+_URL|[A-Z]+_DATABASE_URL|DATABASE_URL|[A-Z]+_PORT|PORT|GATEWAY_WORKERS|RESPONSE_CACHE.*|SUPERGRAPH_PATH|SUPERGRAPH_FILE|ENTITY_CACHE|BATCH_LOADS|GATEWAY_SIGNATURE|REDIS_URL|NODE_OPTIONS|NODE_ENV|LOG_LEVEL|ACTIVITY_WORKER|MIGRATE_ON_START|TEMPORAL_ADDRESS|GATEWAY_SECRET|JWT_SECRET|DATABASE_POOL_SIZE)$/
+  /^(SUBGRAPH_[A-Z0-9_]+_URL|[A-Z]+_DATABASE_URL|DATABASE_URL|[A-Z]+_PORT|PORT|GATEWAY_WORKERS|RESPONSE_CACHE.*|SUPERGRAPH_PATH|SUPERGRAPH_FILE|ENTITY_CACHE|BATCH_LOADS|GATEWAY_SIGNATURE|REDIS_URL|NODE_OPTIONS|NODE_ENV|LOG_LEVEL|ACTIVITY_WORKER|MIGRATE_ON_START|TEMPORAL_ADDRESS|GATEWAY_SECRET|JWT_SECRET|DATABASE_POOL_SIZE|TRACES_DIR|OTEL_[A-Z_]+)$/
 
 export function baseEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([key]) => !KNOBS.test(key)))
@@ -254,10 +254,12 @@ export async function startVariant(
   try {
     const mix = ctx.temporalAddress !== undefined
     const which: SubgraphName[] = mix ? [...SUBGRAPHS] : ['users', 'comments']
-    const subgraphs = await startSubgraphs(set, ctx, which, spec.subgraphEnv)
+    // a traced variant: every process exports its spans to files (what the embedded stack does)
+    const tracing: Record<string, string> = spec.traced ? { TRACES_DIR: join(ctx.logDir, 'traces', spec.name) } : {}
+    const subgraphs = await startSubgraphs(set, ctx, which, { ...spec.subgraphEnv, ...tracing })
     const pids: Record<string, number> = { ...subgraphs.pids }
     if (mix) {
-      const worker = set.start('workflow-worker', nodeArgsOf('workflow-worker'), commonEnv(ctx))
+      const worker = set.start('workflow-worker', nodeArgsOf('workflow-worker'), { ...commonEnv(ctx), ...tracing })
       pids['workflow-worker'] = worker.child.pid ?? 0
     }
     const routing: Record<string, string> = {}
@@ -271,6 +273,7 @@ export async function startVariant(
       JWT_SECRET: ctx.secrets.jwt,
       PORT: String(gatewayPort),
       METRICS_PORT: String(metricsPort),
+      ...tracing,
     }
     let ready: () => Promise<boolean>
     if (spec.gateway.kind === 'ours') {

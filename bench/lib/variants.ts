@@ -1,4 +1,4 @@
-// The six variants: the product's knobs for each, and which gateway serves it.
+// The variants (and two of them traced): the product's knobs for each, and which gateway serves it.
 import { DEFAULTS, type VariantName } from './args'
 
 export type GatewaySpec =
@@ -12,6 +12,8 @@ export interface VariantSpec {
   /** environment of the users and comments subgraphs (and, under --mix, of every service) */
   readonly subgraphEnv: Readonly<Record<string, string>>
   readonly gateway: GatewaySpec
+  /** OpenTelemetry on, at the default sampling (10%, mutations and errors always), spans to files */
+  readonly traced?: boolean
 }
 
 export function variantSpec(name: VariantName, gatewayWorkers: number = DEFAULTS.gatewayWorkers): VariantSpec {
@@ -53,6 +55,16 @@ export function variantSpec(name: VariantName, gatewayWorkers: number = DEFAULTS
         subgraphEnv: { ...full, GATEWAY_SIGNATURE: 'optional' },
         gateway: { kind: 'apollo-defaults' },
       }
+    case 'full-traced':
+    case 'cached-traced': {
+      const untraced = variantSpec(name === 'full-traced' ? 'full' : 'cached', gatewayWorkers)
+      return {
+        ...untraced,
+        name,
+        description: `${untraced.description}; tracing on (default sampling, spans to OTLP JSON files)`,
+        traced: true,
+      }
+    }
     case 'hive-gateway':
       return {
         name,
