@@ -95,9 +95,21 @@ describe('TraceBuffer at the edge', () => {
     expect(names()).toEqual(['child 0', 'POST /graphql'])
   })
 
-  it('holds at most maxSpansPerTrace spans of one trace', () => {
+  it('holds at most maxSpansPerTrace spans of one trace, and its root', () => {
     request(5, (root) => root.setStatus({ code: SpanStatusCode.ERROR }))
-    expect(names()).toHaveLength(3)
+    expect(names()).toEqual(['child 0', 'child 1', 'child 2', 'POST /graphql'])
+  })
+
+  it('holds at most maxSpans spans in all: a request past them is kept, its root and the spans that fitted', () => {
+    provider = new BasicTracerProvider({
+      sampler: new EdgeSampler({ ratio: 0, recordUnsampledRoots: true }),
+      spanProcessors: [new TraceBuffer(processor(), { maxSpans: 2 })],
+    })
+    request(3, (root) => root.setStatus({ code: SpanStatusCode.ERROR }))
+    expect(names()).toEqual(['child 0', 'child 1', 'POST /graphql'])
+    // and the count goes down again once a trace is let go
+    request(1, (root) => root.setStatus({ code: SpanStatusCode.ERROR }))
+    expect(names()).toEqual(['child 0', 'child 1', 'POST /graphql', 'child 0', 'POST /graphql'])
   })
 
   it('holds at most maxTraces traces at once: a request beyond them cannot be kept', () => {

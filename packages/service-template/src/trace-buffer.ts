@@ -9,6 +9,8 @@ export interface TraceBufferOptions {
   readonly maxTraces?: number
   /** spans held per trace; past it the rest of that trace's spans are dropped */
   readonly maxSpansPerTrace?: number
+  /** spans held in all (~1 KB each): the bound on the buffer's memory whatever the traffic */
+  readonly maxSpans?: number
 }
 
 interface Held {
@@ -19,19 +21,22 @@ interface Held {
 /**
  * Holds the spans of traces recorded but not sampled (the edge's roots: EdgeSampler) until their
  * local root ends, then passes them on if the root failed or was marked to keep, else forgets
- * them. Sampled spans go straight through. Memory is bounded by traces × spans held.
+ * them. Sampled spans go straight through. Memory is bounded by the spans held in all (20,000).
  */
 export class TraceBuffer implements SpanProcessor {
   private readonly held = new Map<string, Held>()
   private readonly maxTraces: number
   private readonly maxSpansPerTrace: number
+  private readonly maxSpans: number
+  private spansHeld = 0
 
   constructor(
     private readonly next: SpanProcessor,
     options: TraceBufferOptions = {},
   ) {
-    this.maxTraces = options.maxTraces ?? 10_000
-    this.maxSpansPerTrace = options.maxSpansPerTrace ?? 256
+    this.maxTraces = options.maxTraces ?? 5_000
+    this.maxSpansPerTrace = options.maxSpansPerTrace ?? 128
+    this.maxSpans = options.maxSpans ?? 20_000
   }
 
   onStart(span: Span, parentContext: Context): void {
@@ -53,9 +58,14 @@ export class TraceBuffer implements SpanProcessor {
     }
     const held = this.held.get(traceId)
     if (!held) return
-    if (held.spans.length < this.maxSpansPerTrace) held.spans.push(span)
+    // the root always: the request itself, its duration and its error (bounded by maxTraces)
+    if (spanId === held.rootSpanId || (held.spans.length < this.maxSpansPerTrace && this.spansHeld < this.maxSpans)) {
+      held.spans.push(span)
+      this.spansHeld++
+    }
     if (spanId !== held.rootSpanId) return
     this.held.delete(traceId)
+    this.spansHeld -= held.spans.length
     if (span.status.code !== SpanStatusCode.ERROR && span.attributes[KEEP_TRACE_ATTRIBUTE] !== true) return
     for (const kept of held.spans) this.next.onEnd(asSampled(kept))
   }
@@ -66,6 +76,7 @@ export class TraceBuffer implements SpanProcessor {
 
   shutdown(): Promise<void> {
     this.held.clear()
+    this.spansHeld = 0
     return this.next.shutdown()
   }
 }
