@@ -6,8 +6,8 @@ import { stackUrls } from '../support/stack'
 import { gql } from '../support/client'
 import { COMMENTS_PAGE, createFreshProduct, query, registerFreshUser, siblingUrl, subgraphUrl } from './helpers'
 
-// a sample line: name, optional {labels}, a number (Prometheus' text format, version 0.0.4)
-const SAMPLE = /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="(\\.|[^"\\])*",?)*\})? -?(\d+(\.\d+)?(e[+-]?\d+)?|NaN|\+Inf|-Inf)$/
+// a sample line: name, optional {labels}, a number (Prometheus' text format, version 0.0.4; NaN and Inf in any case, as Go's ParseFloat reads them)
+const SAMPLE = /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="(\\.|[^"\\])*",?)*\})? -?(\d+(\.\d+)?(e[+-]?\d+)?|nan|\+inf|-inf)$/i
 
 async function scrape(url: string): Promise<{ text: string; samples: Record<string, number> }> {
   const response = await fetch(url)

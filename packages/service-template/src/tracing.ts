@@ -13,7 +13,7 @@ import {
   type Span,
   type TimeInput,
 } from '@opentelemetry/api'
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http'
+import type { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http'
 import { Resource } from '@opentelemetry/resources'
 import { BatchSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base'
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node'
@@ -55,7 +55,7 @@ export function startTracing(service: string, options: StartTracingOptions = {},
     new Resource({ 'service.name': service, 'service.instance.id': `${hostname()}-${process.pid}` }),
   )
   const exporter: SpanExporter =
-    config.exporter === 'otlp' ? new OTLPTraceExporter() : new TraceFileExporter(config.dir as string, service, config.fileMaxBytes)
+    config.exporter === 'otlp' ? otlpExporter() : new TraceFileExporter(config.dir as string, service, config.fileMaxBytes)
   // batching (OTEL_BSP_* variables) keeps export off the request path; the queue is bounded
   const batch = new BatchSpanProcessor(exporter)
   const processor = options.edge ? new TraceBuffer(batch) : batch
@@ -74,6 +74,13 @@ export function startTracing(service: string, options: StartTracingOptions = {},
     shutdown: () => provider.shutdown(),
   }
   return started
+}
+
+/** Loaded only when a collector is configured: the HTTP exporter is megabytes of code a file export does not need. */
+function otlpExporter(): SpanExporter {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const otlp = require('@opentelemetry/exporter-trace-otlp-http') as { OTLPTraceExporter: typeof OTLPTraceExporter }
+  return new otlp.OTLPTraceExporter()
 }
 
 export const tracer = trace.getTracer('marketplace')
