@@ -104,7 +104,7 @@ describe('a mutation is one trace, from the gateway to the last activity', () =>
 })
 
 describe('a read a client asks to trace', () => {
-  it('the comments page: the gateway span with one users fetch, and the users service answering it from Redis or SQL', async () => {
+  it('the comments page: the gateway span with one users fetch, and the users service answering it in one batch from Redis or SQL', async () => {
     // a product nobody has read yet: its page is a response-cache miss, so the plan runs
     const productId = await createFreshProduct('Traced page product')
     const author = await registerFreshUser('tracepage')
@@ -129,10 +129,11 @@ describe('a read a client asks to trace', () => {
     expect(userFetches).toHaveLength(1)
     const usersRequest = spans.find((s) => s.service === 'users' && s.parentSpanId === userFetches[0]!.spanId)
     expect(usersRequest?.kind).toBe(SERVER)
-    // its authors came from the entity cache (Redis) or the database (SQL): a span below it either way
-    const io = spans.filter(
-      (s) => s.service === 'users' && isBelow(spans, s, usersRequest!) && (isSql(s) || s.attributes['db.system'] === 'redis'),
-    )
+    // the resolver's I/O: one DataLoader batch for the page's authors, from the entity cache (Redis) or the database (SQL)
+    const batch = spans.find((s) => s.service === 'users' && s.name === 'dataloader users by id')
+    expect(batch && isBelow(spans, batch, usersRequest!)).toBe(true)
+    expect(batch?.attributes['marketplace.batch.size']).toBeGreaterThan(0)
+    const io = spans.filter((s) => isBelow(spans, s, batch!) && (isSql(s) || s.attributes['db.system'] === 'redis'))
     expect(io.length).toBeGreaterThan(0)
   })
 })

@@ -1,3 +1,4 @@
+import { trace } from '@opentelemetry/api'
 import DataLoader from 'dataloader'
 import type { ExpressionBuilder, Kysely, Selectable } from 'kysely'
 import { isId } from './ids'
@@ -14,6 +15,18 @@ import {
   type ParentKey,
   type TableQuery,
 } from './pagination'
+import { inSpan } from './tracing'
+
+/**
+ * A batch function as a span (`dataloader <name>`, with its size), its SQL or Redis below it: the
+ * resolvers' I/O in a trace. Outside a recorded trace it is the batch function itself.
+ */
+export function tracedBatch<K, V>(name: string, load: (keys: readonly K[]) => Promise<V>): (keys: readonly K[]) => Promise<V> {
+  return (keys) =>
+    trace.getActiveSpan()?.isRecording()
+      ? inSpan(`dataloader ${name}`, { 'marketplace.batch.size': keys.length }, () => load(keys))
+      : load(keys)
+}
 
 /**
  * A per-request loader of rows by id: every `load` in one tick becomes one
@@ -21,15 +34,15 @@ import {
  */
 export function createByIdLoader<Row extends { readonly id: string }>(
   fetch: (ids: readonly string[]) => Promise<readonly (Row | null)[]>,
-  { batch = true }: { batch?: boolean } = {},
+  { batch = true, name = 'by id' }: { batch?: boolean; name?: string } = {},
 ): DataLoader<string, Row | null> {
   return new DataLoader<string, Row | null>(
-    async (keys) => {
+    tracedBatch(name, async (keys: readonly string[]) => {
       const ids = [...new Set(keys.filter(isId).map((id) => id.toLowerCase()))]
       const rows = ids.length > 0 ? await fetch(ids) : []
       const byId = new Map(rows.flatMap((row) => (row ? [[row.id, row] as const] : [])))
       return keys.map((key) => (isId(key) ? (byId.get(key.toLowerCase()) ?? null) : null))
-    },
+    }),
     { batch },
   )
 }
@@ -53,7 +66,7 @@ export function createTableByIdLoader<DB, Table extends keyof DB & string>(
         .selectAll()
         .where('id', '=', (eb: ExpressionBuilder<any, any>) => eb.fn.any(eb.val([...ids])))
         .execute() as Promise<Row[]>,
-    options,
+    { name: `${table} by id`, ...options },
   ) as DataLoader<string, Selectable<DB[Table]> | null>
   /* eslint-enable @typescript-eslint/no-explicit-any */
 }
@@ -65,10 +78,10 @@ export function createGroupLoader<Key, Value>(
   cacheKeyFn?: (key: Key) => unknown,
 ): DataLoader<Key, Value> {
   return new DataLoader<Key, Value, unknown>(
-    async (keys) => {
+    tracedBatch('group', async (keys: readonly Key[]) => {
       const found = await fetch(keys)
       return keys.map((key) => found.get(key) ?? empty())
-    },
+    }),
     cacheKeyFn ? { cacheKeyFn } : undefined,
   )
 }
@@ -102,12 +115,18 @@ export function createPageLoader<Key, Row extends KeysetRow, Node = Row>(
 ): PageLoader<Key, Node> {
   const { pages, counts, toNode = (row: Row) => row as unknown as Node, cacheKey, batch = true } = options
   const byRequest = new Map<string, DataLoader<Key, readonly Row[], string>>()
-  const countOf = new DataLoader<Key, number, string>(async (keys) => counts(keys), { cacheKeyFn: cacheKey, batch })
+  const countOf = new DataLoader<Key, number, string>(
+    tracedBatch('counts', async (keys: readonly Key[]) => counts(keys)),
+    { cacheKeyFn: cacheKey, batch },
+  )
   const rowsFor = (request: PageRequest): DataLoader<Key, readonly Row[], string> => {
     const requestKey = pageRequestKey(request)
     let loader = byRequest.get(requestKey)
     if (!loader) {
-      loader = new DataLoader<Key, readonly Row[], string>(async (keys) => pages(keys, request), { cacheKeyFn: cacheKey, batch })
+      loader = new DataLoader<Key, readonly Row[], string>(
+        tracedBatch('pages', async (keys: readonly Key[]) => pages(keys, request)),
+        { cacheKeyFn: cacheKey, batch },
+      )
       byRequest.set(requestKey, loader)
     }
     return loader

@@ -18,7 +18,10 @@ export function createLoaders(deps: ContextDependencies<UsersDatabase>) {
   const fetch = (ids: readonly string[]) => usersByIds(deps.db, ids)
   return {
     // the hot path: one batch per request → local copies → one MGET → one SELECT for the misses
-    userById: createByIdLoader((ids) => (cache ? cache.load(ids, fetch) : fetch(ids)), { batch: deps.config.batchLoads }),
+    userById: createByIdLoader((ids) => (cache ? cache.load(ids, fetch) : fetch(ids)), {
+      batch: deps.config.batchLoads,
+      name: 'users by id',
+    }),
     loginFailures: new LoginFailures(deps.cache, loginFailureLimit),
   }
 }
