@@ -4,7 +4,10 @@
 import { parseMetrics } from '@marketplace/service-template'
 import { stackUrls } from '../support/stack'
 import { gql } from '../support/client'
-import { COMMENTS_PAGE, createFreshProduct, query, registerFreshUser, siblingUrl, subgraphUrl } from './helpers'
+import { COMMENTS_PAGE, createFreshProduct, removeCreatedRows, query, registerFreshUser, siblingUrl, subgraphUrl } from './helpers'
+
+// the products made here are removed again: other suites count the seeded ones
+afterAll(removeCreatedRows)
 
 // a sample line: name, optional {labels}, a number (Prometheus' text format, version 0.0.4; NaN and Inf in any case, as Go's ParseFloat reads them)
 const SAMPLE = /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="(\\.|[^"\\])*",?)*\})? -?(\d+(\.\d+)?(e[+-]?\d+)?|nan|\+inf|-inf)$/i

@@ -14,6 +14,8 @@ import { DefaultLogger, Runtime, Worker, type ReplayResult } from '@temporalio/w
 import { SERVICE_NAMES } from '@marketplace/services'
 import { productionCommand } from '../../scripts/lib/production'
 import { HISTORIES_DIR, historyFromJSONText } from '../../scripts/record-histories'
+import { startTracing } from '@marketplace/service-template'
+import { workflowSpanSinks } from '../../workflows/src/tracing'
 import { stackUrls } from '../support/stack'
 
 const ROOT = join(__dirname, '..', '..')
@@ -349,7 +351,9 @@ describe('the workflow bundle', () => {
       .map((file) => ({ workflowId: file, history: historyFromJSONText(readFileSync(join(HISTORIES_DIR, file), 'utf8')) }))
     expect(histories.length).toBeGreaterThan(0)
     const results: ReplayResult[] = []
-    for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: bundle() } }, histories)) results.push(result)
+    // the bundle has the tracing interceptors in it: the worker gives them their sink, as here
+    const sinks = workflowSpanSinks(startTracing('production-build-test'))
+    for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: bundle() }, sinks }, histories)) results.push(result)
     expect(results.filter((r) => r.error !== undefined).map((r) => `${r.workflowId}: ${String(r.error)}`)).toEqual([])
     expect(results).toHaveLength(histories.length)
   }, 60_000)

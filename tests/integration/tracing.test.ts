@@ -15,8 +15,12 @@ import {
   pollUntil,
   query,
   registerFreshUser,
+  removeCreatedRows,
   waitForOperation,
 } from './helpers'
+
+// the products made here are removed again: other suites count the seeded ones
+afterAll(removeCreatedRows)
 
 const SERVER = 2 // OTLP's SpanKind.SERVER
 
