@@ -392,31 +392,30 @@ class RedisCache implements Cache {
     this.commands.inc(commands)
   }
 
-  private took(labels: HistogramLabels<'redis_command_duration_seconds'>, started: number): void {
-    this.metrics.observe('redis_command_duration_seconds', labels, (performance.now() - started) / 1000)
+  /** One round trip, observed in redis_command_duration_seconds{command} whether it succeeds or not. */
+  private timed<T>(labels: HistogramLabels<'redis_command_duration_seconds'>, roundTrip: () => Promise<T>): Promise<T> {
+    const started = performance.now()
+    return roundTrip().finally(() => this.metrics.observe('redis_command_duration_seconds', labels, (performance.now() - started) / 1000))
   }
 
   async getMany(keys: readonly string[]): Promise<(string | null)[]> {
     if (keys.length === 0) return []
     if (this.redis.status !== 'ready') return keys.map(() => null)
     this.count()
-    const started = performance.now()
     try {
-      return await this.redis.mget(...keys)
+      return await this.timed(COMMAND.mget, () => this.redis.mget(...keys))
     } catch (err) {
       this.warn('redis read failed: reading the database instead', err as Error)
       return keys.map(() => null)
-    } finally {
-      this.took(COMMAND.mget, started)
     }
   }
 
   async put(key: string, value: string, ttlSeconds: number): Promise<void> {
     if (this.redis.status !== 'ready') return
     this.count()
-    const started = performance.now()
-    await this.redis.set(key, value, 'EX', ttlSeconds).catch((err: Error) => this.warn('redis write failed', err))
-    this.took(COMMAND.set, started)
+    await this.timed(COMMAND.set, () => this.redis.set(key, value, 'EX', ttlSeconds)).catch((err: Error) =>
+      this.warn('redis write failed', err),
+    )
   }
 
   async setIfUnchanged(entries: readonly GuardedEntry[], ttlSeconds: number): Promise<void> {
@@ -425,9 +424,9 @@ class RedisCache implements Cache {
     const args = [String(ttlSeconds), ...entries.flatMap((e) => [e.value, e.guardValue])]
     this.count()
     const scripted = this.redis as unknown as { setIfUnchanged(numberOfKeys: number, ...keysAndArgs: string[]): Promise<unknown> }
-    const started = performance.now()
-    await scripted.setIfUnchanged(keys.length, ...keys, ...args).catch((err: Error) => this.warn('redis write failed', err))
-    this.took(COMMAND.setIfUnchanged, started)
+    await this.timed(COMMAND.setIfUnchanged, () => scripted.setIfUnchanged(keys.length, ...keys, ...args)).catch((err: Error) =>
+      this.warn('redis write failed', err),
+    )
   }
 
   // failures propagate: an invalidation that did not happen must be retried by its scenario
@@ -438,8 +437,7 @@ class RedisCache implements Cache {
     // in the same transaction: a process that reads this epoch can tell whether it heard this invalidation
     if (epochKey !== undefined) pipeline.incr(epochKey)
     this.count(entries.length * 3 + (epochKey === undefined ? 0 : 1))
-    const started = performance.now()
-    const results = await pipeline.exec().finally(() => this.took(COMMAND.invalidate, started))
+    const results = await this.timed(COMMAND.invalidate, () => pipeline.exec())
     const failed = results?.find(([err]) => err)
     if (!results || failed) throw failed?.[0] ?? new Error('redis invalidation was not applied')
     if (epochKey !== undefined) return Number(results[results.length - 1]?.[1])
@@ -449,15 +447,10 @@ class RedisCache implements Cache {
     const id = randomUUID()
     const ackKey = `ack:${id}`
     this.count(2)
-    let started = performance.now()
-    const receivers = await this.redis.publish(channel, JSON.stringify({ id, message })).finally(() => this.took(COMMAND.publish, started))
+    const receivers = await this.timed(COMMAND.publish, () => this.redis.publish(channel, JSON.stringify({ id, message })))
     const deadline = Date.now() + ACK_TIMEOUT_MS
     let acknowledged = 0
-    const acknowledgements = (): Promise<number> => {
-      started = performance.now()
-      return this.redis.llen(ackKey).finally(() => this.took(COMMAND.llen, started))
-    }
-    while ((acknowledged = await acknowledgements()) < receivers) {
+    while ((acknowledged = await this.timed(COMMAND.llen, () => this.redis.llen(ackKey))) < receivers) {
       this.count()
       if (Date.now() > deadline) {
         // not an error: the silent ones are frozen or slow, and serve no copy until they catch up
@@ -467,8 +460,7 @@ class RedisCache implements Cache {
       }
       await new Promise((r) => setTimeout(r, 2))
     }
-    started = performance.now()
-    await this.redis.del(ackKey).finally(() => this.took(COMMAND.del, started))
+    await this.timed(COMMAND.del, () => this.redis.del(ackKey))
   }
 
   subscribe(channel: string, onMessage: (message: unknown) => void, onReset: () => void): void {
@@ -481,15 +473,12 @@ class RedisCache implements Cache {
   async getResponse(key: string): Promise<ResponseLookup | null> {
     if (this.redis.status !== 'ready') return null
     this.count()
-    const started = performance.now()
     try {
-      const [epoch, body] = await this.redis.mgetBuffer(RESPONSE_EPOCH_KEY, responseKey(key))
+      const [epoch, body] = await this.timed(COMMAND.getResponse, () => this.redis.mgetBuffer(RESPONSE_EPOCH_KEY, responseKey(key)))
       return { body: body ?? null, epoch: epoch ? epoch.toString('latin1') : '0' }
     } catch (err) {
       this.warn('redis read failed: computing the response instead', err as Error)
       return null
-    } finally {
-      this.took(COMMAND.getResponse, started)
     }
   }
 
@@ -505,14 +494,14 @@ class RedisCache implements Cache {
     this.count()
     const scripted = this.redis as unknown as { putResponse(numberOfKeys: number, ...keysAndArgs: (string | Buffer)[]): Promise<number> }
     const keys = [RESPONSE_EPOCH_KEY, responseKey(key), ...tags.map(responseTagKey), ...tags.map(responseTagMarkKey)]
-    const started = performance.now()
     try {
-      return (await scripted.putResponse(keys.length, ...keys, epoch, gzipped, String(ttlSeconds), String(maxKeysPerTag))) === 1
+      const stored = await this.timed(COMMAND.putResponse, () =>
+        scripted.putResponse(keys.length, ...keys, epoch, gzipped, String(ttlSeconds), String(maxKeysPerTag)),
+      )
+      return stored === 1
     } catch (err) {
       this.warn('redis write failed', err as Error)
       return false
-    } finally {
-      this.took(COMMAND.putResponse, started)
     }
   }
 
@@ -521,26 +510,18 @@ class RedisCache implements Cache {
     this.count()
     const scripted = this.redis as unknown as { invalidateResponses(numberOfKeys: number, ...keysAndArgs: string[]): Promise<number> }
     const keys = [RESPONSE_EPOCH_KEY, ...tags.map(responseTagKey), ...tags.map(responseTagMarkKey)]
-    const started = performance.now()
-    try {
-      await scripted.invalidateResponses(keys.length, ...keys, String(TAG_MARK_TTL_SECONDS))
-    } finally {
-      this.took(COMMAND.invalidateResponses, started)
-    }
+    await this.timed(COMMAND.invalidateResponses, () => scripted.invalidateResponses(keys.length, ...keys, String(TAG_MARK_TTL_SECONDS)))
   }
 
   // null only when Redis refuses CONFIG (managed services disable it); a timeout or a lost
   // connection rejects, so that the caller asks again later instead of assuming the answer
   async evictionPolicy(): Promise<string | null> {
-    const started = performance.now()
     try {
-      const reply = (await this.redis.config('GET', 'maxmemory-policy')) as unknown as string[]
+      const reply = (await this.timed(COMMAND.config, () => this.redis.config('GET', 'maxmemory-policy'))) as unknown as string[]
       return reply[1] ?? null
     } catch (err) {
       if (/unknown command|NOPERM|no permissions|not allowed/i.test((err as Error).message)) return null
       throw err
-    } finally {
-      this.took(COMMAND.config, started)
     }
   }
 
@@ -551,26 +532,18 @@ class RedisCache implements Cache {
     if (this.redis.status !== 'ready') return this.fallbackCounters.hit(key, windowSeconds, by)
     this.count()
     const scripted = this.redis as unknown as { hitWindow(key: string, windowSeconds: string, by: string): Promise<[number, number]> }
-    const started = performance.now()
     try {
-      const [count, ttl] = await scripted.hitWindow(`rl:${key}`, String(windowSeconds), String(by))
+      const [count, ttl] = await this.timed(COMMAND.hitWindow, () => scripted.hitWindow(`rl:${key}`, String(windowSeconds), String(by)))
       return { count, ttl }
     } catch (err) {
       this.warn('redis rate-limit counter failed: counting in this process', err as Error)
       return this.fallbackCounters.hit(key, windowSeconds, by)
-    } finally {
-      this.took(COMMAND.hitWindow, started)
     }
   }
 
   // rejects at once while disconnected (no offline queue) and after READ_TIMEOUT_MS when Redis hangs
   async ping(): Promise<void> {
-    const started = performance.now()
-    try {
-      await this.redis.ping()
-    } finally {
-      this.took(COMMAND.ping, started)
-    }
+    await this.timed(COMMAND.ping, () => this.redis.ping())
   }
 
   private async deliver(channel: string, raw: string): Promise<void> {
@@ -579,14 +552,9 @@ class RedisCache implements Cache {
     const { id, message } = JSON.parse(raw) as { id: string; message: unknown }
     handler.onMessage(message)
     // acknowledged only after the local copies are gone: the publisher waits for this
-    const started = performance.now()
-    await this.redis
-      .multi()
-      .rpush(`ack:${id}`, '1')
-      .expire(`ack:${id}`, 60)
-      .exec()
-      .catch((err: Error) => this.warn('redis ack failed', err))
-    this.took(COMMAND.ack, started)
+    await this.timed(COMMAND.ack, () => this.redis.multi().rpush(`ack:${id}`, '1').expire(`ack:${id}`, 60).exec()).catch((err: Error) =>
+      this.warn('redis ack failed', err),
+    )
   }
 
   async close(): Promise<void> {

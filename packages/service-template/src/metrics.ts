@@ -219,19 +219,6 @@ export class Metrics {
     const [process, own] = await Promise.all([processMetrics().getMetricsAsJSON(), this.registry.getMetricsAsJSON()])
     return [...process, ...own]
   }
-
-  /** The counters and three memory gauges, synchronously (the text GET /metrics served before prom-client). */
-  render(): string {
-    const lines: string[] = []
-    for (const [name, { value }] of [...this.counters.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-      lines.push(`# TYPE ${name} counter`, `${name} ${value}`)
-    }
-    const memory = process.memoryUsage()
-    lines.push('# TYPE process_resident_memory_bytes gauge', `process_resident_memory_bytes ${memory.rss}`)
-    lines.push('# TYPE nodejs_heap_used_bytes gauge', `nodejs_heap_used_bytes ${memory.heapUsed}`)
-    lines.push('# TYPE nodejs_external_memory_bytes gauge', `nodejs_external_memory_bytes ${memory.external}`)
-    return lines.join('\n') + '\n'
-  }
 }
 
 export const METRICS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE
