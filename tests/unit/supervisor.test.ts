@@ -112,8 +112,10 @@ setInterval(() => {}, 1000)
       })
       const childPid = Number(readFileSync(pidFile, 'utf8'))
       expect(alive(childPid)).toBe(true)
-      // the pid is the program's own (setpriv execs it), so a test can signal it
-      expect(readFileSync(`/proc/${childPid}/cmdline`, 'utf8').split('\0')[0]).toBe('sleep')
+      // the pid is the program's own (setpriv execs it, a moment after the spawn), so a test can signal it
+      const program = (): string => readFileSync(`/proc/${childPid}/cmdline`, 'utf8').split('\0')[0] ?? ''
+      await waitFor('setpriv to exec sleep', async () => program() === 'sleep', { timeoutMs: 5_000, intervalMs: 20 })
+      expect(program()).toBe('sleep')
       parent.kill('SIGKILL')
       await waitFor('the child to die', async () => !alive(childPid), { timeoutMs: 5_000, intervalMs: 50 })
     } finally {
